@@ -1,0 +1,82 @@
+# Copyright 2026 Manufacturing Integration Suite contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Webhook intake: verify, store, enqueue, answer. No business work here."""
+
+import json
+import logging
+
+from odoo import http
+from odoo.http import request
+
+from ..core import openapi
+from ..services.intake import IntakeError, WebhookIntake
+
+_logger = logging.getLogger(__name__)
+
+
+def _json_response(status, body):
+    return request.make_json_response(body, status=status)
+
+
+class MfgWebhookController(http.Controller):
+    @http.route(
+        "/mfg/v1/<string:connector_code>/<string:flow_code>",
+        type="http",
+        auth="none",
+        methods=["POST"],
+        csrf=False,
+        save_session=False,
+    )
+    def receive(self, connector_code, flow_code, **_kwargs):
+        return self._answer(connector_code, flow_code, batch=False)
+
+    @http.route(
+        "/mfg/v1/<string:connector_code>/<string:flow_code>/batch",
+        type="http",
+        auth="none",
+        methods=["POST"],
+        csrf=False,
+        save_session=False,
+    )
+    def receive_batch(self, connector_code, flow_code, **_kwargs):
+        return self._answer(connector_code, flow_code, batch=True)
+
+    @http.route(
+        "/mfg/v1/<string:connector_code>/messages/<string:webhook_id>",
+        type="http",
+        auth="none",
+        methods=["GET"],
+        csrf=False,
+        save_session=False,
+    )
+    def message_status(self, connector_code, webhook_id, **_kwargs):
+        intake = WebhookIntake(request.env, request.httprequest, connector_code, None)
+        try:
+            status, body = intake.status(webhook_id)
+        except IntakeError as err:
+            status, body = err.status, err.as_body()
+        return _json_response(status, body)
+
+    @http.route(
+        "/mfg/v1/openapi.json",
+        type="http",
+        auth="none",
+        methods=["GET"],
+        csrf=False,
+        save_session=False,
+    )
+    def openapi_document(self, **_kwargs):
+        specs = request.env["mfg.flow"].sudo()._get_flow_specs()
+        return request.make_response(
+            json.dumps(openapi.build(specs)),
+            headers=[("Content-Type", "application/json")],
+        )
+
+    def _answer(self, connector_code, flow_code, batch):
+        intake = WebhookIntake(request.env, request.httprequest, connector_code, flow_code)
+        try:
+            status, body = intake.receive_batch() if batch else intake.receive()
+        except IntakeError as err:
+            intake.log_rejection(err)
+            status, body = err.status, err.as_body()
+        return _json_response(status, body)

@@ -1,0 +1,10 @@
+"""Flows owned by the base addon."""
+
+import os
+
+SCHEMA_DIR = os.path.join(os.path.dirname(__file__), "schemas")
+
+FLOW_SPECS = {
+    "generic.record.upsert": {"direction": "inbound", "schema_dir": SCHEMA_DIR},
+    "generic.record.changed": {"direction": "outbound", "schema_dir": SCHEMA_DIR},
+}

@@ -1,0 +1,130 @@
+"""OpenAPI 3.1 document of the webhook API, built from the flows' schemas."""
+
+import copy
+
+from . import schemas as schema_lib
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error", "message"],
+    "properties": {
+        "error": {"type": "string"},
+        "message": {"type": "string"},
+        "message_id": {"type": ["integer", "null"]},
+        "details": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"path": {"type": "string"}, "message": {"type": "string"}},
+            },
+        },
+    },
+}
+ACCEPTED_SCHEMA = {
+    "type": "object",
+    "required": ["message_id", "status"],
+    "properties": {"message_id": {"type": "integer"}, "status": {"type": "string"}},
+}
+SIGNATURE_HEADERS = [
+    {"name": "webhook-id", "in": "header", "required": True, "schema": {"type": "string"}},
+    {"name": "webhook-timestamp", "in": "header", "required": True, "schema": {"type": "string"}},
+    {"name": "webhook-signature", "in": "header", "required": True, "schema": {"type": "string"}},
+]
+CONNECTOR_PARAM = {
+    "name": "connector_code", "in": "path", "required": True, "schema": {"type": "string"},
+}
+
+
+def _error(description):
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+
+
+def _responses():
+    return {
+        "200": {
+            "description": "Duplicate webhook-id: the first message, nothing redone",
+            "content": {"application/json": {"schema": ACCEPTED_SCHEMA}},
+        },
+        "202": {
+            "description": "Stored and queued",
+            "content": {"application/json": {"schema": ACCEPTED_SCHEMA}},
+        },
+        "400": _error("Malformed body"),
+        "401": _error("Missing, wrong or expired signature"),
+        "404": _error("Unknown or paused connector, or unknown flow"),
+        "413": _error("Body over the connector's size limit"),
+        "415": _error("Unsupported content type"),
+        "422": _error("Payload does not fit the flow's schema"),
+    }
+
+
+def build(flow_specs, title="Manufacturing Integration Suite webhooks", version="1.0.0"):
+    """``flow_specs``: {flow_code: {"direction": ..., "schema_dir": ...}}."""
+    paths = {}
+    components = {"Error": ERROR_SCHEMA}
+    for code in sorted(flow_specs):
+        spec = flow_specs[code]
+        if spec.get("direction") != "inbound":
+            continue
+        majors = schema_lib.available_majors(spec["schema_dir"], code)
+        if not majors:
+            continue
+        schema = copy.deepcopy(
+            schema_lib.load_schema(schema_lib.schema_path(spec["schema_dir"], code, majors[-1]))
+        )
+        schema.pop("$schema", None)
+        name = code.replace(".", "_")
+        components[name] = schema
+        ref = {"$ref": f"#/components/schemas/{name}"}
+        content = {"application/json": {"schema": ref}}
+        if spec.get("xml_parser"):
+            content["application/xml"] = {"schema": {"type": "string"}}
+        paths[f"/mfg/v1/{{connector_code}}/{code}"] = {
+            "post": {
+                "operationId": f"post_{name}",
+                "summary": f"Send one {code} event",
+                "parameters": [CONNECTOR_PARAM, *SIGNATURE_HEADERS],
+                "requestBody": {"required": True, "content": content},
+                "responses": _responses(),
+            }
+        }
+        paths[f"/mfg/v1/{{connector_code}}/{code}/batch"] = {
+            "post": {
+                "operationId": f"post_{name}_batch",
+                "summary": f"Send several {code} events in one request",
+                "parameters": [CONNECTOR_PARAM, *SIGNATURE_HEADERS],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": {"type": "array", "items": ref}}},
+                },
+                "responses": {
+                    "207": {"description": "One result per item, in order"},
+                    **{k: v for k, v in _responses().items() if k not in ("200", "202", "422")},
+                },
+            }
+        }
+    paths["/mfg/v1/{connector_code}/messages/{webhook_id}"] = {
+        "get": {
+            "operationId": "get_message_status",
+            "summary": "What became of a message (signed like a webhook, empty body)",
+            "parameters": [
+                CONNECTOR_PARAM,
+                {"name": "webhook_id", "in": "path", "required": True, "schema": {"type": "string"}},
+                *SIGNATURE_HEADERS,
+            ],
+            "responses": {
+                "200": {"description": "Message state"},
+                "401": _error("Bad signature"),
+                "404": _error("Unknown connector or message"),
+            },
+        }
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": title, "version": version},
+        "paths": paths,
+        "components": {"schemas": components},
+    }

@@ -1,0 +1,58 @@
+# Copyright 2026 Manufacturing Integration Suite contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+
+
+class MailActivity(models.Model):
+    _inherit = "mail.activity"
+
+    mfg_problem_key = fields.Char(
+        index="btree_not_null",
+        help="Identifies one integration problem on a record: a repeat updates "
+        "the open activity instead of adding another.",
+    )
+
+    @api.model
+    def _mfg_upsert_exception(self, record, key, summary, note, user):
+        """One open 'Integration exception' activity per (record, key)."""
+        activity_type = self.env.ref("mfg_integration_base.mail_activity_type_integration_exception")
+        activities = self.sudo()
+        existing = activities.search(
+            [
+                ("res_model", "=", record._name),
+                ("res_id", "=", record.id),
+                ("mfg_problem_key", "=", key),
+            ],
+            limit=1,
+        )
+        vals = {
+            "summary": summary,
+            "note": note,
+            "user_id": user.id,
+            "date_deadline": fields.Date.context_today(self),
+        }
+        if existing:
+            existing.write(vals)
+            return existing
+        vals.update(
+            {
+                "activity_type_id": activity_type.id,
+                "res_model_id": self.env["ir.model"]._get_id(record._name),
+                "res_id": record.id,
+                "mfg_problem_key": key,
+            }
+        )
+        return activities.create(vals)
+
+    @api.model
+    def _mfg_close_exception(self, record, key, feedback=None):
+        activities = self.sudo().search(
+            [
+                ("res_model", "=", record._name),
+                ("res_id", "=", record.id),
+                ("mfg_problem_key", "=", key),
+            ]
+        )
+        if activities:
+            activities.action_feedback(feedback=feedback or self.env._("Resolved."))
+        return activities

@@ -1,0 +1,402 @@
+# Copyright 2026 Manufacturing Integration Suite contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+import os
+import re
+import uuid
+from datetime import timedelta
+
+import requests
+
+from odoo import api, fields, models, tools
+from odoo.exceptions import UserError, ValidationError
+
+from ..core import crypto, hashing
+
+_logger = logging.getLogger(__name__)
+
+SECRET_FIELDS = ("outbound_secret", "inbound_secret")
+CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{1,62}$")
+
+
+def secrets_box():
+    """The Fernet box of the secrets key: config file first, then environment."""
+    key = tools.config.get("mfg_secrets_key") or os.environ.get("MFG_SECRETS_KEY")
+    return crypto.make_box(key)
+
+
+class MfgConnector(models.Model):
+    _name = "mfg.connector"
+    _description = "Integration Connector"
+    _inherit = ["mail.thread"]
+    _order = "sequence, name"
+
+    name = fields.Char(required=True, tracking=True)
+    code = fields.Char(
+        required=True,
+        copy=False,
+        tracking=True,
+        help="URL-safe code used in webhook URLs: /mfg/v1/<code>/<flow>.",
+    )
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    kind = fields.Selection(
+        selection=[("generic", "Generic")], required=True, default="generic"
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    state = fields.Selection(
+        [("draft", "Draft"), ("active", "Active"), ("paused", "Paused")],
+        default="draft",
+        required=True,
+        tracking=True,
+    )
+    base_url = fields.Char(
+        string="Base URL", help="Outbound messages are POSTed to <base URL>/<flow code>."
+    )
+    auth_type = fields.Selection(
+        [
+            ("none", "None"),
+            ("api_key", "API key header"),
+            ("bearer", "Bearer token"),
+            ("basic", "Basic"),
+            ("signature", "Standard Webhooks signature"),
+        ],
+        default="signature",
+        required=True,
+    )
+    api_key_header = fields.Char(default="X-API-Key")
+    username = fields.Char(help="User name for basic authentication.")
+    # Secrets: ciphertext stored, readable only by the system group (sudo reads
+    # them in the few places that need them); the plain fields are write-only.
+    outbound_secret_enc = fields.Char(groups="base.group_system", copy=False)
+    inbound_secret_enc = fields.Char(groups="base.group_system", copy=False)
+    inbound_secret_previous_enc = fields.Char(groups="base.group_system", copy=False)
+    inbound_secret_previous_until = fields.Datetime(
+        copy=False, readonly=True, help="The previous signing secret is accepted until then."
+    )
+    outbound_secret = fields.Char(
+        compute="_compute_secrets",
+        inverse="_inverse_outbound_secret",
+        help="API key, token, password or signing secret for outbound calls. Write-only.",
+    )
+    inbound_secret = fields.Char(
+        compute="_compute_secrets",
+        inverse="_inverse_inbound_secret",
+        help="Secret that signs inbound webhooks (Standard Webhooks). Write-only; "
+        "setting a new one keeps the previous one valid for the rotation grace.",
+    )
+    outbound_secret_set = fields.Boolean(compute="_compute_secret_set")
+    inbound_secret_set = fields.Boolean(compute="_compute_secret_set")
+    connect_timeout = fields.Float(default=5.0)
+    read_timeout = fields.Float(default=30.0)
+    max_attempts = fields.Integer(default=8)
+    backoff_base = fields.Integer(default=10, help="Seconds before the first retry.")
+    backoff_cap = fields.Integer(default=3600, help="Longest wait between retries (s).")
+    max_payload_size = fields.Integer(
+        default=lambda self: self._default_max_payload_size(),
+        help="Largest accepted webhook body, in bytes.",
+    )
+    signature_tolerance = fields.Integer(
+        default=lambda self: self._default_signature_tolerance(),
+        help="Accepted clock skew of webhook-timestamp, in seconds.",
+    )
+    technical_user_id = fields.Many2one(
+        "res.users",
+        help="Inbound work runs as this user: give it only the rights its flows need.",
+    )
+    responsible_user_id = fields.Many2one(
+        "res.users",
+        string="Responsible",
+        default=lambda self: self._default_responsible_user(),
+        help="Gets exception activities when the flow names nobody else.",
+    )
+    flow_ids = fields.One2many("mfg.flow", "connector_id")
+    last_success_at = fields.Datetime(readonly=True, copy=False)
+    last_error_at = fields.Datetime(readonly=True, copy=False)
+    last_error = fields.Text(readonly=True, copy=False)
+    consecutive_failures = fields.Integer(readonly=True, copy=False)
+
+    _sql_constraints = [
+        ("code_uniq", "unique(code)", "The connector code must be unique."),
+    ]
+
+    def _default_max_payload_size(self):
+        icp = self.env["ir.config_parameter"].sudo()
+        return int(icp.get_param("mfg_integration_base.max_payload_size", 1048576))
+
+    def _default_signature_tolerance(self):
+        icp = self.env["ir.config_parameter"].sudo()
+        return int(icp.get_param("mfg_integration_base.signature_tolerance", 300))
+
+    def _default_responsible_user(self):
+        icp = self.env["ir.config_parameter"].sudo()
+        user_id = int(icp.get_param("mfg_integration_base.default_responsible_id", 0) or 0)
+        return self.env["res.users"].browse(user_id).exists() if user_id else False
+
+    @api.depends_context("uid")
+    def _compute_secrets(self):
+        for connector in self:
+            connector.outbound_secret = False
+            connector.inbound_secret = False
+
+    def _compute_secret_set(self):
+        for connector, sudo in zip(self, self.sudo(), strict=True):
+            connector.outbound_secret_set = bool(sudo.outbound_secret_enc)
+            connector.inbound_secret_set = bool(sudo.inbound_secret_enc)
+
+    def _inverse_outbound_secret(self):
+        box = secrets_box()
+        for connector in self.filtered("outbound_secret"):
+            connector.sudo().outbound_secret_enc = crypto.encrypt(box, connector.outbound_secret)
+
+    def _inverse_inbound_secret(self):
+        box = secrets_box()
+        grace = int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("mfg_integration_base.rotation_grace_hours", 24)
+        )
+        for connector in self.filtered("inbound_secret"):
+            sudo = connector.sudo()
+            vals = {"inbound_secret_enc": crypto.encrypt(box, connector.inbound_secret)}
+            if sudo.inbound_secret_enc:
+                vals["inbound_secret_previous_enc"] = sudo.inbound_secret_enc
+                vals["inbound_secret_previous_until"] = fields.Datetime.now() + timedelta(
+                    hours=grace
+                )
+            sudo.write(vals)
+
+    @api.constrains("code")
+    def _check_code(self):
+        for connector in self:
+            if not CODE_RE.match(connector.code or ""):
+                raise ValidationError(
+                    self.env._(
+                        "Connector code %(code)s must be 2-63 lowercase letters, digits, "
+                        "'-' or '_' (it is part of the webhook URL).",
+                        code=connector.code,
+                    )
+                )
+
+    @api.constrains("state", "technical_user_id")
+    def _check_technical_user(self):
+        for connector in self:
+            if connector.state == "active" and not connector.technical_user_id:
+                raise ValidationError(
+                    self.env._(
+                        "Connector %(name)s needs a technical user before it is active: "
+                        "inbound work runs as that user.",
+                        name=connector.name,
+                    )
+                )
+
+    def _register_hook(self):
+        # A clear error at start when secrets are stored but no key can read them.
+        super()._register_hook()
+        self.env.cr.execute(
+            "SELECT 1 FROM mfg_connector WHERE outbound_secret_enc IS NOT NULL "
+            "OR inbound_secret_enc IS NOT NULL LIMIT 1"
+        )
+        if self.env.cr.fetchone():
+            try:
+                secrets_box()
+            except crypto.SecretKeyError as err:
+                _logger.error("Integration connectors cannot use their secrets: %s", err)
+
+    # ---------------------------------------------------------------- secrets
+    def _get_secret(self, name):
+        """Plain secret for internal use only; never returned to a client."""
+        self.ensure_one()
+        token = self.sudo()[f"{name}_enc"]
+        if not token:
+            return False
+        try:
+            return crypto.decrypt(secrets_box(), token)
+        except crypto.SecretKeyError as err:
+            raise UserError(str(err)) from err
+
+    def _get_inbound_secrets(self):
+        """Current signing secret, plus the previous one during its grace."""
+        self.ensure_one()
+        secrets = [self._get_secret("inbound_secret")]
+        sudo = self.sudo()
+        if sudo.inbound_secret_previous_enc and (
+            sudo.inbound_secret_previous_until
+            and sudo.inbound_secret_previous_until > fields.Datetime.now()
+        ):
+            secrets.append(self._get_secret("inbound_secret_previous"))
+        return [s for s in secrets if s]
+
+    # ---------------------------------------------------------------- actions
+    def action_activate(self):
+        self.write({"state": "active"})
+
+    def action_pause(self):
+        self.write({"state": "paused"})
+
+    def action_test_connection(self):
+        """Reach the base URL with the connector's auth; record the outcome."""
+        self.ensure_one()
+        if not self.base_url:
+            raise UserError(self.env._("Set a base URL before testing the connection."))
+        try:
+            response = requests.get(
+                self.base_url,
+                headers=self._build_auth_headers(b""),
+                auth=self._build_basic_auth(),
+                timeout=(self.connect_timeout, self.read_timeout),
+            )
+        except requests.RequestException as err:
+            self._record_failure(self.env._("Connection failed: %s", type(err).__name__))
+            return self._notify(self.env._("Connection failed: %s", type(err).__name__), "danger")
+        if response.status_code >= 500 or response.status_code in (401, 403):
+            self._record_failure(self.env._("HTTP %s", response.status_code))
+            return self._notify(
+                self.env._("The system answered HTTP %s.", response.status_code), "danger"
+            )
+        self._record_success()
+        return self._notify(
+            self.env._("Connection OK (HTTP %s).", response.status_code), "success"
+        )
+
+    def _notify(self, message, kind):
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"title": self.name, "message": message, "type": kind, "sticky": False},
+        }
+
+    # ----------------------------------------------------------------- health
+    def _record_success(self):
+        self.sudo().write({"last_success_at": fields.Datetime.now(), "consecutive_failures": 0})
+
+    def _record_failure(self, error):
+        for connector in self.sudo():
+            connector.write(
+                {
+                    "last_error_at": fields.Datetime.now(),
+                    "last_error": error,
+                    "consecutive_failures": connector.consecutive_failures + 1,
+                }
+            )
+
+    # --------------------------------------------------------------- outbound
+    def _build_basic_auth(self):
+        if self.auth_type == "basic":
+            return (self.username or "", self._get_secret("outbound_secret") or "")
+        return None
+
+    def _build_auth_headers(self, body, msg_id=None):
+        """Auth headers of an outbound request; a hook another addon may extend."""
+        from ..core import signatures
+
+        secret = self._get_secret("outbound_secret") if self.auth_type != "none" else False
+        if not secret or self.auth_type == "basic":
+            return {}
+        if self.auth_type == "api_key":
+            return {self.api_key_header or "X-API-Key": secret}
+        if self.auth_type == "bearer":
+            return {"Authorization": f"Bearer {secret}"}
+        return signatures.sign_headers(secret, msg_id or uuid.uuid4().hex, body)
+
+    def _emit(self, flow_code, payload, record=None, ordering_key=None, idempotency_key=None):
+        """Write an outbound message in the caller's transaction (outbox) and
+        enqueue its send. Returns the message."""
+        self.ensure_one()
+        flow = self.flow_ids.filtered(lambda f: f.code == flow_code and f.active)[:1]
+        if not flow:
+            raise UserError(
+                self.env._(
+                    "Connector %(name)s has no active flow %(flow)s.", name=self.name, flow=flow_code
+                )
+            )
+        payload = dict(payload)
+        payload.setdefault("schema_version", "1.0")
+        flow._validate_canonical(payload)
+        message = (
+            self.env["mfg.sync.message"]
+            .sudo()
+            .with_context(tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True)
+            .create(
+                {
+                    "direction": "outbound",
+                    "connector_id": self.id,
+                    "flow_id": flow.id,
+                    "idempotency_key": idempotency_key or uuid.uuid4().hex,
+                    "ordering_key": ordering_key,
+                    "payload_canonical": hashing.canonical_json(payload),
+                    "state": "queued",
+                    "res_model": record._name if record else False,
+                    "res_id": record.id if record else False,
+                }
+            )
+        )
+        flow._schedule_drain()
+        return message
+
+    # ----------------------------------------------------------- external ids
+    def _mfg_binding_domain(self, model, external_id):
+        return [
+            ("connector_id", "=", self.id),
+            ("model", "=", model),
+            ("external_id", "=", external_id),
+        ]
+
+    def _mfg_resolve(self, model, external_id):
+        """The Odoo record bound to ``external_id`` in this connector, or empty."""
+        self.ensure_one()
+        binding = (
+            self.env["mfg.external.id"]
+            .sudo()
+            .search(self._mfg_binding_domain(model, str(external_id)), limit=1)
+        )
+        return self.env[model].browse(binding.res_id).exists() if binding else self.env[model]
+
+    def _mfg_binding(self, record):
+        self.ensure_one()
+        return (
+            self.env["mfg.external.id"]
+            .sudo()
+            .search(
+                [
+                    ("connector_id", "=", self.id),
+                    ("model", "=", record._name),
+                    ("res_id", "=", record.id),
+                ],
+                limit=1,
+            )
+        )
+
+    def _mfg_external_id(self, record):
+        return self._mfg_binding(record).external_id or False
+
+    def _mfg_bind(self, record, external_id, revision=None, payload=None):
+        """Bind ``record`` to ``external_id`` (create or update the binding)."""
+        self.ensure_one()
+        record.ensure_one()
+        bindings = self.env["mfg.external.id"].sudo()
+        binding = bindings.search(
+            self._mfg_binding_domain(record._name, str(external_id)), limit=1
+        )
+        vals = {"res_id": record.id, "last_sync_at": fields.Datetime.now()}
+        if revision is not None:
+            vals["external_revision"] = revision
+        if payload is not None:
+            vals["payload_hash"] = hashing.payload_hash(payload)
+        if binding:
+            binding.write(vals)
+            return binding
+        vals.update(
+            {"connector_id": self.id, "model": record._name, "external_id": str(external_id)}
+        )
+        return bindings.create(vals)
+
+    def _mfg_payload_unchanged(self, model, external_id, payload):
+        binding = (
+            self.env["mfg.external.id"]
+            .sudo()
+            .search(self._mfg_binding_domain(model, str(external_id)), limit=1)
+        )
+        return bool(binding) and binding.payload_hash == hashing.payload_hash(payload)

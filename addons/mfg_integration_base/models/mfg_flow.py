@@ -1,0 +1,188 @@
+# Copyright 2026 Manufacturing Integration Suite contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from odoo.addons.queue_job.job import identity_exact
+
+from ..core import flows as base_flows
+from ..core import mapping as mapping_lib
+from ..core import schemas as schema_lib
+
+_logger = logging.getLogger(__name__)
+
+
+class MfgFlow(models.Model):
+    _name = "mfg.flow"
+    _description = "Integration Flow"
+    _order = "connector_id, sequence, id"
+
+    connector_id = fields.Many2one("mfg.connector", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="connector_id.company_id", store=True, index=True)
+    code = fields.Selection(
+        selection=[
+            ("generic.record.upsert", "Generic: record upsert"),
+            ("generic.record.changed", "Generic: record changed (outbound)"),
+        ],
+        required=True,
+    )
+    name = fields.Char(compute="_compute_name", store=True, readonly=False)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    direction = fields.Selection(
+        [("inbound", "Inbound"), ("outbound", "Outbound")],
+        compute="_compute_direction",
+        store=True,
+    )
+    mode = fields.Selection(
+        [("realtime", "Real-time"), ("batch", "Batch")], default="realtime", required=True
+    )
+    interval_minutes = fields.Integer(default=15, help="Batch flows run this often.")
+    batch_size = fields.Integer(default=200, help="Messages one job handles at most.")
+    channel = fields.Char(
+        default="root.mfg",
+        required=True,
+        help="queue_job channel; ordered flows use a capacity-1 channel (root.mfg.ordered).",
+    )
+    latency_target_seconds = fields.Integer(default=60)
+    gap_timeout_minutes = fields.Integer(
+        default=30, help="A gap in an ordering key older than this becomes an exception."
+    )
+    responsible_user_id = fields.Many2one(
+        "res.users", help="Gets this flow's exception activities (else the connector's)."
+    )
+    mapping_ids = fields.One2many("mfg.field.mapping", "flow_id", string="Field mappings")
+    last_run_at = fields.Datetime(readonly=True, copy=False)
+    # Generic upsert settings
+    target_model_id = fields.Many2one(
+        "ir.model",
+        ondelete="cascade",
+        help="generic.record.upsert writes records of this model.",
+    )
+    allowed_field_ids = fields.Many2many(
+        "ir.model.fields",
+        domain="[('model_id', '=', target_model_id), ('store', '=', True)]",
+        help="Fields a generic upsert may write; any other key is refused.",
+    )
+
+    _sql_constraints = [
+        (
+            "connector_code_uniq",
+            "unique(connector_id, code)",
+            "A connector has one flow per code.",
+        ),
+    ]
+
+    @api.depends("code")
+    def _compute_name(self):
+        labels = dict(self._fields["code"]._description_selection(self.env))
+        for flow in self:
+            flow.name = labels.get(flow.code, flow.code)
+
+    @api.depends("code")
+    def _compute_direction(self):
+        specs = self._get_flow_specs()
+        for flow in self:
+            flow.direction = specs.get(flow.code, {}).get("direction", "inbound")
+
+    @api.constrains("code")
+    def _check_code_has_spec(self):
+        specs = self._get_flow_specs()
+        for flow in self:
+            if flow.code not in specs:
+                raise ValidationError(self.env._("Flow %s has no specification.", flow.code))
+
+    # ------------------------------------------------------------ extension
+    def _get_flow_specs(self):
+        """{flow code: {"direction", "schema_dir", optional "xml_parser"}}.
+        Domain addons extend it with ``_inherit`` and ``super()``."""
+        return dict(base_flows.FLOW_SPECS)
+
+    def _get_spec(self):
+        self.ensure_one()
+        return self._get_flow_specs()[self.code]
+
+    # -------------------------------------------------------------- contract
+    def _validate_canonical(self, payload):
+        """Raise schema_lib.SchemaError when the payload breaks the contract."""
+        self.ensure_one()
+        return schema_lib.validate(payload, self._get_spec()["schema_dir"], self.code)
+
+    def _mapping_rules(self, reverse=False):
+        return [m._as_rule(reverse=reverse) for m in self.mapping_ids.sorted("sequence")]
+
+    def _map_inbound(self, payload):
+        """External payload → canonical (identity without mapping rows)."""
+        self.ensure_one()
+        connector = self.connector_id
+
+        def lookup(model, external_id):
+            return connector._mfg_resolve(model, external_id).id if model else False
+
+        return mapping_lib.apply_rules(payload, self._mapping_rules(), lookup=lookup)
+
+    def _map_outbound(self, payload):
+        """Canonical payload → external (identity without mapping rows)."""
+        self.ensure_one()
+        return mapping_lib.apply_rules(payload, self._mapping_rules(reverse=True))
+
+    # ------------------------------------------------------------- queueing
+    @api.model
+    def _mfg_active_flows(self, flow_code, company=None):
+        """Active flows of active connectors for ``flow_code`` (in ``company``)."""
+        domain = [
+            ("code", "=", flow_code),
+            ("active", "=", True),
+            ("connector_id.state", "=", "active"),
+        ]
+        if company:
+            domain.append(("company_id", "=", company.id))
+        return self.sudo().search(domain)
+
+    def _schedule_drain(self, eta=None):
+        """Make sure one drain job is pending for each flow (never one per message)."""
+        for flow in self:
+            if flow.mode == "batch" and eta is None:
+                continue
+            flow.sudo().with_delay(
+                channel=flow.channel,
+                eta=eta,
+                identity_key=identity_exact,
+                description=f"Process {flow.code} messages of {flow.connector_id.code}",
+            )._mfg_drain()
+
+    def _mfg_drain(self):
+        """Job: process due messages of this flow, a batch at a time."""
+        self.ensure_one()
+        messages = self.env["mfg.sync.message"]._mfg_lock_due(self, self.batch_size)
+        messages._mfg_process()
+        self.sudo().last_run_at = fields.Datetime.now()
+        if len(messages) >= self.batch_size:
+            # More are waiting: chain another job instead of one huge transaction.
+            self._schedule_drain(eta=fields.Datetime.now())
+        return f"{len(messages)} message(s) processed"
+
+    @api.model
+    def _cron_dispatch(self):
+        """Safety net and batch scheduler: enqueue drains where due messages wait,
+        release parked messages whose gap is filled, raise expired gaps."""
+        now = fields.Datetime.now()
+        self.env["mfg.sync.message"]._mfg_release_parked()
+        self.env["mfg.sync.message"]._mfg_expire_gaps()
+        self.env.cr.execute(
+            """
+            SELECT DISTINCT flow_id FROM mfg_sync_message
+             WHERE state = 'queued' AND (next_attempt_at IS NULL OR next_attempt_at <= %s)
+            """,
+            [now],
+        )
+        due = self.browse([row[0] for row in self.env.cr.fetchall()])
+        for flow in due.filtered(lambda f: f.active and f.connector_id.state == "active"):
+            if flow.mode == "batch" and flow.last_run_at and (
+                flow.last_run_at + timedelta(minutes=flow.interval_minutes) > now
+            ):
+                continue
+            flow._schedule_drain(eta=now)

@@ -1,0 +1,191 @@
+# Copyright 2026 Manufacturing Integration Suite contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+STATES = [
+    ("received", "Received"),
+    ("queued", "Queued"),
+    ("processing", "Processing"),
+    ("done", "Done"),
+    ("failed", "Failed"),
+    ("dead", "Dead"),
+    ("duplicate", "Duplicate"),
+    ("parked", "Parked"),
+    ("rejected", "Rejected"),
+    ("ignored", "Ignored"),
+]
+ERROR_KINDS = [
+    ("transient", "Transient"),
+    ("permanent", "Permanent"),
+    ("validation", "Validation"),
+    ("conflict", "Conflict"),
+]
+
+
+class MfgSyncMessage(models.Model):
+    _name = "mfg.sync.message"
+    _description = "Integration Message"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "id desc"
+
+    name = fields.Char(compute="_compute_name", store=True)
+    direction = fields.Selection(
+        [("inbound", "Inbound"), ("outbound", "Outbound")], required=True, index=True
+    )
+    connector_id = fields.Many2one("mfg.connector", ondelete="restrict", index=True)
+    connector_code_received = fields.Char(help="Connector code as the sender wrote it.")
+    flow_id = fields.Many2one("mfg.flow", ondelete="restrict", index=True)
+    flow_code = fields.Char(index=True)
+    company_id = fields.Many2one(related="connector_id.company_id", store=True, index=True)
+    idempotency_key = fields.Char(index=True, copy=False)
+    correlation_id = fields.Char(index=True)
+    ordering_key = fields.Char()
+    sequence = fields.Integer(string="Sequence number")
+    content_type = fields.Char()
+    payload_raw = fields.Text(string="Raw payload")
+    payload_canonical = fields.Text(string="Canonical payload")
+    headers = fields.Text(string="Headers (sanitized)")
+    state = fields.Selection(STATES, default="received", required=True, index=True, tracking=True)
+    attempts = fields.Integer(readonly=True)
+    next_attempt_at = fields.Datetime(readonly=True)
+    parked_at = fields.Datetime(readonly=True)
+    error_kind = fields.Selection(ERROR_KINDS, readonly=True)
+    error_text = fields.Text(readonly=True)
+    error_details = fields.Text(readonly=True, help="JSON list of {path, message}.")
+    http_status = fields.Integer(readonly=True)
+    res_model = fields.Char(string="Record model", index=True)
+    res_id = fields.Integer(string="Record id")
+    record_ref = fields.Reference(
+        selection="_selection_record_ref", compute="_compute_record_ref", string="Record"
+    )
+    exception_activity_id = fields.Many2one("mail.activity", readonly=True, ondelete="set null")
+    processed_at = fields.Datetime(readonly=True)
+    latency_ms = fields.Integer(readonly=True, aggregator="avg")
+
+    def init(self):
+        # The idempotency key is enforced by the database, not by a search.
+        cr = self.env.cr
+        cr.execute(
+            """
+            CREATE UNIQUE INDEX IF NOT EXISTS mfg_sync_message_idempotency_uniq
+                ON mfg_sync_message (connector_id, direction, idempotency_key)
+             WHERE state NOT IN ('rejected', 'duplicate')
+            """
+        )
+        cr.execute(
+            """
+            CREATE INDEX IF NOT EXISTS mfg_sync_message_due_idx
+                ON mfg_sync_message (flow_id, next_attempt_at, id)
+             WHERE state = 'queued'
+            """
+        )
+        cr.execute(
+            """
+            CREATE INDEX IF NOT EXISTS mfg_sync_message_ordering_idx
+                ON mfg_sync_message (connector_id, ordering_key, sequence)
+             WHERE ordering_key IS NOT NULL
+            """
+        )
+
+    @api.depends("flow_code", "idempotency_key", "direction")
+    def _compute_name(self):
+        for message in self:
+            arrow = "→" if message.direction == "outbound" else "←"
+            message.name = f"{arrow} {message.flow_code or '?'} {message.idempotency_key or ''}"
+
+    @api.model
+    def _selection_record_ref(self):
+        return [(m.model, m.name) for m in self.env["ir.model"].sudo().search([])]
+
+    @api.depends("res_model", "res_id")
+    def _compute_record_ref(self):
+        for message in self:
+            if message.res_model in self.env and message.res_id:
+                message.record_ref = f"{message.res_model},{message.res_id}"
+            else:
+                message.record_ref = False
+
+    # ----------------------------------------------------------- accessors
+    def _get_payload(self):
+        self.ensure_one()
+        return json.loads(self.payload_canonical or self.payload_raw or "null")
+
+    def _get_business_record(self):
+        self.ensure_one()
+        if self.res_model in self.env and self.res_id:
+            return self.env[self.res_model].browse(self.res_id).exists()
+        return None
+
+    # -------------------------------------------------------------- actions
+    def action_retry(self):
+        """Queue failed or dead messages again, as they are."""
+        for message in self:
+            if message.state not in ("failed", "dead"):
+                raise UserError(self.env._("Only failed or dead messages can be retried."))
+            message._requeue(self.env._("Retried by %s", self.env.user.name))
+        return True
+
+    def action_replay(self):
+        """Process the message again from its raw payload (re-mapped)."""
+        for message in self:
+            if message.state in ("rejected", "duplicate", "queued", "processing"):
+                raise UserError(
+                    self.env._("A %s message cannot be replayed.", message.state)
+                )
+            if message.direction == "inbound":
+                message.payload_canonical = False
+            message._requeue(self.env._("Replayed by %s", self.env.user.name))
+        return True
+
+    def action_ignore(self):
+        for message in self:
+            if message.state not in ("failed", "dead", "parked"):
+                raise UserError(
+                    self.env._("Only failed, dead or parked messages can be ignored.")
+                )
+            message.write({"state": "ignored", "next_attempt_at": False})
+            message.message_post(body=self.env._("Ignored by %s", self.env.user.name))
+            message._mfg_close_exception_activity()
+        self._mfg_release_parked()
+        return True
+
+    def action_open_record(self):
+        self.ensure_one()
+        record = self._get_business_record()
+        if not record:
+            raise UserError(self.env._("This message touched no record."))
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": record._name,
+            "res_id": record.id,
+            "view_mode": "form",
+        }
+
+    def _requeue(self, note):
+        self.ensure_one()
+        self.sudo().write(
+            {"state": "queued", "attempts": 0, "next_attempt_at": False, "parked_at": False}
+        )
+        self.message_post(body=note)
+        self.flow_id._schedule_drain(eta=fields.Datetime.now())
+
+    # ---------------------------------------------------------------- crons
+    @api.model
+    def _cron_vacuum(self):
+        """Delete done, duplicate and rejected messages past the retention."""
+        icp = self.env["ir.config_parameter"].sudo()
+        days = int(icp.get_param("mfg_integration_base.retention_days", 30))
+        limit_date = fields.Datetime.now() - timedelta(days=days)
+        old = self.sudo().search(
+            [
+                ("state", "in", ("done", "duplicate", "rejected", "ignored")),
+                ("create_date", "<", limit_date),
+            ],
+            limit=50000,
+        )
+        old.unlink()
+        return len(old)

@@ -1,0 +1,385 @@
+# Copyright 2026 Manufacturing Integration Suite contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The life of a message once stored: map, validate, order, handle or send,
+then done, failed (with an activity), retried or dead."""
+
+import hashlib
+import json
+import logging
+from datetime import timedelta
+
+import psycopg2
+import requests
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from ..core import backoff, hashing, ordering
+from ..core import errors as error_lib
+from ..core.mapping import MappingError
+from ..core.schemas import SchemaError
+from ..exceptions import MfgError, MfgTransientError, MfgValidationError
+
+_logger = logging.getLogger(__name__)
+
+RELATIONAL_TYPES = ("many2one", "one2many", "many2many", "reference", "many2one_reference")
+
+
+class MfgSyncMessage(models.Model):
+    _inherit = "mfg.sync.message"
+
+    # ------------------------------------------------------------ extension
+    def _get_inbound_handlers(self):
+        """{flow code: bound handler(payload) -> record or None}.
+        Domain addons add theirs with ``_inherit`` and ``super()``."""
+        return {"generic.record.upsert": self._handle_generic_record_upsert}
+
+    def _mfg_ordering_record(self):
+        """The business record behind this message's ordering key, where a gap
+        exception belongs. Domain addons override it for their flows."""
+        self.ensure_one()
+        return self._get_business_record()
+
+    # -------------------------------------------------------------- intake
+    @api.model
+    def _mfg_lock_due(self, flow, limit):
+        """Due queued messages of ``flow``, locked; other workers skip them."""
+        self.env.cr.execute(
+            """
+            SELECT id FROM mfg_sync_message
+             WHERE flow_id = %s AND state = 'queued'
+               AND (next_attempt_at IS NULL OR next_attempt_at <= %s)
+             ORDER BY sequence NULLS FIRST, id
+             LIMIT %s
+             FOR UPDATE SKIP LOCKED
+            """,
+            [flow.id, fields.Datetime.now(), limit],
+        )
+        return self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
+
+    # ----------------------------------------------------------- processing
+    def _mfg_process(self):
+        for message in self:
+            message._mfg_process_one()
+
+    def _mfg_process_one(self):
+        """Process one message in its own savepoint: one bad message fails alone."""
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                if self.direction == "inbound":
+                    outcome, record = self._mfg_apply_inbound()
+                else:
+                    outcome, record = self._mfg_send_outbound()
+        except MfgError as err:
+            self._mfg_fail(
+                err.error_kind,
+                str(err),
+                record=err.record,
+                user=err.user,
+                retry_after=getattr(err, "retry_after", None),
+            )
+        except (SchemaError, MappingError) as err:
+            details = getattr(err, "errors", None) or [
+                {"path": getattr(err, "path", "$"), "message": str(err)}
+            ]
+            self._mfg_fail("validation", str(err), details=details)
+        except (UserError, ValidationError, AccessError) as err:
+            self._mfg_fail("validation", str(err))
+        except psycopg2.Error as err:
+            kind = error_lib.classify_pgcode(err.pgcode)
+            self._mfg_fail(kind, f"Database error {err.pgcode}: {err.pgerror or err}")
+        except Exception as err:
+            # A bug in one handler must not block the batch behind it: the
+            # message fails alone with the traceback in the log, for a person.
+            _logger.exception("mfg message %s: unexpected error in its handler", self.id)
+            self._mfg_fail("permanent", f"{type(err).__name__}: {err}")
+        else:
+            self._mfg_after_outcome(outcome, record)
+
+    def _mfg_after_outcome(self, outcome, record):
+        now = fields.Datetime.now()
+        vals = {"state": outcome, "next_attempt_at": False}
+        if outcome == "parked":
+            vals["parked_at"] = self.parked_at or now
+        else:
+            vals.update(
+                {
+                    "processed_at": now,
+                    "latency_ms": int((now - self.create_date).total_seconds() * 1000),
+                    "attempts": self.attempts + 1,
+                    "error_kind": False,
+                    "error_text": False,
+                    "error_details": False,
+                }
+            )
+        if record:
+            vals.update({"res_model": record._name, "res_id": record.id})
+        self.sudo().write(vals)
+        if outcome == "done":
+            self._mfg_close_exception_activity()
+            connector = self.connector_id
+            # Touch the connector row rarely: it is shared by every job.
+            if connector.consecutive_failures or not connector.last_success_at or (
+                connector.last_success_at < now - timedelta(minutes=1)
+            ):
+                connector._record_success()
+            self._mfg_process_next_in_order()
+
+    def _mfg_apply_inbound(self):
+        flow = self.flow_id
+        if self.content_type == "application/xml" and self.payload_canonical:
+            canonical = json.loads(self.payload_canonical)
+        else:
+            canonical = flow._map_inbound(json.loads(self.payload_raw))
+        flow._validate_canonical(canonical)
+        vals = {"payload_canonical": hashing.canonical_json(canonical)}
+        key, seq = canonical.get("ordering_key"), canonical.get("sequence")
+        if key and seq:
+            vals.update({"ordering_key": key, "sequence": seq})
+        self.sudo().write(vals)
+        if key and seq:
+            decision = ordering.decide(self._mfg_last_applied(), seq)
+            if decision == ordering.PARK:
+                return "parked", None
+            if decision == ordering.DUPLICATE:
+                return "duplicate", None
+        handler = self._mfg_as_technical_user()._get_inbound_handlers().get(flow.code)
+        if handler is None:
+            raise MfgError(self.env._("No handler is installed for flow %s.", flow.code))
+        record = handler(canonical)
+        return "done", record
+
+    def _mfg_as_technical_user(self):
+        connector = self.connector_id
+        user = connector.technical_user_id
+        if not user:
+            raise MfgValidationError(
+                self.env._("Connector %s has no technical user.", connector.name)
+            )
+        return self.with_user(user).with_company(connector.company_id)
+
+    def _mfg_last_applied(self):
+        self.env.cr.execute(
+            """
+            SELECT COALESCE(MAX(sequence), 0) FROM mfg_sync_message
+             WHERE connector_id = %s AND ordering_key = %s
+               AND direction = 'inbound' AND state IN ('done', 'ignored')
+            """,
+            [self.connector_id.id, self.ordering_key],
+        )
+        return self.env.cr.fetchone()[0]
+
+    def _mfg_process_next_in_order(self):
+        """A message that fills a gap releases its parked successor at once."""
+        if not (self.ordering_key and self.sequence):
+            return
+        successor = self.sudo().search(
+            [
+                ("connector_id", "=", self.connector_id.id),
+                ("ordering_key", "=", self.ordering_key),
+                ("direction", "=", "inbound"),
+                ("sequence", "=", self.sequence + 1),
+                ("state", "=", "parked"),
+            ],
+            limit=1,
+        )
+        if successor:
+            successor._mfg_close_exception_activity()
+            successor._mfg_process_one()
+
+    # ------------------------------------------------------------- outbound
+    def _mfg_send_outbound(self):
+        connector, flow = self.connector_id, self.flow_id
+        if not connector.base_url:
+            raise MfgError(self.env._("Connector %s has no base URL.", connector.name))
+        payload = flow._map_outbound(json.loads(self.payload_canonical))
+        body = json.dumps(payload, separators=(",", ":")).encode("utf-8")
+        url = f"{connector.base_url.rstrip('/')}/{flow.code}"
+        headers = {
+            "Content-Type": "application/json",
+            "Idempotency-Key": self.idempotency_key,
+            "X-Correlation-Id": self.correlation_id or self.idempotency_key,
+        }
+        headers.update(connector._build_auth_headers(body, msg_id=self.idempotency_key))
+        try:
+            response = requests.post(
+                url,
+                data=body,
+                headers=headers,
+                auth=connector._build_basic_auth(),
+                timeout=(connector.connect_timeout, connector.read_timeout),
+            )
+        except requests.Timeout as err:
+            raise MfgTransientError(self.env._("Timeout calling %s", url)) from err
+        except requests.ConnectionError as err:
+            raise MfgTransientError(self.env._("Cannot connect to %s", url)) from err
+        self.sudo().http_status = response.status_code
+        kind = error_lib.classify_http_status(response.status_code)
+        if kind is None:
+            return "done", self._get_business_record()
+        text = self.env._(
+            "HTTP %(status)s from %(url)s: %(body)s",
+            status=response.status_code,
+            url=url,
+            body=response.text[:500],
+        )
+        if kind == error_lib.TRANSIENT:
+            error = MfgTransientError(text)
+            error.retry_after = backoff.parse_retry_after(response.headers.get("Retry-After"))
+            raise error
+        raise MfgError(text, record=self._get_business_record())
+
+    # -------------------------------------------------------------- failure
+    def _mfg_fail(self, kind, text, details=None, record=None, user=None, retry_after=None):
+        self.ensure_one()
+        connector = self.connector_id
+        attempts = self.attempts + 1
+        vals = {
+            "attempts": attempts,
+            "error_kind": kind,
+            "error_text": text,
+            "error_details": json.dumps(details) if details else False,
+        }
+        if record:
+            vals.update({"res_model": record._name, "res_id": record.id})
+        retry = kind == error_lib.TRANSIENT and attempts < connector.max_attempts
+        if retry:
+            delay = backoff.retry_delay(attempts, connector.backoff_base, connector.backoff_cap)
+            delay = max(delay, retry_after or 0)
+            vals.update(
+                {"state": "queued", "next_attempt_at": fields.Datetime.now() + timedelta(seconds=delay)}
+            )
+        else:
+            vals.update({"state": "dead" if kind == error_lib.TRANSIENT else "failed"})
+        self.sudo().write(vals)
+        connector._record_failure(text)
+        _logger.info(
+            "mfg message %s [%s] %s: %s (%s)",
+            self.id,
+            self.correlation_id or self.idempotency_key,
+            vals["state"],
+            kind,
+            text.splitlines()[0] if text else "",
+        )
+        if retry:
+            self.flow_id._schedule_drain(eta=vals["next_attempt_at"])
+        else:
+            self._mfg_open_exception_activity(text, record=record, user=user)
+
+    def _mfg_responsible(self, user=None):
+        icp = self.env["ir.config_parameter"].sudo()
+        default_id = int(icp.get_param("mfg_integration_base.default_responsible_id", 0) or 0)
+        return (
+            user
+            or self.flow_id.responsible_user_id
+            or self.connector_id.responsible_user_id
+            or self.env["res.users"].browse(default_id).exists()
+            or self.env.ref("base.user_admin")
+        )
+
+    def _mfg_open_exception_activity(self, text, record=None, user=None):
+        target = record or self._get_business_record() or self
+        digest = hashlib.sha1((text or "").encode()).hexdigest()[:12]
+        key = f"{self.flow_code}:{self.error_kind}:{digest}"
+        summary = self.env._(
+            "%(flow)s failed (%(kind)s)", flow=self.flow_code, kind=self.error_kind
+        )
+        note = self.env._(
+            "<p>%(text)s</p><p>Message: %(name)s (id %(id)s). Fix the data, then replay it.</p>",
+            text=text,
+            name=self.name,
+            id=self.id,
+        )
+        activity = self.env["mail.activity"]._mfg_upsert_exception(
+            target.sudo(), key, summary, note, self._mfg_responsible(user)
+        )
+        self.sudo().exception_activity_id = activity
+
+    def _mfg_close_exception_activity(self):
+        activity = self.sudo().exception_activity_id
+        if not activity:
+            return
+        others = self.sudo().search_count(
+            [
+                ("exception_activity_id", "=", activity.id),
+                ("id", "!=", self.id),
+                ("state", "in", ("failed", "dead", "parked")),
+            ]
+        )
+        self.sudo().exception_activity_id = False
+        if not others and activity.exists():
+            activity.action_feedback(
+                feedback=self.env._("Closed: message %s was processed.", self.name)
+            )
+
+    # ------------------------------------------------------- ordering crons
+    @api.model
+    def _mfg_release_parked(self):
+        """Requeue parked messages whose predecessor is now applied."""
+        self.env.cr.execute(
+            """
+            SELECT m.id FROM mfg_sync_message m
+             WHERE m.state = 'parked' AND m.sequence = 1 + COALESCE((
+                   SELECT MAX(d.sequence) FROM mfg_sync_message d
+                    WHERE d.connector_id = m.connector_id
+                      AND d.ordering_key = m.ordering_key
+                      AND d.direction = 'inbound'
+                      AND d.state IN ('done', 'ignored')), 0)
+            """
+        )
+        released = self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
+        released.write({"state": "queued", "next_attempt_at": False})
+        released.flow_id._schedule_drain(eta=fields.Datetime.now())
+        return released
+
+    @api.model
+    def _mfg_expire_gaps(self):
+        """A gap older than its flow allows becomes an exception activity."""
+        now = fields.Datetime.now()
+        parked = self.sudo().search([("state", "=", "parked"), ("exception_activity_id", "=", False)])
+        for message in parked:
+            timeout = message.flow_id.gap_timeout_minutes * 60
+            if not ordering.gap_expired(message.parked_at, now, timeout):
+                continue
+            text = self.env._(
+                "Sequence %(seq)s of %(key)s waits since %(since)s for sequence %(missing)s, "
+                "which never arrived. Ask the sender to resend it, or ignore this message.",
+                seq=message.sequence,
+                key=message.ordering_key,
+                since=message.parked_at,
+                missing=message._mfg_last_applied() + 1,
+            )
+            message.write({"error_kind": "conflict", "error_text": text})
+            message._mfg_open_exception_activity(text, record=message._mfg_ordering_record())
+
+    # -------------------------------------------------------- generic flow
+    def _handle_generic_record_upsert(self, payload):
+        """Create or update a record of the flow's target model, bound to the
+        sender's external id; an unchanged payload is a no-op."""
+        flow, connector = self.flow_id, self.connector_id
+        if not flow.target_model_id:
+            raise MfgValidationError(
+                self.env._("Flow %s has no target model configured.", flow.code)
+            )
+        model = flow.target_model_id.model
+        allowed = {f.name for f in flow.allowed_field_ids if f.ttype not in RELATIONAL_TYPES}
+        refused = sorted(set(payload["values"]) - allowed)
+        if refused:
+            raise MfgValidationError(
+                self.env._(
+                    "values.%(field)s: not a field this flow may write (allowed: %(allowed)s)",
+                    field=refused[0],
+                    allowed=", ".join(sorted(allowed)) or "-",
+                )
+            )
+        external_id = payload["external_id"]
+        record = connector._mfg_resolve(model, external_id).with_env(self.env)
+        if record and connector._mfg_payload_unchanged(model, external_id, payload):
+            return record
+        if record:
+            record.write(payload["values"])
+        else:
+            record = self.env[model].create(payload["values"])
+        connector._mfg_bind(record, external_id, revision=payload.get("revision"), payload=payload)
+        return record

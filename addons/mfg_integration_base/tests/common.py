@@ -1,0 +1,152 @@
+# Copyright 2026 Manufacturing Integration Suite contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Fixtures shared by the suite's Odoo tests (domain addons import them)."""
+
+import json
+import time
+import uuid
+
+from odoo import fields
+from odoo.tests import HttpCase, TransactionCase, new_test_user
+
+from ..core import signatures
+
+TEST_SECRET = "whsec_" + "dGVzdC1zZWNyZXQtZm9yLW1mZy1pbnRlZ3JhdGlvbg=="
+
+
+class MfgTestMixin:
+    @classmethod
+    def _mfg_setup_users(cls):
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.mfg_responsible = new_test_user(
+            cls.env,
+            login="mfg_responsible",
+            groups="base.group_user,mfg_integration_base.mfg_integration_base_group_user",
+        )
+
+    @classmethod
+    def _mfg_create_connector(
+        cls, code, kind="generic", flows=(), tech_groups=(), secret=TEST_SECRET, **vals
+    ):
+        """An active connector with its technical user and the given flows."""
+        groups = ["base.group_user", "mfg_integration_base.mfg_integration_base_group_technical"]
+        tech_user = new_test_user(
+            cls.env, login=f"tech_{code}", groups=",".join([*groups, *tech_groups])
+        )
+        connector = cls.env["mfg.connector"].create(
+            {
+                "name": f"Connector {code}",
+                "code": code,
+                "kind": kind,
+                "technical_user_id": tech_user.id,
+                "responsible_user_id": cls.mfg_responsible.id,
+                "inbound_secret": secret,
+                **vals,
+            }
+        )
+        for flow_code in flows:
+            cls.env["mfg.flow"].create({"connector_id": connector.id, "code": flow_code})
+        connector.action_activate()
+        return connector
+
+    def _mfg_flow(self, connector, flow_code):
+        return connector.flow_ids.filtered(lambda f: f.code == flow_code)
+
+    def _mfg_receive(self, connector, flow_code, payload, webhook_id=None):
+        """Store an inbound message exactly as the webhook does after its checks."""
+        flow = self._mfg_flow(connector, flow_code)
+        message = (
+            self.env["mfg.sync.message"]
+            .with_user(connector.technical_user_id)
+            .with_context(tracking_disable=True)
+            .create(
+                {
+                    "direction": "inbound",
+                    "connector_id": connector.id,
+                    "flow_id": flow.id,
+                    "flow_code": flow_code,
+                    "idempotency_key": webhook_id or uuid.uuid4().hex,
+                    "content_type": "application/json",
+                    "payload_raw": json.dumps(payload),
+                    "state": "queued",
+                }
+            )
+        )
+        return message.sudo()
+
+    def _mfg_process(self, connector, max_rounds=50):
+        """Run the drain jobs of the connector's flows until nothing is due."""
+        for _round in range(max_rounds):
+            due = self.env["mfg.sync.message"].sudo().search(
+                [
+                    ("connector_id", "=", connector.id),
+                    ("state", "=", "queued"),
+                    "|",
+                    ("next_attempt_at", "=", False),
+                    ("next_attempt_at", "<=", fields.Datetime.now()),
+                ]
+            )
+            if not due:
+                return
+            for flow in due.flow_id:
+                flow._mfg_drain()
+        raise AssertionError("messages still due after %s rounds" % max_rounds)
+
+    def _mfg_exception_activities(self, record):
+        activity_type = self.env.ref(
+            "mfg_integration_base.mail_activity_type_integration_exception"
+        )
+        return self.env["mail.activity"].sudo().search(
+            [
+                ("res_model", "=", record._name),
+                ("res_id", "=", record.id),
+                ("activity_type_id", "=", activity_type.id),
+            ]
+        )
+
+    @staticmethod
+    def _mfg_signed_headers(body, secret=TEST_SECRET, webhook_id=None, timestamp=None):
+        return signatures.sign_headers(
+            secret, webhook_id or uuid.uuid4().hex, body, timestamp or time.time()
+        )
+
+
+class MfgCommon(MfgTestMixin, TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._mfg_setup_users()
+
+
+class MfgHttpCommon(MfgTestMixin, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._mfg_setup_users()
+
+    def _mfg_post(
+        self,
+        connector,
+        flow_code,
+        payload=None,
+        body=None,
+        headers=None,
+        secret=TEST_SECRET,
+        webhook_id=None,
+        timestamp=None,
+        content_type="application/json",
+        batch=False,
+        sign=True,
+    ):
+        """POST a (signed) webhook through Odoo's HTTP server; returns the response."""
+        code = connector.code if hasattr(connector, "code") else connector
+        if body is None:
+            body = json.dumps(payload).encode()
+        elif isinstance(body, str):
+            body = body.encode()
+        all_headers = {"Content-Type": content_type}
+        if sign:
+            all_headers.update(self._mfg_signed_headers(body, secret, webhook_id, timestamp))
+        all_headers.update(headers or {})
+        url = f"/mfg/v1/{code}/{flow_code}" + ("/batch" if batch else "")
+        return self.url_open(url, data=body, headers=all_headers)
