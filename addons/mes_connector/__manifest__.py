@@ -9,8 +9,14 @@
     "website": "https://github.com/mfg-integration/mfg-integration-suite",
     "category": "Manufacturing/Integration",
     "depends": ['mfg_integration_base', 'mrp'],
-    "external_dependencies": {"python": []},
-    "data": [],
+    "external_dependencies": {"python": ["jsonschema"]},
+    "data": [
+        "security/mes_connector_groups.xml",
+        "data/mrp_workcenter_productivity_loss_data.xml",
+        "views/mfg_connector_views.xml",
+        "views/mrp_production_views.xml",
+        "views/mrp_workorder_views.xml",
+    ],
     "demo": [],
     "installable": True,
 }

@@ -13,6 +13,9 @@ SCRAP_REPORTED = "mes.scrap.reported"
 PRODUCTION_COMPLETED = "mes.production.completed"
 DOWNTIME_REPORTED = "mes.downtime.reported"
 
+#: queue channel of the inbound flows: events of one MO are applied one at a time
+ORDERED_CHANNEL = "root.mfg.ordered"
+
 OUTBOUND_FLOWS = (ORDER_RELEASED, ORDER_CHANGED)
 INBOUND_FLOWS = (
     OPERATION_EVENT,
