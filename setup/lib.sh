@@ -1,0 +1,270 @@
+# shellcheck shell=bash
+# Shared set-up of setup/test and setup/demo. Source it; it only defines functions
+# and variables. Every function prints what it does on stderr, prefixed "[setup]".
+#
+# Environment it honours:
+#   PYTHON              interpreter that imports Odoo (default: python3)
+#   PGHOST PGPORT PGUSER PGPASSWORD
+#                       PostgreSQL to use; when unset or not answering, the machine's
+#                       local cluster is started and a role for the OS user created
+#   MFG_SECRETS_KEY     Fernet key for the connectors' secrets (default: generated
+#                       once into var/secrets.key)
+#   MFG_FORCE_NO_ODOO=1 behave as if python3 could not import Odoo (tests that path)
+#   MFG_SKIP_PIP=1      do not run pip at all (offline machine, managed environment)
+
+MFG_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+MFG_VAR=$MFG_ROOT/var
+PYTHON=${PYTHON:-python3}
+MFG_ADDONS=(mfg_integration_base plm_connector mes_connector scheduler_connector quality_bridge)
+MFG_ODOO_VERSION=
+MFG_NO_ODOO_REASON=
+
+mfg_say() { printf '[setup] %s\n' "$*" >&2; }
+mfg_die() {
+  printf '[setup] ERROR: %s\n' "$*" >&2
+  exit 1
+}
+mfg_join() {
+  local IFS=,
+  printf '%s' "$*"
+}
+
+mfg_odoo_help() {
+  cat >&2 <<'EOF'
+[setup] Odoo 18.0 Community is a prerequisite (README.md, "Prerequisites"). Get it from
+[setup] Odoo's official source, the 18.0 branch of https://github.com/odoo/odoo (or the
+[setup] 18.0 nightly packages at https://nightly.odoo.com), then, with this python3:
+[setup]     python3 -m pip install -r <odoo>/requirements.txt
+[setup]     python3 -m pip install -e <odoo>
+[setup] so that `python3 -c "import odoo.release"` works, and run this command again.
+EOF
+}
+
+# --- Python dependencies -----------------------------------------------------------
+
+# pip install FILE (extra pip args after it), skipped when already satisfied.
+mfg_pip_install() {
+  local file=$1
+  shift
+  if "$PYTHON" "$MFG_ROOT/setup/envtool.py" satisfied "$MFG_ROOT/$file" 2>/dev/null; then
+    return 0
+  fi
+  if [[ ${MFG_SKIP_PIP:-} == 1 ]]; then
+    mfg_say "MFG_SKIP_PIP=1: not installing $file, although some of it is missing"
+    return 0
+  fi
+  mfg_say "installing the Python dependencies of $file"
+  if ! "$PYTHON" -m pip install --quiet --disable-pip-version-check "$@" -r "$MFG_ROOT/$file"; then
+    mfg_die "pip could not install $file into $("$PYTHON" -c 'import sys; print(sys.prefix)').
+[setup] Use the Python environment that runs Odoo (a virtualenv works best), or set
+[setup] MFG_SKIP_PIP=1 once you installed $file yourself."
+  fi
+}
+
+# --- Odoo -----------------------------------------------------------------------------
+
+# Sets MFG_ODOO_VERSION and returns 0 when $PYTHON imports Odoo 18.0; else sets
+# MFG_NO_ODOO_REASON (one line) and returns 1.
+mfg_detect_odoo() {
+  if [[ ${MFG_FORCE_NO_ODOO:-} == 1 ]]; then
+    MFG_NO_ODOO_REASON="MFG_FORCE_NO_ODOO=1 (python3 is treated as unable to import Odoo 18.0)"
+    return 1
+  fi
+  local version
+  if ! version=$("$PYTHON" -c 'import odoo.release as r; print(r.version)' 2>/dev/null); then
+    MFG_NO_ODOO_REASON="python3 cannot import Odoo 18.0"
+    return 1
+  fi
+  if [[ $version != 18.0* ]]; then
+    MFG_NO_ODOO_REASON="python3 imports Odoo $version, not 18.0"
+    return 1
+  fi
+  MFG_ODOO_VERSION=$version
+  return 0
+}
+
+# Runs Odoo's command line (what odoo-bin does) with the given arguments.
+mfg_odoo() {
+  TZ=UTC "$PYTHON" -m odoo "$@"
+}
+
+# --- PostgreSQL -----------------------------------------------------------------------
+
+mfg_pg_ping() { "$PYTHON" "$MFG_ROOT/setup/dbtool.py" ping 2>/dev/null; }
+
+mfg_as_postgres() {
+  if [[ $(id -u) == 0 ]]; then
+    runuser -u postgres -- "$@"
+  else
+    sudo -n -u postgres "$@"
+  fi
+}
+
+mfg_as_root() {
+  if [[ $(id -u) == 0 ]]; then
+    "$@"
+  else
+    sudo -n "$@"
+  fi
+}
+
+# Starts (or creates) the machine's local cluster, PostgreSQL 15 preferred, and
+# exports PGPORT for it.
+mfg_pg_start_local() {
+  command -v pg_lsclusters >/dev/null ||
+    mfg_die "no PostgreSQL answers and no local cluster tools were found.
+[setup] Install PostgreSQL 15 (Debian/Ubuntu: apt-get install postgresql-15), or set
+[setup] PGHOST/PGPORT/PGUSER/PGPASSWORD to a server that accepts this role."
+  local line version name port status
+  line=$(pg_lsclusters --no-header | awk '$1 == "15" {print; exit}')
+  [[ -n $line ]] || line=$(pg_lsclusters --no-header | sort -rn | head -n 1)
+  if [[ -z $line ]]; then
+    version=$(ls /usr/lib/postgresql 2>/dev/null | sort -rn | head -n 1)
+    [[ -n $version ]] || mfg_die "no PostgreSQL server is installed (apt-get install postgresql-15)"
+    mfg_say "creating the local PostgreSQL $version cluster 'main'"
+    mfg_as_root pg_createcluster "$version" main >/dev/null ||
+      mfg_die "pg_createcluster $version main failed"
+    line=$(pg_lsclusters --no-header | awk -v v="$version" '$1 == v && $2 == "main"')
+  fi
+  read -r version name port status _ <<<"$line"
+  if [[ $status != online* ]]; then
+    mfg_say "starting the local PostgreSQL cluster $version/$name (port $port)"
+    mfg_as_root pg_ctlcluster "$version" "$name" start ||
+      mfg_die "could not start PostgreSQL cluster $version/$name (pg_ctlcluster needs root)"
+  fi
+  export PGPORT=$port
+}
+
+# Makes PostgreSQL answer for Odoo: the PG* variables' server when it answers, else
+# the local cluster with a superuser role named after the OS user.
+mfg_pg_setup() {
+  local user=${PGUSER:-$(id -un)} rc=0
+  [[ $user != postgres ]] ||
+    mfg_die "Odoo refuses to run as the PostgreSQL role 'postgres'; use another role (PGUSER)"
+  mfg_pg_ping || rc=$?
+  if [[ $rc == 0 ]]; then
+    return 0
+  fi
+  if [[ -n ${PGHOST:-}${PGPORT:-}${PGUSER:-} ]]; then
+    mfg_say "PostgreSQL from PGHOST=${PGHOST:-} PGPORT=${PGPORT:-} PGUSER=${PGUSER:-} does not" \
+      "answer; using the local cluster instead"
+    unset PGHOST PGPORT PGUSER PGPASSWORD
+    user=$(id -un)
+    rc=0
+    mfg_pg_ping || rc=$?
+    [[ $rc == 0 ]] && return 0
+  fi
+  [[ $rc == 2 ]] || mfg_pg_start_local
+  rc=0
+  mfg_pg_ping || rc=$?
+  if [[ $rc == 2 ]]; then
+    mfg_say "creating the PostgreSQL superuser role '$user' in the local cluster"
+    mfg_as_postgres createuser -s "$user" ||
+      mfg_die "could not create role '$user' (run: su postgres -c 'createuser -s $user')"
+    rc=0
+    mfg_pg_ping || rc=$?
+  fi
+  [[ $rc == 0 ]] || mfg_die "PostgreSQL does not answer: $("$PYTHON" "$MFG_ROOT/setup/dbtool.py" ping 2>&1)"
+}
+
+mfg_db() { "$PYTHON" "$MFG_ROOT/setup/dbtool.py" "$@"; }
+
+# Installs the missing ones of the suite's addons into database $1 (creating it when
+# needed), with demo data; fails unless all of them end up installed.
+mfg_install_addons() {
+  local conf=$1 db=$2 log=$MFG_VAR/log/$2-install.log missing
+  missing=$(mfg_db missing-modules "$db" "${MFG_ADDONS[@]}") || mfg_die "cannot read database $db"
+  [[ -n $missing ]] || return 0
+  mkdir -p "$MFG_VAR/log"
+  # shellcheck disable=SC2086 # $missing is a list of addon names
+  mfg_say "installing $(mfg_join $missing) with demo data into database $db (log: ${log#"$MFG_ROOT"/})"
+  local start=$SECONDS rc=0
+  # shellcheck disable=SC2086
+  mfg_odoo -c "$conf" -d "$db" -i "$(mfg_join $missing)" --stop-after-init \
+    --log-level=info --logfile="$log" || rc=$?
+  # Odoo ignores unknown or uninstallable module names with a warning and exit 0:
+  # the database, not the exit code, says whether the installation worked.
+  missing=$(mfg_db missing-modules "$db" "${MFG_ADDONS[@]}") || missing="(database unreadable)"
+  if [[ $rc != 0 || -n $missing ]]; then
+    # the first error with its traceback, then every later warning and error
+    awk '/^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) / {n = 60}
+         n > 0 {print; n--; next}
+         /^[0-9-]+ [0-9:,]+ [0-9]+ WARNING / {print}' "$log" | cut -c1-400 >&2
+    mfg_say "installation into $db failed (exit $rc); not installed: ${missing:-none}"
+    mfg_say "full log: ${log#"$MFG_ROOT"/}"
+    return 1
+  fi
+  grep -E '^[0-9-]+ [0-9:,]+ [0-9]+ (WARNING|ERROR|CRITICAL) ' "$log" | cut -c1-400 >&2 || true
+  mfg_say "installed in $((SECONDS - start))s"
+}
+
+# --- Configuration --------------------------------------------------------------------
+
+# Prints the secrets key: MFG_SECRETS_KEY, else var/secrets.key (generated once).
+mfg_secrets_key() {
+  if [[ -n ${MFG_SECRETS_KEY:-} ]]; then
+    printf '%s\n' "$MFG_SECRETS_KEY"
+    return 0
+  fi
+  local file=$MFG_VAR/secrets.key
+  if [[ ! -s $file ]]; then
+    mkdir -p "$MFG_VAR"
+    (
+      umask 077
+      "$PYTHON" -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())' \
+        >"$file.tmp" && mv "$file.tmp" "$file"
+    ) || mfg_die "could not generate $file (is cryptography installed?)"
+    mfg_say "generated the connectors' secrets key in ${file#"$MFG_ROOT"/} (keep it: it decrypts stored secrets)"
+  fi
+  cat "$file"
+}
+
+# Writes an Odoo configuration file: mfg_write_conf FILE DB [EXTRA_LINES] where
+# EXTRA_LINES (a string) goes at the end of [options]; [queue_job] channels come from
+# MFG_QUEUE_CHANNELS. Written to a temporary file first, so that a concurrent run never
+# reads half a file.
+mfg_write_conf() {
+  local file=$1 db=$2 extra=${3:-} addons_path key
+  addons_path=$("$PYTHON" "$MFG_ROOT/setup/envtool.py" addons-path "$MFG_ROOT") ||
+    mfg_die "could not compute the addons path"
+  key=$(mfg_secrets_key)
+  mkdir -p "$MFG_VAR/data" "$(dirname "$file")"
+  {
+    echo "# Generated by setup/ on $(date -u +%FT%TZ); edit odoo.conf.example instead."
+    echo "[options]"
+    echo "addons_path = $addons_path"
+    echo "data_dir = $MFG_VAR/data"
+    echo "db_name = $db"
+    [[ -z ${PGHOST:-} ]] || echo "db_host = $PGHOST"
+    [[ -z ${PGPORT:-} ]] || echo "db_port = $PGPORT"
+    [[ -z ${PGUSER:-} ]] || echo "db_user = $PGUSER"
+    [[ -z ${PGPASSWORD:-} ]] || echo "db_password = $PGPASSWORD"
+    echo "list_db = False"
+    echo "http_interface = 127.0.0.1"
+    echo "server_wide_modules = base,web,queue_job"
+    echo "without_demo = False"
+    echo "mfg_secrets_key = $key"
+    [[ -z $extra ]] || printf '%s\n' "$extra"
+    echo
+    echo "[queue_job]"
+    echo "channels = ${MFG_QUEUE_CHANNELS:-root:2,root.mfg:2,root.mfg.ordered:1}"
+  } >"$file.$$"
+  chmod 600 "$file.$$"
+  mv "$file.$$" "$file"
+}
+
+# The common set-up. Returns 0 with Odoo 18.0 ready (dependencies, PostgreSQL), 1 when
+# Odoo is missing (MFG_NO_ODOO_REASON says why; the no-Odoo dependencies are there).
+mfg_prepare() {
+  cd "$MFG_ROOT" || exit 1
+  mfg_pip_install requirements.txt
+  if ! mfg_detect_odoo; then
+    return 1
+  fi
+  mfg_say "Odoo $MFG_ODOO_VERSION from $("$PYTHON" -c 'import odoo, os; print(os.path.dirname(odoo.__file__))')"
+  # The queue_job wheel declares odoo==18.0.*: installed without dependencies, and only
+  # next to an Odoo that imports (see requirements-odoo.txt).
+  mfg_pip_install requirements-odoo.txt --no-deps
+  mfg_pg_setup
+  return 0
+}
