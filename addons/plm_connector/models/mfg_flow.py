@@ -1,0 +1,19 @@
+# Copyright 2026 Manufacturing Integration Suite contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+from ..core import flows as plm_flows
+
+
+class MfgFlow(models.Model):
+    _inherit = "mfg.flow"
+
+    code = fields.Selection(
+        selection_add=[(code, label) for code, label in plm_flows.FLOW_LABELS.items()],
+        ondelete={code: "cascade" for code in plm_flows.FLOW_LABELS},
+    )
+
+    def _get_flow_specs(self):
+        specs = super()._get_flow_specs()
+        specs.update(plm_flows.FLOW_SPECS)
+        return specs

@@ -1,0 +1,1 @@
+from . import mfg_plm_xml_import_wizard
