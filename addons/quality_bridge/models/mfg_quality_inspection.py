@@ -198,11 +198,11 @@ class MfgQualityInspection(models.Model):
                 )
         received = MoveLine.search(
             [("lot_id", "=", lot.id), ("state", "=", "done"),
-             ("picking_id.picking_type_code", "=", "incoming")]
-            + ([("picking_id", "=", receipt.id)] if receipt else []),
+             ("move_id.picking_type_id.code", "=", "incoming")]
+            + ([("move_id.picking_id", "=", receipt.id)] if receipt else []),
             order="date", limit=1,
         )
-        receipt = receipt or received.picking_id
+        receipt = receipt or received.move_id.picking_id
         purchase = received.move_id.purchase_line_id.order_id
         return {"production": production, "receipt": receipt, "purchase": purchase}
 
