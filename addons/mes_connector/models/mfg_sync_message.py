@@ -338,6 +338,15 @@ class MfgSyncMessage(models.Model):
         if payload.get("workorder"):
             workorder = self._mes_get_workorder(production, payload["workorder"])
         quantity = self._mes_quantity(payload, product.uom_id, production)
+        vals = {}
+        if product != production.product_id:
+            # a component is scrapped where it is: the named location, else where
+            # the lot (or product) lies under the MO's source location
+            parent = production.location_src_id
+            if payload.get("location"):
+                vals["location_id"] = self._mes_get_location(payload["location"], parent, production).id
+            else:
+                vals["location_id"] = production._mes_lot_location(product, lot, parent).id
         reason = payload.get("reason")
         tags = self.env["stock.scrap.reason.tag"]
         if reason:
@@ -353,6 +362,7 @@ class MfgSyncMessage(models.Model):
                 "company_id": production.company_id.id,
                 "origin": f"{production.name} (MES: {reason})" if reason and not tags else production.name,
                 "scrap_reason_tag_ids": [(6, 0, tags.ids)],
+                **vals,
             }
         )
         scrap.do_scrap()

@@ -4,6 +4,7 @@ from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import float_round
 
 from odoo.addons.mfg_integration_base.exceptions import MfgValidationError
 
@@ -85,7 +86,9 @@ class MrpProduction(models.Model):
             lines.append(
                 {
                     "product": move.product_id.display_name,
-                    "expected": move.product_uom.round(move.product_uom_qty * ratio),
+                    "expected": float_round(
+                        move.product_uom_qty * ratio, precision_rounding=move.product_uom.rounding
+                    ),
                     "consumed": move.quantity,
                     "rounding": move.product_uom.rounding,
                 }
