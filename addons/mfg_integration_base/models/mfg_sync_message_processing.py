@@ -357,7 +357,9 @@ class MfgSyncMessage(models.Model):
     def _handle_generic_record_upsert(self, payload):
         """Create or update a record of the flow's target model, bound to the
         sender's external id; an unchanged payload is a no-op."""
-        flow, connector = self.flow_id, self.connector_id
+        # The flow's settings point at ir.model rows the technical user may
+        # not read: read them as sudo, write the record as the technical user.
+        flow, connector = self.flow_id.sudo(), self.connector_id
         if not flow.target_model_id:
             raise MfgValidationError(
                 self.env._("Flow %s has no target model configured.", flow.code)

@@ -85,7 +85,9 @@ class WebhookIntake:
         length = self.httprequest.content_length
         if length is not None and length > limit:
             raise IntakeError(413, "payload_too_large", f"Body is over {limit} bytes.")
-        body = self.httprequest.stream.read(limit + 1)
+        # content_length was checked first; a chunked body is bounded by
+        # Odoo's own max_content_length, then by the connector's limit here.
+        body = self.httprequest.get_data(cache=True)
         if len(body) > limit:
             raise IntakeError(413, "payload_too_large", f"Body is over {limit} bytes.")
         self.body = body
