@@ -1,1 +1,2 @@
 from . import test_mes_inbound_flows
+from . import test_mes_bad_input
