@@ -1,8 +1,6 @@
 import pytest
 
-from plm_connector_core_loader import load
-
-core = load()
+import plm_connector_core as core
 bom_diff = core.bom_diff
 bom_graph = core.bom_graph
 revision = core.revision

@@ -1,6 +1,4 @@
-from plm_connector_core_loader import load
-
-core = load()
+import plm_connector_core as core
 validation = core.validation
 
 UNITS = {"Units": "unit", "Dozens": "unit", "kg": "weight"}

@@ -4,9 +4,9 @@ import pathlib
 import jsonschema
 import pytest
 
-from plm_connector_core_loader import CORE_DIR, load
+import plm_connector_core as core
 
-core = load()
+CORE_DIR = pathlib.Path(core.__file__).resolve().parent
 xml_release = core.xml_release
 PlmXmlError = xml_release.PlmXmlError
 
