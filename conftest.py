@@ -87,9 +87,7 @@ def pytest_collect_file(file_path, parent):
 
 def pytest_terminal_summary(terminalreporter):
     if NO_ODOO:
-        reason = os.environ.get(
-            "MFG_NO_ODOO_REASON", "python3 cannot import Odoo 18.0"
-        )
+        reason = os.environ.get("MFG_NO_ODOO_REASON", "python3 cannot import Odoo 18.0")
         terminalreporter.write_line(
             f"SKIPPED {len(_skipped_odoo_modules)} Odoo test modules "
             f"(addons/*/tests/test_*.py, tests/e2e): {reason}"
@@ -99,5 +97,9 @@ def pytest_terminal_summary(terminalreporter):
 
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session, exitstatus):
-    if NO_ODOO and exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED and not _plain_modules:
+    if (
+        NO_ODOO
+        and exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED
+        and not _plain_modules
+    ):
         session.exitstatus = pytest.ExitCode.OK

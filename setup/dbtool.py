@@ -4,8 +4,8 @@ It connects the way libpq does (PGHOST, PGPORT, PGUSER, PGPASSWORD, else the loc
 socket and the OS user), with psycopg2, which Odoo already requires, so the scripts
 need no PostgreSQL client programs beyond the cluster tools.
 
-    python3 setup/dbtool.py ping                 exit 0 ok, 2 server up but role refused,
-                                                 1 no answer
+    python3 setup/dbtool.py ping                 exit 0 ok, 1 no answer,
+                                                 2 server up but role refused
     python3 setup/dbtool.py exists DB            exit 0 when DB exists, else 1
     python3 setup/dbtool.py drop DB              drop DB if it exists
     python3 setup/dbtool.py missing-modules DB M...   print the modules of M not
@@ -53,7 +53,9 @@ def drop(dbname):
                 "WHERE datname = %s AND pid <> pg_backend_pid()",
                 (dbname,),
             )
-            cr.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(dbname)))
+            cr.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(dbname))
+            )
     finally:
         conn.close()
     return 0

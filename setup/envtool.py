@@ -1,9 +1,9 @@
 """Helpers of the set-up scripts that need no Odoo and no third-party package.
 
-    python3 setup/envtool.py satisfied FILE...    exit 0 when every requirement of
-                                                 the files is installed, else 1
-    python3 setup/envtool.py addons-path ROOT     the addons_path for ROOT's addons
-                                                 and those of the importable Odoo
+python3 setup/envtool.py satisfied FILE...    exit 0 when every requirement of
+                                             the files is installed, else 1
+python3 setup/envtool.py addons-path ROOT     the addons_path for ROOT's addons
+                                             and those of the importable Odoo
 """
 
 import importlib.metadata
@@ -48,7 +48,8 @@ def _holds_addons(path):
     except OSError:
         return False
     return any(
-        os.path.isfile(os.path.join(path, entry, "__manifest__.py")) for entry in entries
+        os.path.isfile(os.path.join(path, entry, "__manifest__.py"))
+        for entry in entries
     )
 
 
@@ -58,6 +59,7 @@ def addons_path(root):
     directories that `odoo.addons` is extended with (addons installed as wheels,
     such as queue_job)."""
     import odoo  # only called where Odoo is present
+
     import odoo.addons
 
     package_dir = os.path.dirname(os.path.abspath(odoo.__file__))

@@ -268,3 +268,63 @@ mfg_prepare() {
   mfg_pg_setup
   return 0
 }
+
+# --- Processes ------------------------------------------------------------------------
+# setup/demo starts its long-running processes with mfg_start and stops them all,
+# newest first, when it exits (Ctrl-C, TERM, or one of them dying).
+
+MFG_PIDS=()
+MFG_PID_NAMES=()
+
+# mfg_start NAME COMMAND...: runs COMMAND in the background and remembers it.
+mfg_start() {
+  local name=$1
+  shift
+  "$@" &
+  MFG_PIDS+=("$!")
+  MFG_PID_NAMES+=("$name")
+  mfg_say "started $name (pid $!)"
+}
+
+mfg_stop_all() {
+  local i pid deadline
+  for ((i = ${#MFG_PIDS[@]} - 1; i >= 0; i--)); do
+    pid=${MFG_PIDS[i]}
+    kill -0 "$pid" 2>/dev/null || continue
+    mfg_say "stopping ${MFG_PID_NAMES[i]} (pid $pid)"
+    kill -TERM "$pid" 2>/dev/null || continue
+    deadline=$((SECONDS + 30))
+    while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do
+      sleep 0.5
+    done
+    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null || true
+  done
+  MFG_PIDS=()
+  MFG_PID_NAMES=()
+}
+
+# mfg_wait_http URL PID [SECONDS]: waits until URL answers 200, while PID lives.
+mfg_wait_http() {
+  local url=$1 pid=$2 deadline=$((SECONDS + ${3:-300}))
+  while ((SECONDS < deadline)); do
+    kill -0 "$pid" 2>/dev/null || return 1
+    if "$PYTHON" - "$url" 2>/dev/null <<'PY'; then
+import sys, urllib.request
+with urllib.request.urlopen(sys.argv[1], timeout=5) as response:
+    sys.exit(0 if response.status == 200 else 1)
+PY
+      return 0
+    fi
+    sleep 1
+  done
+  return 1
+}
+
+# mfg_port_free PORT: true when nothing listens on 127.0.0.1:PORT.
+mfg_port_free() {
+  ! "$PYTHON" - "$1" 2>/dev/null <<'PY'
+import socket, sys
+socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=2).close()
+PY
+}
