@@ -28,6 +28,7 @@ class MfgConnector(models.Model):
         since = fields.Datetime.now() - timedelta(hours=24)
         stats = {}
         if self.ids:
+            self.env["mfg.sync.message"].flush_model()
             self.env.cr.execute(
                 """
                 SELECT connector_id,

@@ -172,6 +172,7 @@ class MfgFlow(models.Model):
         now = fields.Datetime.now()
         self.env["mfg.sync.message"]._mfg_release_parked()
         self.env["mfg.sync.message"]._mfg_expire_gaps()
+        self.env["mfg.sync.message"].flush_model()
         self.env.cr.execute(
             """
             SELECT DISTINCT flow_id FROM mfg_sync_message

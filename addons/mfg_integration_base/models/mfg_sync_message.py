@@ -148,8 +148,9 @@ class MfgSyncMessage(models.Model):
                     self.env._("Only failed, dead or parked messages can be ignored.")
                 )
             message.write({"state": "ignored", "next_attempt_at": False})
-            message.message_post(body=self.env._("Ignored by %s", self.env.user.name))
-            message._mfg_close_exception_activity()
+            note = self.env._("Ignored by %s", self.env.user.name)
+            message.message_post(body=note)
+            message._mfg_close_exception_activity(feedback=note)
         self._mfg_release_parked()
         return True
 

@@ -22,6 +22,13 @@ from ..exceptions import MfgError, MfgTransientError, MfgValidationError
 
 _logger = logging.getLogger(__name__)
 
+# Retry-worthy database errors, by class (a raised instance may carry no pgcode).
+TRANSIENT_DB_ERRORS = (
+    psycopg2.errors.SerializationFailure,
+    psycopg2.errors.DeadlockDetected,
+    psycopg2.errors.LockNotAvailable,
+    psycopg2.errors.QueryCanceled,
+)
 RELATIONAL_TYPES = ("many2one", "one2many", "many2many", "reference", "many2one_reference")
 
 
@@ -44,6 +51,7 @@ class MfgSyncMessage(models.Model):
     @api.model
     def _mfg_lock_due(self, flow, limit):
         """Due queued messages of ``flow``, locked; other workers skip them."""
+        self.flush_model()
         self.env.cr.execute(
             """
             SELECT id FROM mfg_sync_message
@@ -63,13 +71,17 @@ class MfgSyncMessage(models.Model):
             message._mfg_process_one()
 
     def _mfg_process_one(self):
-        """Process one message in its own savepoint: one bad message fails alone."""
+        """Process one message; the handler or the send runs in its own
+        savepoint, so one bad message fails alone and nothing is half-applied."""
         self.ensure_one()
         try:
-            with self.env.cr.savepoint():
-                if self.direction == "inbound":
-                    outcome, record = self._mfg_apply_inbound()
-                else:
+            if self.direction == "inbound":
+                outcome, record = self._mfg_prepare_inbound()
+                if outcome is None:
+                    with self.env.cr.savepoint():
+                        outcome, record = self._mfg_apply_inbound()
+            else:
+                with self.env.cr.savepoint():
                     outcome, record = self._mfg_send_outbound()
         except MfgError as err:
             self._mfg_fail(
@@ -87,7 +99,10 @@ class MfgSyncMessage(models.Model):
         except (UserError, ValidationError, AccessError) as err:
             self._mfg_fail("validation", str(err))
         except psycopg2.Error as err:
-            kind = error_lib.classify_pgcode(err.pgcode)
+            if isinstance(err, TRANSIENT_DB_ERRORS):
+                kind = error_lib.TRANSIENT
+            else:
+                kind = error_lib.classify_pgcode(err.pgcode)
             self._mfg_fail(kind, f"Database error {err.pgcode}: {err.pgerror or err}")
         except Exception as err:
             # A bug in one handler must not block the batch behind it: the
@@ -126,7 +141,9 @@ class MfgSyncMessage(models.Model):
                 connector._record_success()
             self._mfg_process_next_in_order()
 
-    def _mfg_apply_inbound(self):
+    def _mfg_prepare_inbound(self):
+        """Map and validate, store the canonical payload, decide on order.
+        Returns (outcome, None) when the handler must not run, else (None, None)."""
         flow = self.flow_id
         if self.content_type == "application/xml" and self.payload_canonical:
             canonical = json.loads(self.payload_canonical)
@@ -144,11 +161,15 @@ class MfgSyncMessage(models.Model):
                 return "parked", None
             if decision == ordering.DUPLICATE:
                 return "duplicate", None
-        handler = self._mfg_as_technical_user()._get_inbound_handlers().get(flow.code)
+        return None, None
+
+    def _mfg_apply_inbound(self):
+        """Run the flow's handler as the technical user."""
+        code = self.flow_id.code
+        handler = self._mfg_as_technical_user()._get_inbound_handlers().get(code)
         if handler is None:
-            raise MfgError(self.env._("No handler is installed for flow %s.", flow.code))
-        record = handler(canonical)
-        return "done", record
+            raise MfgError(self.env._("No handler is installed for flow %s.", code))
+        return "done", handler(json.loads(self.payload_canonical))
 
     def _mfg_as_technical_user(self):
         connector = self.connector_id
@@ -160,6 +181,7 @@ class MfgSyncMessage(models.Model):
         return self.with_user(user).with_company(connector.company_id)
 
     def _mfg_last_applied(self):
+        self.flush_model()
         self.env.cr.execute(
             """
             SELECT COALESCE(MAX(sequence), 0) FROM mfg_sync_message
@@ -296,7 +318,7 @@ class MfgSyncMessage(models.Model):
         )
         self.sudo().exception_activity_id = activity
 
-    def _mfg_close_exception_activity(self):
+    def _mfg_close_exception_activity(self, feedback=None):
         activity = self.sudo().exception_activity_id
         if not activity:
             return
@@ -310,13 +332,14 @@ class MfgSyncMessage(models.Model):
         self.sudo().exception_activity_id = False
         if not others and activity.exists():
             activity.action_feedback(
-                feedback=self.env._("Closed: message %s was processed.", self.name)
+                feedback=feedback or self.env._("Closed: message %s was processed.", self.name)
             )
 
     # ------------------------------------------------------- ordering crons
     @api.model
     def _mfg_release_parked(self):
         """Requeue parked messages whose predecessor is now applied."""
+        self.flush_model()
         self.env.cr.execute(
             """
             SELECT m.id FROM mfg_sync_message m
