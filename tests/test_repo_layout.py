@@ -1,0 +1,186 @@
+"""The repository's shape, checked without Odoo: manifests, files, dependency rules.
+
+The addon table and the dependency rules are those of DESIGN.md ("Addons"); the
+files each addon must carry are those of issue 2 and STYLE.md ("Layout of one addon").
+"""
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ADDONS_DIR = ROOT / "addons"
+BASE = "mfg_integration_base"
+DOMAIN_ADDONS = (
+    "plm_connector",
+    "mes_connector",
+    "scheduler_connector",
+    "quality_bridge",
+)
+ADDONS = (BASE, *DOMAIN_ADDONS)
+
+# DESIGN.md, "Addons": what each addon depends on, at least.
+DESIGN_DEPENDS = {
+    BASE: {"base", "mail", "queue_job"},
+    "plm_connector": {BASE, "mrp"},
+    "mes_connector": {BASE, "mrp"},
+    "scheduler_connector": {BASE, "mrp"},
+    "quality_bridge": {BASE, "mrp", "stock", "maintenance"},
+}
+REQUIRED_KEYS = (
+    "name",
+    "summary",
+    "version",
+    "license",
+    "author",
+    "website",
+    "category",
+)
+README_FRAGMENTS = ("DESCRIPTION.md", "CONFIGURE.md", "USAGE.md", "ROADMAP.md")
+VERSION_RE = re.compile(r"^18\.0\.\d+\.\d+\.\d+$")
+
+
+def manifest(addon):
+    path = ADDONS_DIR / addon / "__manifest__.py"
+    assert path.is_file(), f"{addon} has no __manifest__.py"
+    value = ast.literal_eval(path.read_text(encoding="utf-8"))
+    assert isinstance(value, dict), f"{path} is not a dict literal"
+    return value
+
+
+def python_files(folder):
+    return sorted(p for p in folder.rglob("*.py") if "__pycache__" not in p.parts)
+
+
+def imported_modules(path):
+    """Names imported by a Python file; relative imports are resolved against its
+    place under addons/ ("<addon>.core.x"), absolute ones are kept ("odoo.fields")."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    package = list(path.relative_to(ADDONS_DIR).parent.parts)
+    names = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.extend(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package[: len(package) - node.level + 1]
+                module = ".".join(base + ([node.module] if node.module else []))
+            else:
+                module = node.module or ""
+            names.append(module)
+            names.extend(f"{module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def requirement_names():
+    names = set()
+    for line in (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            names.add(re.split(r"[<>=!~;\[ ]", line, maxsplit=1)[0].lower())
+    return names
+
+
+def test_the_five_addons_are_there_and_nothing_else_claims_to_be():
+    found = {p.parent.name for p in ADDONS_DIR.glob("*/__manifest__.py")}
+    assert set(ADDONS) <= found, f"missing addons: {sorted(set(ADDONS) - found)}"
+
+
+@pytest.mark.parametrize("addon", ADDONS)
+def test_manifest_keys(addon):
+    values = manifest(addon)
+    for key in REQUIRED_KEYS:
+        assert isinstance(values.get(key), str) and values[key].strip(), (
+            f"{addon}: manifest key {key!r} missing or empty"
+        )
+    assert VERSION_RE.match(values["version"]), (
+        f"{addon}: version {values['version']!r} is not 18.0.x.y.z"
+    )
+    assert values["license"] == "LGPL-3"
+    assert values["website"].startswith("https://")
+    assert values.get("installable", True) is True, f"{addon} is not installable"
+    assert values.get("application", False) is (addon == BASE), (
+        "only the base addon is an application"
+    )
+
+
+@pytest.mark.parametrize("addon", ADDONS)
+def test_manifest_depends_follow_the_design(addon):
+    depends = set(manifest(addon).get("depends", []))
+    missing = DESIGN_DEPENDS[addon] - depends
+    assert not missing, f"{addon} lacks the dependencies {sorted(missing)} of DESIGN.md"
+    suite = set(ADDONS) - {addon}
+    allowed = {BASE} if addon in DOMAIN_ADDONS else set()
+    assert not (depends & suite) - allowed, (
+        f"{addon} depends on {sorted((depends & suite) - allowed)}: the base never "
+        "depends on a domain addon, domain addons never on each other"
+    )
+
+
+@pytest.mark.parametrize("addon", ADDONS)
+def test_manifest_files_exist(addon):
+    values = manifest(addon)
+    listed = values.get("data", []) + values.get("demo", [])
+    missing = [name for name in listed if not (ADDONS_DIR / addon / name).is_file()]
+    assert not missing, f"{addon}: manifest lists missing files {missing}"
+    duplicates = sorted({name for name in listed if listed.count(name) > 1})
+    assert not duplicates, f"{addon}: files listed twice {duplicates}"
+
+
+@pytest.mark.parametrize("addon", ADDONS)
+def test_external_dependencies_are_in_requirements(addon):
+    wanted = {
+        name.lower()
+        for name in manifest(addon).get("external_dependencies", {}).get("python", [])
+    }
+    missing = wanted - requirement_names()
+    assert not missing, f"{addon} needs {sorted(missing)}, absent from requirements.txt"
+
+
+@pytest.mark.parametrize("addon", ADDONS)
+def test_addon_files(addon):
+    folder = ADDONS_DIR / addon
+    expected = [
+        "__init__.py",
+        "pyproject.toml",
+        "static/description/icon.png",
+        "core/__init__.py",
+        "tests/__init__.py",
+        *(f"readme/{name}" for name in README_FRAGMENTS),
+    ]
+    missing = [name for name in expected if not (folder / name).is_file()]
+    assert not missing, f"{addon} lacks {missing}"
+    assert "whool" in (folder / "pyproject.toml").read_text(encoding="utf-8"), (
+        f"{addon}/pyproject.toml does not build with whool"
+    )
+    assert list((folder / "tests").glob("test_*.py")), f"{addon} has no Odoo test"
+
+
+@pytest.mark.parametrize("addon", ADDONS)
+def test_core_never_imports_odoo(addon):
+    offenders = [
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in python_files(ADDONS_DIR / addon / "core")
+        for name in imported_modules(path)
+        if name == "odoo"
+        or name.startswith("odoo.")
+        or (name.startswith(f"{addon}.") and not name.startswith(f"{addon}.core"))
+    ]
+    assert not offenders, "core/ imports Odoo:\n" + "\n".join(offenders)
+
+
+@pytest.mark.parametrize("addon", ADDONS)
+def test_addons_import_only_what_the_design_allows(addon):
+    others = set(DOMAIN_ADDONS) - {addon}
+    offenders = [
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in python_files(ADDONS_DIR / addon)
+        for name in imported_modules(path)
+        if any(re.match(rf"^(odoo\.addons\.)?{other}(\.|$)", name) for other in others)
+    ]
+    assert not offenders, (
+        "the base never imports a domain addon, domain addons never each other:\n"
+        + "\n".join(offenders)
+    )
