@@ -2,14 +2,15 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 {
     "name": "Manufacturing Integration: PLM Connector",
-    "summary": "Item, BOM and engineering change releases from a PLM, with approval, effectivity and BOM diff",
+    "summary": "Item, BOM and engineering change releases from a PLM, "
+    "with approval, effectivity and BOM diff",
     "version": "18.0.1.0.0",
     "license": "LGPL-3",
     "author": "Manufacturing Integration Suite contributors",
     "website": "https://github.com/mfg-integration/mfg-integration-suite",
     "category": "Manufacturing/Integration",
-    "depends": ['mfg_integration_base', 'mrp'],
-    "external_dependencies": {"python": ['lxml']},
+    "depends": ["mfg_integration_base", "mrp"],
+    "external_dependencies": {"python": ["lxml"]},
     "data": [
         "security/plm_connector_groups.xml",
         "security/ir.model.access.csv",

@@ -1,6 +1,6 @@
+import plm_connector_core as core
 import pytest
 
-import plm_connector_core as core
 bom_diff = core.bom_diff
 bom_graph = core.bom_graph
 revision = core.revision
@@ -18,14 +18,22 @@ def _line(component, qty, unit="Units", find=None):
 
 
 def _op(ref, wc="ASM", name="Assemble", seq=10, setup=5.0, run=1.0):
-    return {"ref": ref, "workcenter_code": wc, "name": name, "sequence": seq,
-            "setup_time": setup, "run_time": run}
+    return {
+        "ref": ref,
+        "workcenter_code": wc,
+        "name": name,
+        "sequence": seq,
+        "setup_time": setup,
+        "run_time": run,
+    }
 
 
 # ---------------------------------------------------------------- diff
 def test_diff_components_added_removed_qty_and_unit_changed():
     old = _bom([_line("A", 1), _line("B", 2), _line("C", 3)])
-    new = _bom([_line("A", 1), _line("B", 5), _line("C", 3, unit="Dozens"), _line("D", 1)])
+    new = _bom(
+        [_line("A", 1), _line("B", 5), _line("C", 3, unit="Dozens"), _line("D", 1)]
+    )
     old["lines"].append(_line("E", 1))
     diff = bom_diff.diff_bom(old, new)
     got = {(d["kind"], d["change"], d["key"]): d["fields"] for d in diff}
@@ -43,16 +51,26 @@ def test_diff_identical_boms_is_empty():
 
 
 def test_diff_float_noise_is_not_a_change():
-    assert bom_diff.diff_bom(_bom([_line("A", 0.1 + 0.2)]), _bom([_line("A", 0.3)])) == []
+    assert (
+        bom_diff.diff_bom(_bom([_line("A", 0.1 + 0.2)]), _bom([_line("A", 0.3)])) == []
+    )
 
 
 def test_diff_operations():
     old = _bom([], [_op("OP10"), _op("OP20", wc="TST"), _op("OP30")])
-    new = _bom([], [_op("OP10", run=2.0), _op("OP20", wc="PNT", name="Paint"), _op("OP40")])
-    got = {(d["kind"], d["change"], d["key"]): d["fields"] for d in bom_diff.diff_bom(old, new)}
+    new = _bom(
+        [], [_op("OP10", run=2.0), _op("OP20", wc="PNT", name="Paint"), _op("OP40")]
+    )
+    got = {
+        (d["kind"], d["change"], d["key"]): d["fields"]
+        for d in bom_diff.diff_bom(old, new)
+    }
     assert got == {
         ("operation", "changed", "OP10"): {"run_time": (1.0, 2.0)},
-        ("operation", "changed", "OP20"): {"workcenter_code": ("TST", "PNT"), "name": ("Assemble", "Paint")},
+        ("operation", "changed", "OP20"): {
+            "workcenter_code": ("TST", "PNT"),
+            "name": ("Assemble", "Paint"),
+        },
         ("operation", "removed", "OP30"): {},
         ("operation", "added", "OP40"): {},
     }
@@ -60,8 +78,14 @@ def test_diff_operations():
 
 def test_diff_against_no_bom_lists_everything_added():
     diff = bom_diff.diff_bom(None, _bom([_line("A", 1)], [_op("OP10")]))
-    assert [(d["kind"], d["change"]) for d in diff] == [("component", "added"), ("operation", "added")]
-    assert bom_diff.summarize(diff) == {"component": {"added": 1}, "operation": {"added": 1}}
+    assert [(d["kind"], d["change"]) for d in diff] == [
+        ("component", "added"),
+        ("operation", "added"),
+    ]
+    assert bom_diff.summarize(diff) == {
+        "component": {"added": 1},
+        "operation": {"added": 1},
+    }
 
 
 def test_diff_repeated_component_matched_by_find_number():
@@ -106,14 +130,29 @@ def test_very_deep_chain_does_not_recurse():
 
 
 def test_levels():
-    assert bom_graph.levels({"A": ["B", "C"], "B": ["C"]}, "A") == {"A": 0, "B": 1, "C": 2}
+    assert bom_graph.levels({"A": ["B", "C"], "B": ["C"]}, "A") == {
+        "A": 0,
+        "B": 1,
+        "C": 2,
+    }
 
 
 # ---------------------------------------------------------------- revisions
 @pytest.mark.parametrize(
     "older, newer",
-    [("A", "B"), ("Z", "AA"), ("1", "2"), ("2", "10"), ("01", "A"), ("B", "B.1"),
-     ("B.1", "B.2"), ("B.9", "B.10"), ("", "A"), ("a", "B"), ("C-2", "D")],
+    [
+        ("A", "B"),
+        ("Z", "AA"),
+        ("1", "2"),
+        ("2", "10"),
+        ("01", "A"),
+        ("B", "B.1"),
+        ("B.1", "B.2"),
+        ("B.9", "B.10"),
+        ("", "A"),
+        ("a", "B"),
+        ("C-2", "D"),
+    ],
 )
 def test_revision_order(older, newer):
     assert revision.compare_revisions(older, newer) == -1

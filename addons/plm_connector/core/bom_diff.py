@@ -36,7 +36,9 @@ def _keyed_lines(lines):
         by_component.setdefault(str(line["component"]), []).append(line)
     keyed = {}
     for component, occurrences in by_component.items():
-        occurrences = sorted(occurrences, key=lambda l: str(l.get("find_number") or ""))
+        occurrences = sorted(
+            occurrences, key=lambda line: str(line.get("find_number") or "")
+        )
         for index, line in enumerate(occurrences, start=1):
             keyed[component if index == 1 else f"{component}#{index}"] = line
     return keyed
@@ -74,16 +76,40 @@ def _diff_keyed(kind, old, new, compare):
     result = []
     for key in sorted(set(old) | set(new)):
         if key not in old:
-            result.append({"kind": kind, "change": ADDED, "key": key,
-                           "old": None, "new": new[key], "fields": {}})
+            result.append(
+                {
+                    "kind": kind,
+                    "change": ADDED,
+                    "key": key,
+                    "old": None,
+                    "new": new[key],
+                    "fields": {},
+                }
+            )
         elif key not in new:
-            result.append({"kind": kind, "change": REMOVED, "key": key,
-                           "old": old[key], "new": None, "fields": {}})
+            result.append(
+                {
+                    "kind": kind,
+                    "change": REMOVED,
+                    "key": key,
+                    "old": old[key],
+                    "new": None,
+                    "fields": {},
+                }
+            )
         else:
             fields = compare(old[key], new[key])
             if fields:
-                result.append({"kind": kind, "change": CHANGED, "key": key,
-                               "old": old[key], "new": new[key], "fields": fields})
+                result.append(
+                    {
+                        "kind": kind,
+                        "change": CHANGED,
+                        "key": key,
+                        "old": old[key],
+                        "new": new[key],
+                        "fields": fields,
+                    }
+                )
     return result
 
 
@@ -94,8 +120,12 @@ def diff_bom(old, new):
     ``new`` and ``fields`` ({field: (old, new)} for a change)."""
     old = old or {}
     new = new or {}
-    result = _diff_keyed(COMPONENT, _keyed_lines(old.get("lines")),
-                         _keyed_lines(new.get("lines")), _line_changes)
+    result = _diff_keyed(
+        COMPONENT,
+        _keyed_lines(old.get("lines")),
+        _keyed_lines(new.get("lines")),
+        _line_changes,
+    )
     old_ops = {operation_ref(op): op for op in old.get("operations") or ()}
     new_ops = {operation_ref(op): op for op in new.get("operations") or ()}
     result += _diff_keyed(OPERATION, old_ops, new_ops, _operation_changes)
@@ -119,7 +149,10 @@ def describe(diff):
         return f"{what} {diff['key']} added{_brief(diff['kind'], diff['new'])}"
     if diff["change"] == REMOVED:
         return f"{what} {diff['key']} removed{_brief(diff['kind'], diff['old'])}"
-    parts = [f"{field}: {old} → {new}" for field, (old, new) in sorted(diff["fields"].items())]
+    parts = [
+        f"{field}: {old} → {new}"
+        for field, (old, new) in sorted(diff["fields"].items())
+    ]
     return f"{what} {diff['key']} changed ({'; '.join(parts)})"
 
 

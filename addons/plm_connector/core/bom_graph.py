@@ -29,7 +29,7 @@ def find_cycle(graph):
                 continue
             state = colour.get(child, _WHITE)
             if state == _GREY:
-                return path[path.index(child):] + [child]
+                return [*path[path.index(child) :], child]
             if state == _WHITE:
                 colour[child] = _GREY
                 path.append(child)

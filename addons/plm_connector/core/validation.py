@@ -50,20 +50,24 @@ def released_boms(payload):
     }
     boms = [top]
     for sub in payload.get("subassemblies") or ():
-        boms.append({
-            "part_number": sub["part_number"],
-            "revision": sub.get("revision") or payload.get("revision"),
-            "supersedes_revision": sub.get("supersedes_revision"),
-            "lines": sub.get("lines") or [],
-            "operations": sub.get("operations") or [],
-        })
+        boms.append(
+            {
+                "part_number": sub["part_number"],
+                "revision": sub.get("revision") or payload.get("revision"),
+                "supersedes_revision": sub.get("supersedes_revision"),
+                "lines": sub.get("lines") or [],
+                "operations": sub.get("operations") or [],
+            }
+        )
     return boms
 
 
 def release_graph(payload):
     """``parent part -> [component parts]`` for the BOMs of a release."""
-    return {bom["part_number"]: [str(l["component"]) for l in bom["lines"]]
-            for bom in released_boms(payload)}
+    return {
+        bom["part_number"]: [str(line["component"]) for line in bom["lines"]]
+        for bom in released_boms(payload)
+    }
 
 
 def released_items(payload):
@@ -86,74 +90,132 @@ def validate_bom_release(payload, known_parts, units, workcenters, existing_grap
     carried = {item["part_number"]: item for item in payload.get("items") or ()}
     for item in carried.values():
         if item.get("unit") and item["unit"] not in units:
-            problems.append(problem(UNKNOWN_UNIT, item["part_number"],
-                                    f"Item {item['part_number']}: unit "
-                                    f"'{item['unit']}' does not exist in Odoo"))
+            problems.append(
+                problem(
+                    UNKNOWN_UNIT,
+                    item["part_number"],
+                    f"Item {item['part_number']}: unit "
+                    f"'{item['unit']}' does not exist in Odoo",
+                )
+            )
     boms = released_boms(payload)
     released_parents = {bom["part_number"] for bom in boms}
     for bom in boms:
         parent = bom["part_number"]
         if parent not in known_parts and parent not in carried:
-            problems.append(problem(UNKNOWN_PART, parent,
-                                    f"Part {parent} is neither in Odoo nor carried "
-                                    "as an item by this release"))
+            problems.append(
+                problem(
+                    UNKNOWN_PART,
+                    parent,
+                    f"Part {parent} is neither in Odoo nor carried "
+                    "as an item by this release",
+                )
+            )
         refs = set()
         for operation in bom["operations"]:
             ref = operation_ref(operation)
             if ref in refs:
-                problems.append(problem(DUPLICATE_OPERATION, f"{parent}/{ref}",
-                                        f"BOM {parent}: operation {ref} appears twice"))
+                problems.append(
+                    problem(
+                        DUPLICATE_OPERATION,
+                        f"{parent}/{ref}",
+                        f"BOM {parent}: operation {ref} appears twice",
+                    )
+                )
             refs.add(ref)
             code = operation.get("workcenter_code")
             if code not in workcenters:
-                problems.append(problem(UNKNOWN_WORKCENTER, f"{parent}/{ref}",
-                                        f"BOM {parent}, operation {ref}: work center "
-                                        f"code '{code}' does not exist"))
+                problems.append(
+                    problem(
+                        UNKNOWN_WORKCENTER,
+                        f"{parent}/{ref}",
+                        f"BOM {parent}, operation {ref}: work center "
+                        f"code '{code}' does not exist",
+                    )
+                )
         for line in bom["lines"]:
             component = str(line["component"])
             reference = f"{parent}/{line.get('find_number') or component}"
             quantity = line.get("quantity")
             if quantity is None or float(quantity) <= 0:
-                problems.append(problem(BAD_QUANTITY, reference,
-                                        f"BOM {parent}, component {component}: quantity "
-                                        f"must be positive, got {quantity}"))
+                problems.append(
+                    problem(
+                        BAD_QUANTITY,
+                        reference,
+                        f"BOM {parent}, component {component}: quantity "
+                        f"must be positive, got {quantity}",
+                    )
+                )
             if component == parent:
-                problems.append(problem(CYCLE, reference,
-                                        f"BOM {parent}: component {component} is its own parent"))
+                problems.append(
+                    problem(
+                        CYCLE,
+                        reference,
+                        f"BOM {parent}: component {component} is its own parent",
+                    )
+                )
             if component in known_parts:
                 category = known_parts[component]
             elif component in carried:
                 category = units.get(carried[component].get("unit"))
             elif component in released_parents:
                 category = None
-                problems.append(problem(UNKNOWN_COMPONENT, reference,
-                                        f"BOM {parent}: subassembly {component} is "
-                                        "neither in Odoo nor carried as an item"))
+                problems.append(
+                    problem(
+                        UNKNOWN_COMPONENT,
+                        reference,
+                        f"BOM {parent}: subassembly {component} is "
+                        "neither in Odoo nor carried as an item",
+                    )
+                )
             else:
                 category = None
-                problems.append(problem(UNKNOWN_COMPONENT, reference,
-                                        f"BOM {parent}: component {component} is neither "
-                                        "in Odoo nor carried as an item by this release"))
+                problems.append(
+                    problem(
+                        UNKNOWN_COMPONENT,
+                        reference,
+                        f"BOM {parent}: component {component} is neither "
+                        "in Odoo nor carried as an item by this release",
+                    )
+                )
             unit = line.get("unit")
             if unit:
                 if unit not in units:
-                    problems.append(problem(UNKNOWN_UNIT, reference,
-                                            f"BOM {parent}, component {component}: unit "
-                                            f"'{unit}' does not exist in Odoo"))
+                    problems.append(
+                        problem(
+                            UNKNOWN_UNIT,
+                            reference,
+                            f"BOM {parent}, component {component}: unit "
+                            f"'{unit}' does not exist in Odoo",
+                        )
+                    )
                 elif category is not None and units[unit] != category:
-                    problems.append(problem(UNIT_MISMATCH, reference,
-                                            f"BOM {parent}, component {component}: unit "
-                                            f"'{unit}' is not in the component's unit category"))
+                    problems.append(
+                        problem(
+                            UNIT_MISMATCH,
+                            reference,
+                            f"BOM {parent}, component {component}: unit "
+                            f"'{unit}' is not in the component's unit category",
+                        )
+                    )
             op_ref = line.get("operation_ref")
             if op_ref and str(op_ref) not in refs:
-                problems.append(problem(UNKNOWN_OPERATION, reference,
-                                        f"BOM {parent}, component {component}: operation "
-                                        f"'{op_ref}' is not an operation of this BOM"))
+                problems.append(
+                    problem(
+                        UNKNOWN_OPERATION,
+                        reference,
+                        f"BOM {parent}, component {component}: operation "
+                        f"'{op_ref}' is not an operation of this BOM",
+                    )
+                )
     graph = dict(existing_graph or {})
     graph.update(release_graph(payload))
     if not any(p["code"] == CYCLE for p in problems):
         cycle = bom_graph.find_cycle(graph)
         if cycle:
-            problems.append(problem(CYCLE, cycle[0],
-                                    "Cycle in the BOM: " + " → ".join(map(str, cycle))))
+            problems.append(
+                problem(
+                    CYCLE, cycle[0], "Cycle in the BOM: " + " → ".join(map(str, cycle))
+                )
+            )
     return problems

@@ -56,7 +56,11 @@ def parse_document(data):
     except etree.XMLSyntaxError as err:
         raise PlmXmlError(f"Malformed XML: {err}") from err
     docinfo = root.getroottree().docinfo
-    if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
+    if (
+        docinfo.doctype
+        or docinfo.internalDTD is not None
+        or docinfo.externalDTD is not None
+    ):
         raise PlmXmlError("DOCTYPE and ENTITY declarations are not allowed in PLM XML")
     return root
 
@@ -72,13 +76,17 @@ def _float(element, attr, required=False):
     value = element.get(attr)
     if value is None or value.strip() == "":
         if required:
-            raise PlmXmlError(f"<{element.tag}> line {element.sourceline}: attribute {attr} is required")
+            raise PlmXmlError(
+                f"<{element.tag}> line {element.sourceline}: "
+                f"attribute {attr} is required"
+            )
         return None
     try:
         return float(value)
     except ValueError as err:
         raise PlmXmlError(
-            f"<{element.tag}> line {element.sourceline}: {attr}={value!r} is not a number"
+            f"<{element.tag}> line {element.sourceline}: "
+            f"{attr}={value!r} is not a number"
         ) from err
 
 
@@ -87,14 +95,18 @@ def _int(element, attr):
     if value is None:
         return None
     if value != int(value):
-        raise PlmXmlError(f"<{element.tag}> line {element.sourceline}: {attr} must be an integer")
+        raise PlmXmlError(
+            f"<{element.tag}> line {element.sourceline}: {attr} must be an integer"
+        )
     return int(value)
 
 
 def _required(element, attr):
     value = element.get(attr)
     if value is None or not value.strip():
-        raise PlmXmlError(f"<{element.tag}> line {element.sourceline}: attribute {attr} is required")
+        raise PlmXmlError(
+            f"<{element.tag}> line {element.sourceline}: attribute {attr} is required"
+        )
     return value.strip()
 
 
@@ -118,7 +130,9 @@ def _item(element):
         try:
             item["weight"] = float(weight.text)
         except ValueError as err:
-            raise PlmXmlError(f"<Weight> line {weight.sourceline}: not a number") from err
+            raise PlmXmlError(
+                f"<Weight> line {weight.sourceline}: not a number"
+            ) from err
     manufacturers = [
         {"name": _required(m, "name"), "part_number": _required(m, "partNumber")}
         for m in element.findall("Manufacturer")
@@ -155,7 +169,10 @@ def _operations(element):
 def _lines(element):
     lines = []
     for ln in element.findall("Line"):
-        line = {"component": _required(ln, "component"), "quantity": _float(ln, "quantity", True)}
+        line = {
+            "component": _required(ln, "component"),
+            "quantity": _float(ln, "quantity", True),
+        }
         _put(line, "unit", ln.get("unit"))
         _put(line, "find_number", ln.get("findNumber"))
         _put(line, "operation_ref", ln.get("operationRef"))
@@ -209,8 +226,12 @@ def _change(element):
     disposition = element.find("Disposition")
     if disposition is not None:
         change["disposition"] = {
-            key: value for key, value in (("wip", disposition.get("wip")),
-                                          ("stock", disposition.get("stock"))) if value
+            key: value
+            for key, value in (
+                ("wip", disposition.get("wip")),
+                ("stock", disposition.get("stock")),
+            )
+            if value
         }
     return change
 
@@ -230,7 +251,8 @@ def parse_release(data):
     releases = [child for child in root if isinstance(child.tag, str)]
     if len(releases) != 1 or releases[0].tag not in _BUILDERS:
         raise PlmXmlError(
-            f"<{ROOT_TAG}> must hold exactly one of " + ", ".join(f"<{t}>" for t in _BUILDERS)
+            f"<{ROOT_TAG}> must hold exactly one of "
+            + ", ".join(f"<{t}>" for t in _BUILDERS)
         )
     element = releases[0]
     payload = _BUILDERS[element.tag](element)

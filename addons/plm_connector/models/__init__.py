@@ -1,14 +1,16 @@
-from . import mfg_connector
-from . import mfg_flow
-from . import mfg_plm_change
-from . import mfg_plm_change_validation
-from . import mfg_plm_change_apply
-from . import mfg_plm_change_problem
-from . import mfg_plm_change_diff
-from . import mfg_plm_change_item
-from . import mfg_plm_manufacturer_part
-from . import mfg_sync_message
-from . import mrp_bom
-from . import mrp_bom_line
-from . import mrp_routing_workcenter
-from . import product_template
+from . import (
+    mfg_connector,
+    mfg_flow,
+    mfg_plm_change,
+    mfg_plm_change_apply,
+    mfg_plm_change_diff,
+    mfg_plm_change_item,
+    mfg_plm_change_problem,
+    mfg_plm_change_validation,
+    mfg_plm_manufacturer_part,
+    mfg_sync_message,
+    mrp_bom,
+    mrp_bom_line,
+    mrp_routing_workcenter,
+    product_template,
+)

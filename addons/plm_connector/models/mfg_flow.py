@@ -10,7 +10,7 @@ class MfgFlow(models.Model):
 
     code = fields.Selection(
         selection_add=[(code, label) for code, label in plm_flows.FLOW_LABELS.items()],
-        ondelete={code: "cascade" for code in plm_flows.FLOW_LABELS},
+        ondelete=dict.fromkeys(plm_flows.FLOW_LABELS, "cascade"),
     )
 
     def _get_flow_specs(self):

@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
@@ -31,7 +33,12 @@ DISPOSITIONS = [
     ("scrap", "Scrap"),
     ("return_to_supplier", "Return to supplier"),
 ]
-PRIORITIES = [("low", "Low"), ("normal", "Normal"), ("high", "High"), ("urgent", "Urgent")]
+PRIORITIES = [
+    ("low", "Low"),
+    ("normal", "Normal"),
+    ("high", "High"),
+    ("urgent", "Urgent"),
+]
 
 
 class MfgPlmChange(models.Model):
@@ -40,7 +47,9 @@ class MfgPlmChange(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "id desc"
 
-    name = fields.Char(required=True, readonly=True, copy=False, default="/", index="trigram")
+    name = fields.Char(
+        required=True, readonly=True, copy=False, default="/", index="trigram"
+    )
     connector_id = fields.Many2one(
         "mfg.connector", required=True, ondelete="restrict", index=True, readonly=True
     )
@@ -48,37 +57,63 @@ class MfgPlmChange(models.Model):
         "res.company", related="connector_id.company_id", store=True, index=True
     )
     message_id = fields.Many2one(
-        "mfg.sync.message", string="Sync message", ondelete="set null", readonly=True, copy=False
+        "mfg.sync.message",
+        string="Sync message",
+        ondelete="set null",
+        readonly=True,
+        copy=False,
     )
     release_type = fields.Selection(RELEASE_TYPES, required=True, readonly=True)
     change_number = fields.Char(index=True, readonly=True, tracking=True)
     part_number = fields.Char(index=True, readonly=True)
     revision = fields.Char(readonly=True, tracking=True)
     supersedes_revision = fields.Char(readonly=True)
-    product_tmpl_id = fields.Many2one("product.template", string="Product", readonly=True, index=True)
+    product_tmpl_id = fields.Many2one(
+        "product.template", string="Product", readonly=True, index=True
+    )
     title = fields.Char(readonly=True)
     reason = fields.Text(readonly=True)
     priority = fields.Selection(PRIORITIES, readonly=True)
     effectivity_date = fields.Date(readonly=True, tracking=True, index=True)
-    disposition_wip = fields.Selection(DISPOSITIONS, string="WIP disposition", readonly=True)
-    disposition_stock = fields.Selection(DISPOSITIONS, string="Stock disposition", readonly=True)
+    disposition_wip = fields.Selection(
+        DISPOSITIONS, string="WIP disposition", readonly=True
+    )
+    disposition_stock = fields.Selection(
+        DISPOSITIONS, string="Stock disposition", readonly=True
+    )
     state = fields.Selection(
-        STATES, default="received", required=True, readonly=True, tracking=True, index=True
+        STATES,
+        default="received",
+        required=True,
+        readonly=True,
+        tracking=True,
+        index=True,
     )
     payload = fields.Json(readonly=True, copy=False)
     line_count = fields.Integer(string="BOM lines", readonly=True)
     problem_ids = fields.One2many("mfg.plm.change.problem", "change_id", readonly=True)
     problem_count = fields.Integer(compute="_compute_problem_count", store=True)
-    diff_ids = fields.One2many("mfg.plm.change.diff", "change_id", string="BOM differences", readonly=True)
+    diff_ids = fields.One2many(
+        "mfg.plm.change.diff", "change_id", string="BOM differences", readonly=True
+    )
     diff_summary = fields.Char(readonly=True)
-    item_ids = fields.One2many("mfg.plm.change.item", "change_id", string="Affected items", readonly=True)
+    item_ids = fields.One2many(
+        "mfg.plm.change.item", "change_id", string="Affected items", readonly=True
+    )
     parent_id = fields.Many2one(
-        "mfg.plm.change", string="Engineering change order", readonly=True, index="btree_not_null",
+        "mfg.plm.change",
+        string="Engineering change order",
+        readonly=True,
+        index="btree_not_null",
         help="The ECO (plm.change.released) with the same change number.",
     )
-    child_ids = fields.One2many("mfg.plm.change", "parent_id", string="Releases", readonly=True)
+    child_ids = fields.One2many(
+        "mfg.plm.change", "parent_id", string="Releases", readonly=True
+    )
     previous_bom_id = fields.Many2one("mrp.bom", string="BOM in effect", readonly=True)
-    bom_ids = fields.Many2many("mrp.bom", string="BOMs created", readonly=True, copy=False)
+    bom_ids = fields.Many2many(
+        "mrp.bom", string="BOMs created", readonly=True, copy=False
+    )
     superseded_by_id = fields.Many2one("mfg.plm.change", readonly=True, copy=False)
     approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     approved_date = fields.Datetime(readonly=True, copy=False)
@@ -113,7 +148,10 @@ class MfgPlmChange(models.Model):
         if existing:
             _logger.info(
                 "PLM release %s %s rev %s already staged as %s: nothing to do",
-                release_type, payload.get("change_number"), payload.get("revision"), existing.name,
+                release_type,
+                payload.get("change_number"),
+                payload.get("revision"),
+                existing.name,
             )
             return existing
         vals = self._plm_prepare_vals(connector, release_type, payload)
@@ -158,16 +196,20 @@ class MfgPlmChange(models.Model):
         }
         vals.update(preparers[release_type](payload))
         if vals["change_number"] and release_type != "change":
-            vals["parent_id"] = self.sudo().search(
-                [
-                    ("connector_id", "=", connector.id),
-                    ("release_type", "=", "change"),
-                    ("change_number", "=", vals["change_number"]),
-                    ("state", "not in", ("rejected", "superseded")),
-                ],
-                order="id desc",
-                limit=1,
-            ).id
+            vals["parent_id"] = (
+                self.sudo()
+                .search(
+                    [
+                        ("connector_id", "=", connector.id),
+                        ("release_type", "=", "change"),
+                        ("change_number", "=", vals["change_number"]),
+                        ("state", "not in", ("rejected", "superseded")),
+                    ],
+                    order="id desc",
+                    limit=1,
+                )
+                .id
+            )
         return vals
 
     @api.model
@@ -177,8 +219,13 @@ class MfgPlmChange(models.Model):
     @api.model
     def _plm_prepare_bom_vals(self, payload):
         lines = len(payload.get("lines") or ())
-        lines += sum(len(sub.get("lines") or ()) for sub in payload.get("subassemblies") or ())
-        return {"supersedes_revision": payload.get("supersedes_revision"), "line_count": lines}
+        lines += sum(
+            len(sub.get("lines") or ()) for sub in payload.get("subassemblies") or ()
+        )
+        return {
+            "supersedes_revision": payload.get("supersedes_revision"),
+            "line_count": lines,
+        }
 
     @api.model
     def _plm_prepare_eco_vals(self, payload):
@@ -217,6 +264,10 @@ class MfgPlmChange(models.Model):
         connector = self.connector_id
         return connector.responsible_user_id or self.env.ref("base.user_admin")
 
+    def _plm_problems_html(self, messages):
+        items = Markup().join(Markup("<li>%s</li>") % message for message in messages)
+        return Markup("<ul>%s</ul>") % items
+
     def _plm_exception_key(self):
         return f"plm.change:{self.name}"
 
@@ -228,9 +279,9 @@ class MfgPlmChange(models.Model):
     def _plm_current_revision(self):
         """Revision in effect in Odoo for this change's part (False if none)."""
         self.ensure_one()
-        template = self.product_tmpl_id or self._plm_resolve_parts([self.part_number]).get(
-            self.part_number
-        )
+        template = self.product_tmpl_id or self._plm_resolve_parts(
+            [self.part_number]
+        ).get(self.part_number)
         return template.plm_revision if template else False
 
     def _plm_supersede_if_older(self, by=None):
@@ -245,16 +296,22 @@ class MfgPlmChange(models.Model):
             self.env._(
                 "Revision %(rev)s of %(part)s is older than revision %(current)s in effect "
                 "in Odoo: superseded, not applied.",
-                rev=self.revision, part=self.part_number, current=current,
+                rev=self.revision,
+                part=self.part_number,
+                current=current,
             ),
             by=by,
         )
         return True
 
     def _plm_mark_superseded(self, reason, by=None):
-        self.sudo().write({"state": "superseded", "superseded_by_id": by.id if by else False})
+        self.sudo().write(
+            {"state": "superseded", "superseded_by_id": by.id if by else False}
+        )
         self.sudo().message_post(body=reason)
-        self.env["mail.activity"]._mfg_close_exception(self.sudo(), self._plm_exception_key())
+        self.env["mail.activity"]._mfg_close_exception(
+            self.sudo(), self._plm_exception_key()
+        )
 
     # --------------------------------------------------------- state changes
     def _plm_submit(self):
@@ -265,7 +322,9 @@ class MfgPlmChange(models.Model):
             self._plm_approve(self.env._("Approved automatically (connector setting)."))
         elif self.parent_id.state in ("approved", "applied"):
             self._plm_approve(
-                self.env._("Approved with engineering change order %s.", self.parent_id.name)
+                self.env._(
+                    "Approved with engineering change order %s.", self.parent_id.name
+                )
             )
         else:
             self.sudo().state = "to_approve"
@@ -277,7 +336,11 @@ class MfgPlmChange(models.Model):
 
     def _plm_approve(self, note=None):
         self.sudo().write(
-            {"state": "approved", "approved_by_id": self.env.uid, "approved_date": fields.Datetime.now()}
+            {
+                "state": "approved",
+                "approved_by_id": self.env.uid,
+                "approved_date": fields.Datetime.now(),
+            }
         )
         if note:
             self.sudo().message_post(body=note)
@@ -304,13 +367,17 @@ class MfgPlmChange(models.Model):
         self._plm_check_approver()
         for change in self:
             if change.state != "to_approve":
-                raise UserError(self.env._("Change %s is not waiting for approval.", change.name))
+                raise UserError(
+                    self.env._("Change %s is not waiting for approval.", change.name)
+                )
             change._plm_approve()
             if change.release_type == "change":
                 children = change.child_ids.filtered(lambda c: c.state == "to_approve")
                 for child in children:
                     child._plm_approve(
-                        self.env._("Approved with engineering change order %s.", change.name)
+                        self.env._(
+                            "Approved with engineering change order %s.", change.name
+                        )
                     )
         return True
 
@@ -318,7 +385,9 @@ class MfgPlmChange(models.Model):
         self._plm_check_approver()
         for change in self:
             if change.state not in ("received", "validated", "to_approve", "approved"):
-                raise UserError(self.env._("Change %s can no longer be rejected.", change.name))
+                raise UserError(
+                    self.env._("Change %s can no longer be rejected.", change.name)
+                )
             change.sudo().state = "rejected"
             change.sudo().activity_unlink(["mail.mail_activity_data_todo"])
             self.env["mail.activity"]._mfg_close_exception(
@@ -338,7 +407,8 @@ class MfgPlmChange(models.Model):
                     self.env._(
                         "Change %(name)s takes effect on %(date)s: the scheduled action "
                         "applies it then, the BOM in effect stays until that day.",
-                        name=change.name, date=change.effectivity_date,
+                        name=change.name,
+                        date=change.effectivity_date,
                     )
                 )
             if not change._plm_try_apply():
@@ -349,7 +419,8 @@ class MfgPlmChange(models.Model):
                 "tag": "display_notification",
                 "params": {
                     "title": self.env._("Not applied"),
-                    "message": "\n".join(p.message for p in failures[0].problem_ids) or "",
+                    "message": "\n".join(p.message for p in failures[0].problem_ids)
+                    or "",
                     "type": "danger",
                     "sticky": True,
                     "next": {"type": "ir.actions.act_window_close"},
@@ -381,7 +452,7 @@ class MfgPlmChange(models.Model):
             self.sudo(),
             self._plm_exception_key(),
             self.env._("Engineering change %s could not be applied", self.name),
-            "<ul>%s</ul>" % "".join(f"<li>{p.message}</li>" for p in problems),
+            self._plm_problems_html(problems.mapped("message")),
             self._plm_responsible(),
         )
 
@@ -392,7 +463,9 @@ class MfgPlmChange(models.Model):
         due = self.search(
             [
                 ("state", "=", "approved"),
-                "|", ("effectivity_date", "=", False), ("effectivity_date", "<=", today),
+                "|",
+                ("effectivity_date", "=", False),
+                ("effectivity_date", "<=", today),
             ],
             order="effectivity_date, id",
             limit=limit,

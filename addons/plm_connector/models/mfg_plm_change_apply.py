@@ -3,7 +3,7 @@
 """Applying an approved engineering change: products, BOMs with their
 operations, archiving the superseded BOM, activities on open MOs."""
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from odoo import Command, fields, models
 
@@ -35,7 +35,8 @@ class MfgPlmChange(models.Model):
             raise PlmApplyError(
                 self.env._(
                     "Change %(name)s no longer passes validation: %(problem)s",
-                    name=self.name, problem=problems[0]["message"],
+                    name=self.name,
+                    problem=problems[0]["message"],
                 ),
                 problems,
             )
@@ -47,7 +48,9 @@ class MfgPlmChange(models.Model):
         appliers[self.release_type]()
         self.sudo().write({"state": "applied", "applied_date": fields.Datetime.now()})
         self.sudo().problem_ids.unlink()
-        self.env["mail.activity"]._mfg_close_exception(self.sudo(), self._plm_exception_key())
+        self.env["mail.activity"]._mfg_close_exception(
+            self.sudo(), self._plm_exception_key()
+        )
         self._plm_supersede_older_pending()
 
     def _plm_supersede_older_pending(self):
@@ -67,7 +70,8 @@ class MfgPlmChange(models.Model):
                 change._plm_mark_superseded(
                     self.env._(
                         "Superseded by %(name)s (revision %(rev)s), applied before it.",
-                        name=self.name, rev=self.revision,
+                        name=self.name,
+                        rev=self.revision,
                     ),
                     by=self,
                 )
@@ -95,7 +99,10 @@ class MfgPlmChange(models.Model):
         if "manufacturers" in item:
             vals["plm_manufacturer_part_ids"] = [Command.clear()] + [
                 Command.create(
-                    {"manufacturer_name": m["name"], "manufacturer_part_number": m["part_number"]}
+                    {
+                        "manufacturer_name": m["name"],
+                        "manufacturer_part_number": m["part_number"],
+                    }
                 )
                 for m in item["manufacturers"]
             ]
@@ -122,8 +129,12 @@ class MfgPlmChange(models.Model):
             if template:
                 template.write(self._plm_prepare_product_vals(item, create=False))
             else:
-                template = templates.create(self._plm_prepare_product_vals(item, create=True))
-            connector._mfg_bind(template, part, revision=item.get("revision"), payload=item)
+                template = templates.create(
+                    self._plm_prepare_product_vals(item, create=True)
+                )
+            connector._mfg_bind(
+                template, part, revision=item.get("revision"), payload=item
+            )
             result[part] = template
         return result
 
@@ -135,7 +146,9 @@ class MfgPlmChange(models.Model):
     def _plm_bom_code(self, bom):
         return self.env._(
             "%(part)s rev. %(rev)s (%(change)s)",
-            part=bom["part_number"], rev=bom["revision"], change=self.change_number,
+            part=bom["part_number"],
+            rev=bom["revision"],
+            change=self.change_number,
         )
 
     def _plm_prepare_operation_vals(self, operation, workcenters):
@@ -161,7 +174,9 @@ class MfgPlmChange(models.Model):
         parts.update(str(line["component"]) for bom in boms for line in bom["lines"])
         resolved = self._plm_resolve_parts(parts)
         workcenters = self._plm_workcenters()
-        parents = self.env["product.template"].union(*(resolved[b["part_number"]] for b in boms))
+        parents = self.env["product.template"].union(
+            *(resolved[b["part_number"]] for b in boms)
+        )
         previous = self.env["mrp.bom"].search(
             [
                 ("product_tmpl_id", "in", parents.ids),
@@ -181,7 +196,9 @@ class MfgPlmChange(models.Model):
                     "plm_revision": bom["revision"],
                     "plm_change_id": self.id,
                     "operation_ids": [
-                        Command.create(self._plm_prepare_operation_vals(op, workcenters))
+                        Command.create(
+                            self._plm_prepare_operation_vals(op, workcenters)
+                        )
                         for op in bom["operations"]
                     ],
                 }
@@ -201,10 +218,13 @@ class MfgPlmChange(models.Model):
                         "bom_id": new_bom.id,
                         "product_id": component.product_variant_id.id,
                         "product_qty": line["quantity"],
-                        "product_uom_id": (units[unit_name] if unit_name else component.uom_id).id,
+                        "product_uom_id": (
+                            units[unit_name] if unit_name else component.uom_id
+                        ).id,
                         "sequence": sequence,
                         "plm_find_number": line.get("find_number"),
-                        "operation_id": operations.get(line.get("operation_ref")) or False,
+                        "operation_id": operations.get(line.get("operation_ref"))
+                        or False,
                     }
                 )
         self.env["mrp.bom.line"].create(line_vals)
@@ -214,9 +234,14 @@ class MfgPlmChange(models.Model):
         for bom in boms:
             template = resolved[bom["part_number"]]
             template.plm_revision = bom["revision"]
-            self.connector_id._mfg_bind(template, bom["part_number"], revision=bom["revision"])
+            self.connector_id._mfg_bind(
+                template, bom["part_number"], revision=bom["revision"]
+            )
         self.sudo().write(
-            {"bom_ids": [Command.set(new_boms.ids)], "product_tmpl_id": resolved[self.part_number].id}
+            {
+                "bom_ids": [Command.set(new_boms.ids)],
+                "product_tmpl_id": resolved[self.part_number].id,
+            }
         )
 
     def _plm_notify_open_productions(self, previous, new_boms):
@@ -233,21 +258,27 @@ class MfgPlmChange(models.Model):
             new_bom = new_by_template.get(production.bom_id.product_tmpl_id.id)
             summary = self.env._(
                 "%(change)s: BOM revision %(rev)s released",
-                change=self.change_number or self.name, rev=new_bom.plm_revision,
+                change=self.change_number or self.name,
+                rev=new_bom.plm_revision,
             )
             note = Markup("<p>%s</p>") % self.env._(
                 "Engineering change %(change)s (%(name)s) replaces BOM %(old)s with %(new)s "
                 "(revision %(rev)s). This order keeps its components and operations: "
                 "decide whether to finish it as is, or to cancel and re-plan it.",
-                change=self.change_number or "-", name=self.name,
-                old=production.bom_id.display_name, new=new_bom.display_name, rev=new_bom.plm_revision,
+                change=self.change_number or "-",
+                name=self.name,
+                old=production.bom_id.display_name,
+                new=new_bom.display_name,
+                rev=new_bom.plm_revision,
             )
             if self.parent_id.disposition_wip:
                 note += Markup("<p>%s</p>") % self.env._(
                     "Disposition of work in progress: %s",
-                    dict(self.parent_id._fields["disposition_wip"]._description_selection(self.env))[
-                        self.parent_id.disposition_wip
-                    ],
+                    dict(
+                        self.parent_id._fields[
+                            "disposition_wip"
+                        ]._description_selection(self.env)
+                    )[self.parent_id.disposition_wip],
                 )
             # The planner's to-do is written whatever the technical user's
             # rights on manufacturing orders: it changes nothing on the order.
@@ -268,7 +299,8 @@ class MfgPlmChange(models.Model):
             child._plm_apply()
         body = Markup("<p>%s</p>") % self.env._(
             "Engineering change %(number)s applied: %(title)s",
-            number=self.change_number, title=escape(self.title or ""),
+            number=self.change_number,
+            title=self.title or "",
         )
         for item in self.item_ids.filtered("product_tmpl_id"):
             item.product_tmpl_id.sudo().message_post(body=body)

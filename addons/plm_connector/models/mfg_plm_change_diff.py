@@ -8,12 +8,19 @@ class MfgPlmChangeDiff(models.Model):
     _description = "BOM difference of an engineering change"
     _order = "change_id, sequence, id"
 
-    change_id = fields.Many2one("mfg.plm.change", required=True, ondelete="cascade", index=True)
+    change_id = fields.Many2one(
+        "mfg.plm.change", required=True, ondelete="cascade", index=True
+    )
     sequence = fields.Integer()
-    bom_part_number = fields.Char(string="BOM of", help="Part number of the parent of this BOM.")
-    kind = fields.Selection([("component", "Component"), ("operation", "Operation")], required=True)
+    bom_part_number = fields.Char(
+        string="BOM of", help="Part number of the parent of this BOM."
+    )
+    kind = fields.Selection(
+        [("component", "Component"), ("operation", "Operation")], required=True
+    )
     change_type = fields.Selection(
-        [("added", "Added"), ("removed", "Removed"), ("changed", "Changed")], required=True
+        [("added", "Added"), ("removed", "Removed"), ("changed", "Changed")],
+        required=True,
     )
     key = fields.Char(string="Component / operation", required=True)
     old_value = fields.Char(string="Before")

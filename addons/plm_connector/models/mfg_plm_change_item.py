@@ -8,7 +8,9 @@ class MfgPlmChangeItem(models.Model):
     _description = "Item affected by an engineering change"
     _order = "change_id, id"
 
-    change_id = fields.Many2one("mfg.plm.change", required=True, ondelete="cascade", index=True)
+    change_id = fields.Many2one(
+        "mfg.plm.change", required=True, ondelete="cascade", index=True
+    )
     part_number = fields.Char(required=True)
     from_revision = fields.Char()
     to_revision = fields.Char(required=True)

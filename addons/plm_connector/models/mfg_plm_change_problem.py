@@ -4,7 +4,8 @@ from odoo import fields, models
 
 from ..core import validation
 
-PROBLEM_SELECTION = list(validation.PROBLEM_CODES.items()) + [
+PROBLEM_SELECTION = [
+    *validation.PROBLEM_CODES.items(),
     ("apply_error", "Could not apply"),
 ]
 
@@ -14,7 +15,9 @@ class MfgPlmChangeProblem(models.Model):
     _description = "Problem found validating an engineering change"
     _order = "change_id, id"
 
-    change_id = fields.Many2one("mfg.plm.change", required=True, ondelete="cascade", index=True)
+    change_id = fields.Many2one(
+        "mfg.plm.change", required=True, ondelete="cascade", index=True
+    )
     code = fields.Selection(PROBLEM_SELECTION, required=True)
     reference = fields.Char()
     message = fields.Text(required=True)

@@ -3,7 +3,7 @@
 """Validation and BOM diff of an engineering change: Odoo gathers the facts in
 a few batched queries, ``core`` decides."""
 
-from odoo import fields, models
+from odoo import models
 
 from ..core import bom_diff, validation
 from ..core.bom_diff import operation_ref
@@ -21,13 +21,17 @@ class MfgPlmChange(models.Model):
         if not part_numbers:
             return {}
         # Bindings are integration records, read without the user's rights.
-        bindings = self.env["mfg.external.id"].sudo().search_read(
-            [
-                ("connector_id", "=", self.connector_id.id),
-                ("model", "=", "product.template"),
-                ("external_id", "in", list(part_numbers)),
-            ],
-            ["external_id", "res_id"],
+        bindings = (
+            self.env["mfg.external.id"]
+            .sudo()
+            .search_read(
+                [
+                    ("connector_id", "=", self.connector_id.id),
+                    ("model", "=", "product.template"),
+                    ("external_id", "in", list(part_numbers)),
+                ],
+                ["external_id", "res_id"],
+            )
         )
         templates = self.env["product.template"].with_context(active_test=False)
         by_id = {b["res_id"]: b["external_id"] for b in bindings}
@@ -49,13 +53,17 @@ class MfgPlmChange(models.Model):
     def _plm_part_numbers_of(self, templates):
         """{template id: part number} (binding, else internal reference, else name)."""
         self.ensure_one()
-        bindings = self.env["mfg.external.id"].sudo().search_read(
-            [
-                ("connector_id", "=", self.connector_id.id),
-                ("model", "=", "product.template"),
-                ("res_id", "in", templates.ids),
-            ],
-            ["external_id", "res_id"],
+        bindings = (
+            self.env["mfg.external.id"]
+            .sudo()
+            .search_read(
+                [
+                    ("connector_id", "=", self.connector_id.id),
+                    ("model", "=", "product.template"),
+                    ("res_id", "in", templates.ids),
+                ],
+                ["external_id", "res_id"],
+            )
         )
         result = {b["res_id"]: b["external_id"] for b in bindings}
         for template in templates:
@@ -130,7 +138,10 @@ class MfgPlmChange(models.Model):
             new = {child for _parent, child in rows} - seen
             seen |= new
             for template in self.env["product.template"].browse(list(new)):
-                node_of.setdefault(template.id, f"{template.default_code or template.name} (#{template.id})")
+                node_of.setdefault(
+                    template.id,
+                    f"{template.default_code or template.name} (#{template.id})",
+                )
             for parent, child in rows:
                 graph.setdefault(node_of[parent], []).append(node_of[child])
             frontier = new
@@ -153,9 +164,13 @@ class MfgPlmChange(models.Model):
         if payload.get("unit") and payload["unit"] not in units:
             return [
                 validation.problem(
-                    validation.UNKNOWN_UNIT, self.part_number,
-                    self.env._("Item %(part)s: unit '%(unit)s' does not exist in Odoo",
-                               part=self.part_number, unit=payload["unit"]),
+                    validation.UNKNOWN_UNIT,
+                    self.part_number,
+                    self.env._(
+                        "Item %(part)s: unit '%(unit)s' does not exist in Odoo",
+                        part=self.part_number,
+                        unit=payload["unit"],
+                    ),
                 )
             ]
         return []
@@ -168,7 +183,9 @@ class MfgPlmChange(models.Model):
         for bom in boms:
             parts.update(str(line["component"]) for line in bom["lines"])
         resolved = self._plm_resolve_parts(parts)
-        known = {part: template.uom_id.category_id.id for part, template in resolved.items()}
+        known = {
+            part: template.uom_id.category_id.id for part, template in resolved.items()
+        }
         return validation.validate_bom_release(
             payload,
             known,
@@ -181,23 +198,28 @@ class MfgPlmChange(models.Model):
         parts = {item.part_number for item in self.item_ids}
         resolved = self._plm_resolve_parts(parts)
         staged = set(
-            self.sudo().search(
+            self.sudo()
+            .search(
                 [
                     ("connector_id", "=", self.connector_id.id),
                     ("release_type", "in", ("item", "bom")),
                     ("part_number", "in", list(parts - set(resolved))),
                     ("state", "not in", ("rejected", "superseded")),
                 ]
-            ).mapped("part_number")
+            )
+            .mapped("part_number")
         )
         problems = []
         for item in self.item_ids:
             if item.part_number not in resolved and item.part_number not in staged:
                 problems.append(
                     validation.problem(
-                        validation.UNKNOWN_PART, item.part_number,
-                        self.env._("Affected item %s is neither in Odoo nor released by the PLM",
-                                   item.part_number),
+                        validation.UNKNOWN_PART,
+                        item.part_number,
+                        self.env._(
+                            "Affected item %s is neither in Odoo nor released by the PLM",
+                            item.part_number,
+                        ),
                     )
                 )
         return problems
@@ -234,7 +256,7 @@ class MfgPlmChange(models.Model):
                 self.sudo(),
                 self._plm_exception_key(),
                 self.env._("Engineering change %s fails validation", self.name),
-                "<ul>%s</ul>" % "".join(f"<li>{p['message']}</li>" for p in problems),
+                self._plm_problems_html([p["message"] for p in problems]),
                 self._plm_responsible(),
             )
             return False
@@ -259,13 +281,14 @@ class MfgPlmChange(models.Model):
         return {
             "lines": [
                 {
-                    "component": part_numbers.get(line.product_tmpl_id.id, line.product_id.display_name),
+                    "component": part_numbers.get(
+                        line.product_tmpl_id.id, line.product_id.display_name
+                    ),
                     "quantity": line.product_qty,
                     "unit": line.product_uom_id.with_context(lang="en_US").name,
                     "find_number": line.plm_find_number,
-                    "operation_ref": line.operation_id.plm_ref or (
-                        str(line.operation_id.sequence) if line.operation_id else None
-                    ),
+                    "operation_ref": line.operation_id.plm_ref
+                    or (str(line.operation_id.sequence) if line.operation_id else None),
                 }
                 for line in bom.bom_line_ids
             ],
@@ -300,21 +323,30 @@ class MfgPlmChange(models.Model):
             old = self._plm_bom_as_dict(old_bom, part_numbers) if old_bom else None
             new = {
                 "lines": bom["lines"],
-                "operations": [dict(op, ref=operation_ref(op)) for op in bom["operations"]],
+                "operations": [
+                    dict(op, ref=operation_ref(op)) for op in bom["operations"]
+                ],
             }
             for diff in bom_diff.diff_bom(old, new):
                 summary.setdefault(diff["change"], 0)
                 summary[diff["change"]] += 1
-                vals_list.append(self._plm_prepare_diff_vals(bom["part_number"], diff, len(vals_list)))
+                vals_list.append(
+                    self._plm_prepare_diff_vals(
+                        bom["part_number"], diff, len(vals_list)
+                    )
+                )
         self.sudo().diff_ids.unlink()
         self.env["mfg.plm.change.diff"].sudo().create(vals_list)
         root = resolved.get(self.part_number)
         self.sudo().write(
             {
-                "previous_bom_id": current[root.id].id if root and root.id in current else False,
+                "previous_bom_id": current[root.id].id
+                if root and root.id in current
+                else False,
                 "diff_summary": ", ".join(
                     f"{count} {change}" for change, count in sorted(summary.items())
-                ) or self.env._("No difference"),
+                )
+                or self.env._("No difference"),
             }
         )
 
@@ -327,8 +359,12 @@ class MfgPlmChange(models.Model):
             return f"{value.get('name')} @ {value.get('workcenter_code')}"
 
         if diff["change"] == bom_diff.CHANGED:
-            old_value = "; ".join(f"{k}: {o}" for k, (o, _n) in sorted(diff["fields"].items()))
-            new_value = "; ".join(f"{k}: {n}" for k, (_o, n) in sorted(diff["fields"].items()))
+            old_value = "; ".join(
+                f"{k}: {o}" for k, (o, _n) in sorted(diff["fields"].items())
+            )
+            new_value = "; ".join(
+                f"{k}: {n}" for k, (_o, n) in sorted(diff["fields"].items())
+            )
         else:
             old_value, new_value = brief(diff["old"]), brief(diff["new"])
         return {
@@ -342,6 +378,3 @@ class MfgPlmChange(models.Model):
             "new_value": new_value,
             "description": bom_diff.describe(diff),
         }
-
-    def _plm_today(self):
-        return fields.Date.context_today(self)

@@ -8,5 +8,9 @@ class MrpBom(models.Model):
 
     plm_revision = fields.Char(string="PLM revision", copy=False, index=True)
     plm_change_id = fields.Many2one(
-        "mfg.plm.change", string="Engineering change", copy=False, readonly=True, index="btree_not_null"
+        "mfg.plm.change",
+        string="Engineering change",
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
     )

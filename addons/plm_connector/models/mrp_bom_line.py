@@ -6,4 +6,6 @@ from odoo import fields, models
 class MrpBomLine(models.Model):
     _inherit = "mrp.bom.line"
 
-    plm_find_number = fields.Char(string="Find number", help="Item number of the line in the PLM BOM.")
+    plm_find_number = fields.Char(
+        string="Find number", help="Item number of the line in the PLM BOM."
+    )

@@ -20,7 +20,9 @@ class ProductTemplate(models.Model):
         help="Part number of this product in the PLM (its external id there).",
     )
     plm_revision = fields.Char(
-        string="PLM revision", copy=False, tracking=True,
+        string="PLM revision",
+        copy=False,
+        tracking=True,
         help="Revision of the last item or BOM release applied from the PLM.",
     )
     plm_lifecycle_state = fields.Selection(
@@ -30,12 +32,19 @@ class ProductTemplate(models.Model):
     plm_manufacturer_part_ids = fields.One2many(
         "mfg.plm.manufacturer.part", "product_tmpl_id", string="Approved manufacturers"
     )
-    plm_change_ids = fields.One2many("mfg.plm.change", "product_tmpl_id", string="Engineering changes")
+    plm_change_ids = fields.One2many(
+        "mfg.plm.change", "product_tmpl_id", string="Engineering changes"
+    )
 
     def _compute_plm_part_number(self):
         # Bindings are integration records: read them without the user's rights.
-        bindings = self.env["mfg.external.id"].sudo().search(
-            [("model", "=", "product.template"), ("res_id", "in", self.ids)], order="id"
+        bindings = (
+            self.env["mfg.external.id"]
+            .sudo()
+            .search(
+                [("model", "=", "product.template"), ("res_id", "in", self.ids)],
+                order="id",
+            )
         )
         by_record = {}
         for binding in bindings:
@@ -45,7 +54,11 @@ class ProductTemplate(models.Model):
 
     @api.model
     def _search_plm_part_number(self, operator, value):
-        bindings = self.env["mfg.external.id"].sudo().search(
-            [("model", "=", "product.template"), ("external_id", operator, value)]
+        bindings = (
+            self.env["mfg.external.id"]
+            .sudo()
+            .search(
+                [("model", "=", "product.template"), ("external_id", operator, value)]
+            )
         )
         return [("id", "in", bindings.mapped("res_id"))]

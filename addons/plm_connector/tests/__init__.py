@@ -1,4 +1,6 @@
-from . import test_plm_bom_release
-from . import test_plm_item_and_change
-from . import test_plm_bad_input
-from . import test_plm_webhook
+from . import (
+    test_plm_bad_input,
+    test_plm_bom_release,
+    test_plm_item_and_change,
+    test_plm_webhook,
+)

@@ -27,8 +27,12 @@ class PlmTestMixin:
             cls.env, login="planner", groups="base.group_user,mrp.group_mrp_user"
         )
         cls.unit = cls.env.ref("uom.product_uom_unit")
-        cls.wc_asm = cls.env["mrp.workcenter"].create({"name": "Assembly", "code": "ASM"})
-        cls.wc_tst = cls.env["mrp.workcenter"].create({"name": "Test bench", "code": "TST"})
+        cls.wc_asm = cls.env["mrp.workcenter"].create(
+            {"name": "Assembly", "code": "ASM"}
+        )
+        cls.wc_tst = cls.env["mrp.workcenter"].create(
+            {"name": "Test bench", "code": "TST"}
+        )
         products = cls.env["product.product"].create(
             [
                 {"name": name, "default_code": code, "is_storable": True}
@@ -50,8 +54,17 @@ class PlmTestMixin:
                 "code": "PUMP-100 rev. A",
                 "plm_revision": "A",
                 "operation_ids": [
-                    (0, 0, {"name": "Assemble", "workcenter_id": cls.wc_asm.id, "sequence": 10,
-                            "plm_ref": "OP10", "time_cycle_manual": 10.0}),
+                    (
+                        0,
+                        0,
+                        {
+                            "name": "Assemble",
+                            "workcenter_id": cls.wc_asm.id,
+                            "sequence": 10,
+                            "plm_ref": "OP10",
+                            "time_cycle_manual": 10.0,
+                        },
+                    ),
                 ],
                 "bom_line_ids": [
                     (0, 0, {"product_id": cls.housing.id, "product_qty": 1}),
@@ -70,18 +83,51 @@ class PlmTestMixin:
         "change_number": "ECO-0042",
         "supersedes_revision": "A",
         "lines": [
-            {"component": "HOUSING-10", "quantity": 1, "unit": "Units", "find_number": "10",
-             "operation_ref": "OP10"},
-            {"component": "IMPELLER-20", "quantity": 1, "unit": "Units", "find_number": "20"},
-            {"component": "SCREW-M6", "quantity": 8, "unit": "Units", "find_number": "30",
-             "operation_ref": "OP10"},
-            {"component": "GASKET-5", "quantity": 2, "unit": "Units", "find_number": "40"},
+            {
+                "component": "HOUSING-10",
+                "quantity": 1,
+                "unit": "Units",
+                "find_number": "10",
+                "operation_ref": "OP10",
+            },
+            {
+                "component": "IMPELLER-20",
+                "quantity": 1,
+                "unit": "Units",
+                "find_number": "20",
+            },
+            {
+                "component": "SCREW-M6",
+                "quantity": 8,
+                "unit": "Units",
+                "find_number": "30",
+                "operation_ref": "OP10",
+            },
+            {
+                "component": "GASKET-5",
+                "quantity": 2,
+                "unit": "Units",
+                "find_number": "40",
+            },
         ],
         "operations": [
-            {"ref": "OP10", "sequence": 10, "workcenter_code": "ASM", "name": "Assemble",
-             "setup_time": 15, "run_time": 12.5, "instructions": "Fit the gasket first."},
-            {"ref": "OP20", "sequence": 20, "workcenter_code": "TST", "name": "Pressure test",
-             "setup_time": 5, "run_time": 4},
+            {
+                "ref": "OP10",
+                "sequence": 10,
+                "workcenter_code": "ASM",
+                "name": "Assemble",
+                "setup_time": 15,
+                "run_time": 12.5,
+                "instructions": "Fit the gasket first.",
+            },
+            {
+                "ref": "OP20",
+                "sequence": 20,
+                "workcenter_code": "TST",
+                "name": "Pressure test",
+                "setup_time": 5,
+                "run_time": 4,
+            },
         ],
     }
 
@@ -114,7 +160,9 @@ class PlmTestMixin:
             "title": "Stronger screws, new gasket",
             "reason": "Leaks in the field",
             "priority": "high",
-            "affected_items": [{"part_number": "PUMP-100", "from_revision": "A", "to_revision": "B"}],
+            "affected_items": [
+                {"part_number": "PUMP-100", "from_revision": "A", "to_revision": "B"}
+            ],
             "disposition": {"wip": "use_as_is", "stock": "rework"},
         }
         payload.update(values)
@@ -132,12 +180,22 @@ class PlmTestMixin:
         return self.env["mfg.plm.change"].browse(message.res_id)
 
     def _boms_of(self, product, active=True):
-        return self.env["mrp.bom"].with_context(active_test=False).search(
-            [("product_tmpl_id", "=", product.product_tmpl_id.id), ("active", "=", active)]
+        return (
+            self.env["mrp.bom"]
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("product_tmpl_id", "=", product.product_tmpl_id.id),
+                    ("active", "=", active),
+                ]
+            )
         )
 
     def _bom_lines(self, bom):
-        return {(line.product_id.default_code, line.product_qty) for line in bom.bom_line_ids}
+        return {
+            (line.product_id.default_code, line.product_qty)
+            for line in bom.bom_line_ids
+        }
 
     def _assert_bom_a_untouched(self):
         self.assertTrue(self.bom_a.active)

@@ -28,16 +28,28 @@ MALFORMED = b"<PlmRelease><BomRelease partNumber='PUMP-100' revision='B'></PlmRe
 
 class TestPlmBadInput(PlmCommon):
     def _upload(self, data):
-        wizard = self.env["mfg.plm.xml.import.wizard"].with_user(self.approver).create(
-            {"connector_id": self.connector.id, "xml_file": base64.b64encode(data)}
+        wizard = (
+            self.env["mfg.plm.xml.import.wizard"]
+            .with_user(self.approver)
+            .create(
+                {"connector_id": self.connector.id, "xml_file": base64.b64encode(data)}
+            )
         )
         return wizard.action_import()
 
     def _messages(self):
-        return self.env["mfg.sync.message"].sudo().search([("connector_id", "=", self.connector.id)])
+        return (
+            self.env["mfg.sync.message"]
+            .sudo()
+            .search([("connector_id", "=", self.connector.id)])
+        )
 
     def _assert_no_change(self):
-        self.assertFalse(self.env["mfg.plm.change"].search([("connector_id", "=", self.connector.id)]))
+        self.assertFalse(
+            self.env["mfg.plm.change"].search(
+                [("connector_id", "=", self.connector.id)]
+            )
+        )
         self._assert_bom_a_untouched()
 
     # ----------------------------------------------------------------- XML
@@ -48,12 +60,16 @@ class TestPlmBadInput(PlmCommon):
         self._assert_no_change()
 
     def test_entity_expansion_bomb(self):
-        with self.assertRaisesRegex(UserError, "DOCTYPE and ENTITY declarations are not allowed"):
+        with self.assertRaisesRegex(
+            UserError, "DOCTYPE and ENTITY declarations are not allowed"
+        ):
             self._upload(BOMB)
         self._assert_no_change()
 
     def test_external_entity(self):
-        with self.assertRaisesRegex(UserError, "DOCTYPE and ENTITY declarations are not allowed"):
+        with self.assertRaisesRegex(
+            UserError, "DOCTYPE and ENTITY declarations are not allowed"
+        ):
             self._upload(XXE)
         self._assert_no_change()
 
@@ -76,27 +92,44 @@ class TestPlmBadInput(PlmCommon):
     def test_component_is_its_own_parent_deeper_in_the_release(self):
         payload = self._bom_payload(
             subassemblies=[
-                {"part_number": "IMPELLER-20", "lines": [{"component": "SEAL-7", "quantity": 1}]},
-                {"part_number": "SEAL-7", "lines": [{"component": "PUMP-100", "quantity": 1}]},
+                {
+                    "part_number": "IMPELLER-20",
+                    "lines": [{"component": "SEAL-7", "quantity": 1}],
+                },
+                {
+                    "part_number": "SEAL-7",
+                    "lines": [{"component": "PUMP-100", "quantity": 1}],
+                },
             ]
         )
-        self._assert_cycle(payload, "Cycle in the BOM: IMPELLER-20 → SEAL-7 → PUMP-100 → IMPELLER-20")
+        self._assert_cycle(
+            payload, "Cycle in the BOM: IMPELLER-20 → SEAL-7 → PUMP-100 → IMPELLER-20"
+        )
 
     def test_component_is_its_own_parent_through_a_bom_in_odoo(self):
         # In Odoo, GASKET-5 is made of VALVE-X, itself made of PUMP-100: revision B,
         # which adds GASKET-5 to the pump, would close a loop two levels down.
-        valve = self.env["product.product"].create({"name": "Valve X", "default_code": "VALVE-X"})
-        self.env["mrp.bom"].create(
-            {"product_tmpl_id": valve.product_tmpl_id.id,
-             "bom_line_ids": [(0, 0, {"product_id": self.pump.id, "product_qty": 1})]}
+        valve = self.env["product.product"].create(
+            {"name": "Valve X", "default_code": "VALVE-X"}
         )
         self.env["mrp.bom"].create(
-            {"product_tmpl_id": self.gasket.product_tmpl_id.id,
-             "bom_line_ids": [(0, 0, {"product_id": valve.id, "product_qty": 1})]}
+            {
+                "product_tmpl_id": valve.product_tmpl_id.id,
+                "bom_line_ids": [
+                    (0, 0, {"product_id": self.pump.id, "product_qty": 1})
+                ],
+            }
+        )
+        self.env["mrp.bom"].create(
+            {
+                "product_tmpl_id": self.gasket.product_tmpl_id.id,
+                "bom_line_ids": [(0, 0, {"product_id": valve.id, "product_qty": 1})],
+            }
         )
         self._assert_cycle(
-            self._bom_payload(), "Cycle in the BOM: GASKET-5 → VALVE-X (#%s) → PUMP-100 → GASKET-5"
-            % valve.product_tmpl_id.id,
+            self._bom_payload(),
+            f"Cycle in the BOM: GASKET-5 → VALVE-X (#{valve.product_tmpl_id.id}) "
+            "→ PUMP-100 → GASKET-5",
         )
 
     # ------------------------------------------------------------- quantity
@@ -142,7 +175,9 @@ class TestPlmBadInput(PlmCommon):
         change = self._change_of(self._plm_release("plm.bom.released", payload))
         self.assertEqual(change.state, "received")
         self.assertEqual(change.problem_ids.code, "unknown_workcenter")
-        self.assertIn("work center code 'PAINT' does not exist", change.problem_ids.message)
+        self.assertIn(
+            "work center code 'PAINT' does not exist", change.problem_ids.message
+        )
         self._assert_bom_a_untouched()
 
     # ------------------------------------------------------------ revisions
@@ -150,7 +185,9 @@ class TestPlmBadInput(PlmCommon):
         self.connector.plm_auto_approve = True
         self.pump.product_tmpl_id.plm_revision = "C"
         self.pump.product_tmpl_id.invalidate_recordset()
-        change = self._change_of(self._plm_release("plm.bom.released", self._bom_payload()))
+        change = self._change_of(
+            self._plm_release("plm.bom.released", self._bom_payload())
+        )
         self.assertEqual(change.state, "superseded")
         self.assertIn("older than revision C", change.message_ids[0].body)
         self.assertEqual(self._boms_of(self.pump), self.bom_a)
@@ -165,21 +202,33 @@ class TestPlmBadInput(PlmCommon):
         second = self._plm_release("plm.bom.released", self._bom_payload())
         self.assertEqual(second.state, "done")
         self.assertEqual(self._change_of(second), change)
-        self.assertEqual(self.env["mfg.plm.change"].search_count([("connector_id", "=", self.connector.id)]), 1)
+        self.assertEqual(
+            self.env["mfg.plm.change"].search_count(
+                [("connector_id", "=", self.connector.id)]
+            ),
+            1,
+        )
         self.assertEqual(self._boms_of(self.pump), bom_b)
         self.assertEqual(len(self._boms_of(self.pump, active=False)), 1)
 
     def test_failed_apply_leaves_the_bom_in_effect_untouched(self):
-        change = self._change_of(self._plm_release("plm.bom.released", self._bom_payload()))
+        change = self._change_of(
+            self._plm_release("plm.bom.released", self._bom_payload())
+        )
         change.with_user(self.approver).action_approve()
         # The test bench is renamed between approval and application.
         self.wc_tst.code = "TST-OLD"
-        boms_before = self.env["mrp.bom"].with_context(active_test=False).search_count([])
+        boms_before = (
+            self.env["mrp.bom"].with_context(active_test=False).search_count([])
+        )
         result = change.with_user(self.approver).action_apply()
         self.assertEqual(result["params"]["type"], "danger")
         self.assertEqual(change.state, "approved")
         self.assertEqual(change.problem_ids.code, "unknown_workcenter")
         self.assertIn("Not applied", change.message_ids[0].body)
         self.assertTrue(self._mfg_exception_activities(change))
-        self.assertEqual(self.env["mrp.bom"].with_context(active_test=False).search_count([]), boms_before)
+        self.assertEqual(
+            self.env["mrp.bom"].with_context(active_test=False).search_count([]),
+            boms_before,
+        )
         self._assert_bom_a_untouched()

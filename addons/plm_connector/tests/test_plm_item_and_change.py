@@ -26,16 +26,23 @@ class TestPlmItemAndChange(PlmCommon):
         self.assertTrue(valve.is_storable)
         self.assertAlmostEqual(valve.weight, 0.35)
         self.assertEqual(
-            [(m.manufacturer_name, m.manufacturer_part_number) for m in valve.plm_manufacturer_part_ids],
+            [
+                (m.manufacturer_name, m.manufacturer_part_number)
+                for m in valve.plm_manufacturer_part_ids
+            ],
             [("ACME Valves", "AV-30")],
         )
         self.assertEqual(valve.plm_attributes, "material: brass")
         self.assertEqual(self.connector._mfg_external_id(valve), "VALVE-30")
 
     def test_item_release_needs_approval_without_auto_approve(self):
-        change = self._change_of(self._plm_release("plm.item.released", self._item_payload()))
+        change = self._change_of(
+            self._plm_release("plm.item.released", self._item_payload())
+        )
         self.assertEqual(change.state, "to_approve")
-        self.assertFalse(self.env["product.template"].search([("default_code", "=", "VALVE-30")]))
+        self.assertFalse(
+            self.env["product.template"].search([("default_code", "=", "VALVE-30")])
+        )
         change.with_user(self.approver).action_approve()
         change.with_user(self.approver).action_apply()
         self.assertEqual(change.product_tmpl_id.plm_revision, "A")
@@ -46,8 +53,12 @@ class TestPlmItemAndChange(PlmCommon):
         change = self._change_of(
             self._plm_release(
                 "plm.item.released",
-                self._item_payload(revision="B", name="Check valve, steel", lifecycle_state="prototype",
-                                   manufacturers=[]),
+                self._item_payload(
+                    revision="B",
+                    name="Check valve, steel",
+                    lifecycle_state="prototype",
+                    manufacturers=[],
+                ),
             )
         )
         self.assertEqual(change.state, "applied")
@@ -55,21 +66,34 @@ class TestPlmItemAndChange(PlmCommon):
         self.assertEqual(valve.name, "Check valve, steel")
         self.assertEqual(valve.plm_revision, "B")
         self.assertFalse(valve.plm_manufacturer_part_ids)
-        self.assertEqual(self.env["product.template"].search_count([("default_code", "=", "VALVE-30")]), 1)
+        self.assertEqual(
+            self.env["product.template"].search_count(
+                [("default_code", "=", "VALVE-30")]
+            ),
+            1,
+        )
 
     def test_change_order_approval_covers_its_releases(self):
-        eco = self._change_of(self._plm_release("plm.change.released", self._change_payload()))
+        eco = self._change_of(
+            self._plm_release("plm.change.released", self._change_payload())
+        )
         self.assertEqual(eco.state, "to_approve")
         self.assertEqual(eco.release_type, "change")
         self.assertEqual(eco.disposition_wip, "use_as_is")
         self.assertEqual(eco.item_ids.product_tmpl_id, self.pump.product_tmpl_id)
-        bom_change = self._change_of(self._plm_release("plm.bom.released", self._bom_payload()))
+        bom_change = self._change_of(
+            self._plm_release("plm.bom.released", self._bom_payload())
+        )
         self.assertEqual(bom_change.parent_id, eco)
         self.assertEqual(bom_change.state, "to_approve")
         eco.with_user(self.approver).action_approve()
         self.assertEqual(bom_change.state, "approved")
         mo = self.env["mrp.production"].create(
-            {"product_id": self.pump.id, "bom_id": self.bom_a.id, "user_id": self.planner.id}
+            {
+                "product_id": self.pump.id,
+                "bom_id": self.bom_a.id,
+                "user_id": self.planner.id,
+            }
         )
         eco.with_user(self.approver).action_apply()
         self.assertEqual(eco.state, "applied")
@@ -79,9 +103,13 @@ class TestPlmItemAndChange(PlmCommon):
         self.assertIn("Stronger screws", self.pump.product_tmpl_id.message_ids[0].body)
 
     def test_release_after_approved_change_order_is_approved_with_it(self):
-        eco = self._change_of(self._plm_release("plm.change.released", self._change_payload()))
+        eco = self._change_of(
+            self._plm_release("plm.change.released", self._change_payload())
+        )
         eco.with_user(self.approver).action_approve()
-        bom_change = self._change_of(self._plm_release("plm.bom.released", self._bom_payload()))
+        bom_change = self._change_of(
+            self._plm_release("plm.bom.released", self._bom_payload())
+        )
         # Approved with its change order, and due: applied on receipt.
         self.assertEqual(bom_change.approved_by_id, self.connector.technical_user_id)
         self.assertEqual(bom_change.state, "applied")
@@ -91,7 +119,9 @@ class TestPlmItemAndChange(PlmCommon):
         eco = self._change_of(
             self._plm_release(
                 "plm.change.released",
-                self._change_payload(affected_items=[{"part_number": "NOPE-1", "to_revision": "C"}]),
+                self._change_payload(
+                    affected_items=[{"part_number": "NOPE-1", "to_revision": "C"}]
+                ),
             )
         )
         self.assertEqual(eco.state, "received")
@@ -99,7 +129,9 @@ class TestPlmItemAndChange(PlmCommon):
         self.assertIn("NOPE-1", eco.problem_ids.message)
 
     def test_rejected_change_is_never_applied(self):
-        change = self._change_of(self._plm_release("plm.bom.released", self._bom_payload()))
+        change = self._change_of(
+            self._plm_release("plm.bom.released", self._bom_payload())
+        )
         change.with_user(self.approver).action_reject()
         self.assertEqual(change.state, "rejected")
         self.env["mfg.plm.change"]._cron_apply_due()
@@ -108,10 +140,16 @@ class TestPlmItemAndChange(PlmCommon):
     @freeze_time("2026-12-02")
     def test_upload_wizard_feeds_the_xml_through_the_engine(self):
         self.connector.plm_auto_approve = True
-        with open(file_path("plm_connector/core/samples/plm_item_release_sample.xml"), "rb") as f:
+        with open(
+            file_path("plm_connector/core/samples/plm_item_release_sample.xml"), "rb"
+        ) as f:
             data = f.read()
-        wizard = self.env["mfg.plm.xml.import.wizard"].with_user(self.approver).create(
-            {"connector_id": self.connector.id, "xml_file": base64.b64encode(data)}
+        wizard = (
+            self.env["mfg.plm.xml.import.wizard"]
+            .with_user(self.approver)
+            .create(
+                {"connector_id": self.connector.id, "xml_file": base64.b64encode(data)}
+            )
         )
         wizard.action_import()
         message = wizard.message_id

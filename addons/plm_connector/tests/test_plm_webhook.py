@@ -19,15 +19,21 @@ class TestPlmWebhook(PlmHttpCommon):
 
     def test_item_release_json(self):
         self.connector.plm_auto_approve = True
-        message = self._message(self._mfg_post(self.connector, "plm.item.released", self._item_payload()))
+        message = self._message(
+            self._mfg_post(self.connector, "plm.item.released", self._item_payload())
+        )
         self._mfg_process(self.connector)
         self.assertEqual(message.state, "done", message.error_text)
-        valve = self.env["product.template"].search([("plm_part_number", "=", "VALVE-30")])
+        valve = self.env["product.template"].search(
+            [("plm_part_number", "=", "VALVE-30")]
+        )
         self.assertEqual(valve.plm_revision, "A")
         self.assertEqual(valve.plm_lifecycle_state, "released")
 
     def test_bom_release_json(self):
-        message = self._message(self._mfg_post(self.connector, "plm.bom.released", self._bom_payload()))
+        message = self._message(
+            self._mfg_post(self.connector, "plm.bom.released", self._bom_payload())
+        )
         self._mfg_process(self.connector)
         change = self._change_of(message)
         self.assertEqual(change.state, "to_approve")
@@ -39,7 +45,7 @@ class TestPlmWebhook(PlmHttpCommon):
 
     def test_bom_release_xml(self):
         self.connector.plm_auto_approve = True
-        body = f"""<?xml version="1.0" encoding="UTF-8"?>
+        body = """<?xml version="1.0" encoding="UTF-8"?>
 <PlmRelease schemaVersion="1.0">
   <BomRelease partNumber="PUMP-100" revision="B" changeNumber="ECO-0042" supersedesRevision="A">
     <Operation ref="OP10" sequence="10" workCenter="ASM" name="Assemble" setupTime="15" runTime="12.5"/>
@@ -48,21 +54,34 @@ class TestPlmWebhook(PlmHttpCommon):
   </BomRelease>
 </PlmRelease>"""
         response = self._mfg_post(
-            self.connector, "plm.bom.released", body=body, content_type="application/xml"
+            self.connector,
+            "plm.bom.released",
+            body=body,
+            content_type="application/xml",
         )
         message = self._message(response)
         self.assertEqual(message.content_type, "application/xml")
         self._mfg_process(self.connector)
         self.assertEqual(message.state, "done", message.error_text)
         self.assertEqual(self._change_of(message).state, "applied")
-        self.assertEqual(self._bom_lines(self._boms_of(self.pump)), {("HOUSING-10", 1), ("SCREW-M6", 8)})
+        self.assertEqual(
+            self._bom_lines(self._boms_of(self.pump)),
+            {("HOUSING-10", 1), ("SCREW-M6", 8)},
+        )
 
     @freeze_time("2026-12-02")
     def test_change_release_xml_sample(self):
-        with open(file_path("plm_connector/core/samples/plm_change_release_sample.xml"), "rb") as f:
+        with open(
+            file_path("plm_connector/core/samples/plm_change_release_sample.xml"), "rb"
+        ) as f:
             body = f.read()
         message = self._message(
-            self._mfg_post(self.connector, "plm.change.released", body=body, content_type="application/xml")
+            self._mfg_post(
+                self.connector,
+                "plm.change.released",
+                body=body,
+                content_type="application/xml",
+            )
         )
         self._mfg_process(self.connector)
         eco = self._change_of(message)
@@ -77,7 +96,9 @@ class TestPlmWebhook(PlmHttpCommon):
 
     def test_change_release_json(self):
         message = self._message(
-            self._mfg_post(self.connector, "plm.change.released", self._change_payload())
+            self._mfg_post(
+                self.connector, "plm.change.released", self._change_payload()
+            )
         )
         self._mfg_process(self.connector)
         self.assertEqual(self._change_of(message).title, "Stronger screws, new gasket")
@@ -85,23 +106,36 @@ class TestPlmWebhook(PlmHttpCommon):
     # ------------------------------------------------------- bad XML at the door
     def _assert_xml_refused(self, body, text):
         response = self._mfg_post(
-            self.connector, "plm.bom.released", body=body, content_type="application/xml"
+            self.connector,
+            "plm.bom.released",
+            body=body,
+            content_type="application/xml",
         )
         self.assertEqual(response.status_code, 400, response.text)
         self.assertIn(text, response.text)
-        rejected = self.env["mfg.sync.message"].sudo().search(
-            [("connector_id", "=", self.connector.id), ("state", "=", "rejected")]
+        rejected = (
+            self.env["mfg.sync.message"]
+            .sudo()
+            .search(
+                [("connector_id", "=", self.connector.id), ("state", "=", "rejected")]
+            )
         )
         self.assertEqual(len(rejected), 1)
         self.assertIn(text, rejected.error_text)
-        self.assertFalse(self.env["mfg.plm.change"].search([]).filtered(lambda c: c.connector_id == self.connector))
+        self.assertFalse(
+            self.env["mfg.plm.change"]
+            .search([])
+            .filtered(lambda c: c.connector_id == self.connector)
+        )
         self._assert_bom_a_untouched()
 
     def test_webhook_malformed_xml(self):
         self._assert_xml_refused(MALFORMED, "Malformed XML")
 
     def test_webhook_entity_bomb(self):
-        self._assert_xml_refused(BOMB, "DOCTYPE and ENTITY declarations are not allowed")
+        self._assert_xml_refused(
+            BOMB, "DOCTYPE and ENTITY declarations are not allowed"
+        )
 
     def test_webhook_external_entity(self):
         self._assert_xml_refused(XXE, "DOCTYPE and ENTITY declarations are not allowed")

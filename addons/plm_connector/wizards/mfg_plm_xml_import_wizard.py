@@ -70,20 +70,27 @@ class MfgPlmXmlImportWizard(models.TransientModel):
             raise UserError(
                 self.env._(
                     "Connector %(connector)s has no active flow %(flow)s.",
-                    connector=connector.name, flow=flow_code,
+                    connector=connector.name,
+                    flow=flow_code,
                 )
             )
         try:
             flow._validate_canonical(payload)
         except SchemaError as err:
-            raise UserError(self.env._("The release breaks its contract: %s", err)) from err
+            raise UserError(
+                self.env._("The release breaks its contract: %s", err)
+            ) from err
         vals = self._prepare_message_vals(flow, data, payload)
         # Stored as the connector's technical user, exactly like the webhook.
         messages = (
             self.env["mfg.sync.message"]
             .with_user(connector.technical_user_id or self.env.user)
             .with_company(connector.company_id)
-            .with_context(tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True)
+            .with_context(
+                tracking_disable=True,
+                mail_create_nolog=True,
+                mail_create_nosubscribe=True,
+            )
         )
         try:
             with self.env.cr.savepoint():
@@ -91,7 +98,9 @@ class MfgPlmXmlImportWizard(models.TransientModel):
                 message.flush_recordset()
         except psycopg2.errors.UniqueViolation as err:
             raise UserError(
-                self.env._("This file was already uploaded to connector %s.", connector.name)
+                self.env._(
+                    "This file was already uploaded to connector %s.", connector.name
+                )
             ) from err
         flow._schedule_drain()
         self.message_id = message.id
