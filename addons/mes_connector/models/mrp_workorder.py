@@ -103,8 +103,8 @@ class MrpWorkorder(models.Model):
         self.env["mrp.workcenter.productivity"].create(vals)
         if self.state == "progress":
             return
-        if not self.qty_producing:
-            self.qty_producing = 1.0 if self.product_tracking == "serial" else self.qty_remaining
+        # Unlike Odoo's Start button, the MO's quantity being produced is left
+        # alone: the MES reports it with mes.production.completed.
         # first start: the actual start replaces the planned one
         vals = {"state": "progress", "date_start": timestamp}
         if not self.leave_id:

@@ -1,2 +1,3 @@
 from . import test_mes_inbound_flows
 from . import test_mes_bad_input
+from . import test_mes_ordering
