@@ -200,8 +200,9 @@ class MfgQualityNonconformance(models.Model):
             disposition.activity_user_id = self._quality_notify_planner(disposition)
         elif kind == "return_to_vendor":
             disposition.activity_user_id = self._quality_notify_procurement(
-                self.env._("Return %(qty)s of lot %(lot)s to the vendor (%(nc)s)",
-                           qty=quantity, lot=self.lot_id.name or "", nc=self.name),
+                self.env._("Return %(qty)s %(uom)s of lot %(lot)s to the vendor (%(nc)s)",
+                           qty="%g" % quantity, uom=self.product_uom_id.name,
+                           lot=self.lot_id.name or "", nc=self.name),
                 disposition=disposition,
             )
         self._quality_set_state(qb_nc.state_after_disposition(self.quantity_remaining))
@@ -256,7 +257,7 @@ class MfgQualityNonconformance(models.Model):
         target = self.production_id or self
         note = Markup("<p>%s</p><p>%s</p>") % (
             self.env._("Rework %(qty)s %(uom)s of lot %(lot)s; the goods wait in quarantine.",
-                       qty=disposition.quantity, uom=self.product_uom_id.name, lot=self.lot_id.name or ""),
+                       qty="%g" % disposition.quantity, uom=self.product_uom_id.name, lot=self.lot_id.name or ""),
             self._quality_link(self),
         )
         target.activity_schedule(

@@ -1,0 +1,80 @@
+# Copyright 2026 Manufacturing Integration Suite contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The same flows end to end through Odoo's HTTP server: signed webhook,
+stored message, queue job, stock quantities."""
+
+from odoo.tests import tagged
+
+from .common import QualityHttpCommon
+
+RESULT = "quality.inspection.result"
+DISPOSITION = "quality.disposition.decided"
+ALERT = "maintenance.alert"
+
+
+@tagged("post_install", "-at_install")
+class TestQualityWebhook(QualityHttpCommon):
+    def _post(self, flow_code, payload):
+        response = self._mfg_post(self.connector, flow_code, dict(payload, schema_version="1.0"))
+        return response
+
+    def _accepted(self, flow_code, payload):
+        response = self._post(flow_code, payload)
+        self.assertEqual(response.status_code, 202, response.text)
+        self.assertEqual(response.json()["status"], "queued")
+        message = self.env["mfg.sync.message"].sudo().browse(response.json()["message_id"])
+        self._quality_drain()
+        message.invalidate_recordset()
+        return message
+
+    def test_fail_then_release_then_scrap_over_http(self):
+        msg = self._accepted(RESULT, self._fail_payload())
+        self.assertEqual(msg.state, "done", msg.error_text)
+        self._assert_quantities(stock=0, quarantine=10)
+        nc = self._nc_of_lot()
+        self.assertEqual(nc.state, "contained")
+
+        msg = self._accepted(DISPOSITION, {"nonconformance": nc.name, "disposition": "release",
+                                           "quantity": 7, "disposition_id": "D-1"})
+        self.assertEqual(msg.state, "done", msg.error_text)
+        self._assert_quantities(stock=7, quarantine=3)
+
+        msg = self._accepted(DISPOSITION, {"nonconformance": nc.name, "disposition": "scrap",
+                                           "quantity": 3, "disposition_id": "D-2"})
+        self.assertEqual(msg.state, "done", msg.error_text)
+        self._assert_quantities(stock=7, quarantine=0, scrapped=3)
+        self.assertEqual(nc.state, "closed")
+        self.assertFalse(self.lot.mfg_quality_hold)
+
+    def test_pass_releases_held_lot_over_http(self):
+        self._accepted(RESULT, self._fail_payload(quantity=4))
+        self._assert_quantities(stock=6, quarantine=4)
+        msg = self._accepted(RESULT, self._fail_payload(inspection_id="INSP-2", verdict="pass"))
+        self.assertEqual(msg.state, "done", msg.error_text)
+        self._assert_quantities(stock=10, quarantine=0)
+        self.assertFalse(self.lot.mfg_quality_hold)
+
+    def test_schema_violation_is_refused_at_the_door(self):
+        response = self._post(RESULT, self._fail_payload(quantity=-2))
+        self.assertEqual(response.status_code, 422, response.text)
+        body = response.json()
+        self.assertEqual(body["error"], "schema_violation")
+        self.assertIn("quantity", str(body.get("details")))
+        self._assert_quantities(stock=10, quarantine=0)
+        self.assertFalse(self._nc_of_lot())
+
+    def test_unknown_lot_over_http_fails_the_message(self):
+        msg = self._accepted(RESULT, self._fail_payload(lot="LOT-NOPE"))
+        self.assertEqual(msg.state, "failed")
+        self.assertIn("Unknown lot LOT-NOPE", msg.error_text)
+        self._assert_quantities(stock=10, quarantine=0)
+
+    def test_alert_over_http_twice_opens_one_request(self):
+        alert = {"alert_id": "A-1", "equipment": "Press 1", "summary": "Overheat",
+                 "block_workcenter": True}
+        self.assertEqual(self._accepted(ALERT, alert).state, "done")
+        self.assertEqual(self._accepted(ALERT, alert).state, "done")
+        requests = self.env["maintenance.request"].search([("mfg_alert_ref", "=", "A-1")])
+        self.assertEqual(len(requests), 1)
+        self.workcenter.invalidate_recordset()
+        self.assertEqual(self.workcenter.working_state, "blocked")
