@@ -90,6 +90,7 @@ class MfgSyncMessage(models.Model):
                 record=err.record,
                 user=err.user,
                 retry_after=getattr(err, "retry_after", None),
+                http_status=getattr(err, "http_status", None),
             )
         except (SchemaError, MappingError) as err:
             details = getattr(err, "errors", None) or [
@@ -249,11 +250,15 @@ class MfgSyncMessage(models.Model):
         if kind == error_lib.TRANSIENT:
             error = MfgTransientError(text)
             error.retry_after = backoff.parse_retry_after(response.headers.get("Retry-After"))
-            raise error
-        raise MfgError(text, record=self._get_business_record())
+        else:
+            error = MfgError(text, record=self._get_business_record())
+        error.http_status = response.status_code
+        raise error
 
     # -------------------------------------------------------------- failure
-    def _mfg_fail(self, kind, text, details=None, record=None, user=None, retry_after=None):
+    def _mfg_fail(
+        self, kind, text, details=None, record=None, user=None, retry_after=None, http_status=None
+    ):
         self.ensure_one()
         connector = self.connector_id
         attempts = self.attempts + 1
@@ -263,6 +268,8 @@ class MfgSyncMessage(models.Model):
             "error_text": text,
             "error_details": json.dumps(details) if details else False,
         }
+        if http_status:
+            vals["http_status"] = http_status
         if record:
             vals.update({"res_model": record._name, "res_id": record.id})
         retry = kind == error_lib.TRANSIENT and attempts < connector.max_attempts

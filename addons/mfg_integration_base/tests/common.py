@@ -6,8 +6,11 @@ import json
 import time
 import uuid
 
+from urllib.parse import urlsplit
+
 from odoo import fields
 from odoo.tests import HttpCase, TransactionCase, new_test_user
+from odoo.tests.common import _super_send
 
 from ..core import signatures
 
@@ -15,6 +18,15 @@ TEST_SECRET = "whsec_" + "dGVzdC1zZWNyZXQtZm9yLW1mZy1pbnRlZ3JhdGlvbg=="
 
 
 class MfgTestMixin:
+    @classmethod
+    def _request_handler(cls, s, r, /, **kw):
+        # Odoo's test guard raises every timeout to 10 s and cannot read the
+        # (connect, read) tuples the engine uses; calls to the local stand-in
+        # systems on 127.0.0.1 go through as the engine makes them.
+        if urlsplit(r.url).hostname in ("127.0.0.1", "localhost"):
+            return _super_send(s, r, **kw)
+        return super()._request_handler(s, r, **kw)
+
     @classmethod
     def _mfg_setup_users(cls):
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
