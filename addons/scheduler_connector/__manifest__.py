@@ -2,7 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 {
     "name": "Manufacturing Integration: Scheduler Connector",
-    "summary": "Snapshots for a finite-capacity scheduler and published schedules back, protecting frozen and started work",
+    "summary": "Snapshots out to a finite-capacity scheduler, published schedules "
+    "back in, frozen and started work protected",
     "version": "18.0.1.0.0",
     "license": "LGPL-3",
     "author": "Manufacturing Integration Suite contributors",

@@ -2,7 +2,6 @@
 
 import importlib
 import importlib.util
-import json
 import os
 import sys
 from datetime import datetime, timedelta
@@ -37,31 +36,31 @@ GEN = NOW - timedelta(minutes=30)
 
 
 def _state(**kw):
-    vals = dict(
-        key=1,
-        state="ready",
-        production_state="confirmed",
-        started=False,
-        date_start=NOW + timedelta(days=2),
-        date_finished=NOW + timedelta(days=2, hours=1),
-        workcenter="WC-A",
-        allowed_workcenters=frozenset({"WC-A", "WC-B"}),
-        write_date=NOW - timedelta(hours=2),
-        production_write_date=NOW - timedelta(hours=2),
-    )
+    vals = {
+        "key": 1,
+        "state": "ready",
+        "production_state": "confirmed",
+        "started": False,
+        "date_start": NOW + timedelta(days=2),
+        "date_finished": NOW + timedelta(days=2, hours=1),
+        "workcenter": "WC-A",
+        "allowed_workcenters": frozenset({"WC-A", "WC-B"}),
+        "write_date": NOW - timedelta(hours=2),
+        "production_write_date": NOW - timedelta(hours=2),
+    }
     vals.update(kw)
     return rules.WorkorderState(**vals)
 
 
 def _assign(**kw):
-    vals = dict(
-        index=0,
-        mo="MO/1",
-        workorder="Cut",
-        workcenter="WC-A",
-        start=NOW + timedelta(days=3),
-        end=NOW + timedelta(days=3, hours=2),
-    )
+    vals = {
+        "index": 0,
+        "mo": "MO/1",
+        "workorder": "Cut",
+        "workcenter": "WC-A",
+        "start": NOW + timedelta(days=3),
+        "end": NOW + timedelta(days=3, hours=2),
+    }
     vals.update(kw)
     return rules.Assignment(**vals)
 
@@ -137,7 +136,9 @@ def test_unchanged_ignores_microseconds():
 
 
 def test_current_start_inside_frozen_window():
-    s = _state(date_start=NOW + timedelta(hours=5), date_finished=NOW + timedelta(hours=6))
+    s = _state(
+        date_start=NOW + timedelta(hours=5), date_finished=NOW + timedelta(hours=6)
+    )
     d = _decide(_assign(), s)
     assert d.outcome == rules.REFUSED_FROZEN
     assert d.params["frozen_until"] == "2026-11-24T08:00:00Z"
@@ -264,7 +265,9 @@ def test_production_dates_follow_workorders():
 
 
 def test_parse_datetime():
-    assert rules.parse_datetime("2026-11-23T09:00:00+01:00") == datetime(2026, 11, 23, 8)
+    assert rules.parse_datetime("2026-11-23T09:00:00+01:00") == datetime(
+        2026, 11, 23, 8
+    )
     assert rules.parse_datetime("2026-11-23T08:00:00Z") == datetime(2026, 11, 23, 8)
     assert rules.parse_datetime("2026-11-23T08:00:00") == datetime(2026, 11, 23, 8)
     for bad in ("", None, "tomorrow", 12):
@@ -279,10 +282,19 @@ def test_parse_schedule():
             "version": 2,
             "generated_at": "2026-11-23T07:30:00Z",
             "assignments": [
-                {"mo": "MO/1", "workorder": "Cut", "start": "2026-11-25T08:00:00Z",
-                 "end": "2026-11-25T09:00:00Z", "workcenter": "WC-A"},
-                {"mo": "MO/1", "workorder": "Weld", "start": "garbage",
-                 "end": "2026-11-25T09:00:00Z"},
+                {
+                    "mo": "MO/1",
+                    "workorder": "Cut",
+                    "start": "2026-11-25T08:00:00Z",
+                    "end": "2026-11-25T09:00:00Z",
+                    "workcenter": "WC-A",
+                },
+                {
+                    "mo": "MO/1",
+                    "workorder": "Weld",
+                    "start": "garbage",
+                    "end": "2026-11-25T09:00:00Z",
+                },
             ],
         }
     )

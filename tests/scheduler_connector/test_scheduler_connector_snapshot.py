@@ -69,8 +69,12 @@ def test_workcenter_key():
 def test_merge_intervals():
     h = timedelta(hours=1)
     merged = snapshot.merge_intervals(
-        [(NOW + 2 * h, NOW + 3 * h), (NOW, NOW + h), (NOW + h, NOW + 2 * h),
-         (NOW + 5 * h, NOW + 5 * h)]
+        [
+            (NOW + 2 * h, NOW + 3 * h),
+            (NOW, NOW + h),
+            (NOW + h, NOW + 2 * h),
+            (NOW + 5 * h, NOW + 5 * h),
+        ]
     )
     assert merged == [(NOW, NOW + 3 * h)]
 
@@ -87,10 +91,13 @@ def test_material_readiness():
     later = NOW + timedelta(days=2)
     latest = NOW + timedelta(days=4)
     assert snapshot.material_readiness([], NOW) == ("available", NOW)
-    assert snapshot.material_readiness([(True, NOW), (False, later), (False, latest)], NOW) == (
-        "expected", latest)
+    assert snapshot.material_readiness(
+        [(True, NOW), (False, later), (False, latest)], NOW
+    ) == ("expected", latest)
     assert snapshot.material_readiness([(False, None), (False, later)], NOW) == (
-        "unavailable", None)
+        "unavailable",
+        None,
+    )
 
 
 def test_order_frozen():
@@ -102,55 +109,95 @@ def test_order_frozen():
 def _sample_snapshot():
     header = snapshot.snapshot_header(NOW, 7, 24, "YourCompany", "snap-1")
     wo = {
-        "ref": "Cut", "name": "Cut", "sequence": 10, "work_center": "WC-A",
-        "alternative_work_centers": ["WC-B"], "expected_duration_minutes": 60.0,
-        "setup_minutes": 5.0, "cleanup_minutes": 5.0, "state": "ready",
-        "started": False, "frozen": False, "planned_start": None,
-        "planned_end": None, "depends_on": [],
+        "ref": "Cut",
+        "name": "Cut",
+        "sequence": 10,
+        "work_center": "WC-A",
+        "alternative_work_centers": ["WC-B"],
+        "expected_duration_minutes": 60.0,
+        "setup_minutes": 5.0,
+        "cleanup_minutes": 5.0,
+        "state": "ready",
+        "started": False,
+        "frozen": False,
+        "planned_start": None,
+        "planned_end": None,
+        "depends_on": [],
     }
     return dict(
         header,
         schema_version="1.0",
-        work_centers=[{
-            "code": "WC-A", "name": "Assembly", "capacity": 1.0,
-            "time_efficiency": 100.0, "setup_minutes": 5.0, "cleanup_minutes": 5.0,
-            "alternatives": ["WC-B"], "calendar": "Standard 40 hours/week",
-            "timezone": "Europe/Brussels",
-            "working_intervals": snapshot.intervals_payload(
-                [(NOW, NOW + timedelta(hours=8))]),
-        }],
-        orders=[{
-            "mo": "WH/MO/00001", "product": {"code": "FURN_001", "name": "Table"},
-            "quantity": 2.0, "uom": "Units", "state": "confirmed", "priority": "0",
-            "deadline": None, "planned_start": "2026-11-25T08:00:00Z",
-            "planned_end": None, "frozen": False,
-            "material": {"state": "available", "ready_date": "2026-11-23T08:00:00Z",
-                         "components": []},
-            "work_orders": [wo],
-        }],
+        work_centers=[
+            {
+                "code": "WC-A",
+                "name": "Assembly",
+                "capacity": 1.0,
+                "time_efficiency": 100.0,
+                "setup_minutes": 5.0,
+                "cleanup_minutes": 5.0,
+                "alternatives": ["WC-B"],
+                "calendar": "Standard 40 hours/week",
+                "timezone": "Europe/Brussels",
+                "working_intervals": snapshot.intervals_payload(
+                    [(NOW, NOW + timedelta(hours=8))]
+                ),
+            }
+        ],
+        orders=[
+            {
+                "mo": "WH/MO/00001",
+                "product": {"code": "FURN_001", "name": "Table"},
+                "quantity": 2.0,
+                "uom": "Units",
+                "state": "confirmed",
+                "priority": "0",
+                "deadline": None,
+                "planned_start": "2026-11-25T08:00:00Z",
+                "planned_end": None,
+                "frozen": False,
+                "material": {
+                    "state": "available",
+                    "ready_date": "2026-11-23T08:00:00Z",
+                    "components": [],
+                },
+                "work_orders": [wo],
+            }
+        ],
     )
 
 
 def test_sample_snapshot_validates():
-    jsonschema.validate(_sample_snapshot(), _schema(flows.FLOW_SNAPSHOT),
-                        cls=jsonschema.Draft202012Validator)
+    jsonschema.validate(
+        _sample_snapshot(),
+        _schema(flows.FLOW_SNAPSHOT),
+        cls=jsonschema.Draft202012Validator,
+    )
 
 
 def test_snapshot_schema_rejects_missing_ref():
     payload = _sample_snapshot()
     del payload["orders"][0]["work_orders"][0]["ref"]
     with pytest.raises(jsonschema.ValidationError):
-        jsonschema.validate(payload, _schema(flows.FLOW_SNAPSHOT),
-                            cls=jsonschema.Draft202012Validator)
+        jsonschema.validate(
+            payload, _schema(flows.FLOW_SNAPSHOT), cls=jsonschema.Draft202012Validator
+        )
 
 
 def test_published_schema():
     schema = _schema(flows.FLOW_SCHEDULE_PUBLISHED)
     good = {
-        "schema_version": "1.0", "schedule_id": "S-1", "version": 1,
+        "schema_version": "1.0",
+        "schedule_id": "S-1",
+        "version": 1,
         "generated_at": "2026-11-23T07:30:00Z",
-        "assignments": [{"mo": "MO/1", "workorder": "Cut",
-                         "start": "2026-11-25T08:00:00Z", "end": "2026-11-25T09:00:00Z"}],
+        "assignments": [
+            {
+                "mo": "MO/1",
+                "workorder": "Cut",
+                "start": "2026-11-25T08:00:00Z",
+                "end": "2026-11-25T09:00:00Z",
+            }
+        ],
     }
     jsonschema.validate(good, schema, cls=jsonschema.Draft202012Validator)
     for mutate in (
@@ -169,10 +216,17 @@ def test_published_schema():
 def test_order_changed_schema():
     schema = _schema(flows.FLOW_ORDER_CHANGED)
     payload = {
-        "schema_version": "1.0", "event": "quantity_changed", "mo": "WH/MO/00001",
-        "state": "confirmed", "product": {"code": "P", "name": "P"}, "quantity": 3.0,
-        "uom": "Units", "priority": "0", "deadline": None,
-        "changed_at": "2026-11-23T07:30:00Z", "previous": {"quantity": 2.0},
+        "schema_version": "1.0",
+        "event": "quantity_changed",
+        "mo": "WH/MO/00001",
+        "state": "confirmed",
+        "product": {"code": "P", "name": "P"},
+        "quantity": 3.0,
+        "uom": "Units",
+        "priority": "0",
+        "deadline": None,
+        "changed_at": "2026-11-23T07:30:00Z",
+        "previous": {"quantity": 2.0},
     }
     jsonschema.validate(payload, schema, cls=jsonschema.Draft202012Validator)
     payload["event"] = "exploded"

@@ -13,7 +13,7 @@ All datetimes are naive UTC, like Odoo stores them.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 APPLIED = "applied"
 UNCHANGED = "unchanged"
@@ -109,7 +109,7 @@ def parse_datetime(value):
     else:
         raise ValueError(f"not a date-time: {value!r}")
     if dt.tzinfo is not None:
-        dt = dt.astimezone(timezone.utc).replace(tzinfo=None)
+        dt = dt.astimezone(UTC).replace(tzinfo=None)
     return dt
 
 
@@ -118,7 +118,7 @@ def format_datetime(dt):
     if not dt:
         return None
     if dt.tzinfo is not None:
-        dt = dt.astimezone(timezone.utc).replace(tzinfo=None)
+        dt = dt.astimezone(UTC).replace(tzinfo=None)
     return dt.replace(microsecond=0).isoformat() + "Z"
 
 

@@ -1,8 +1,10 @@
-from . import mfg_flow
-from . import mfg_connector
-from . import mfg_scheduler_schedule
-from . import mfg_scheduler_schedule_line
-from . import mfg_sync_message
-from . import mrp_production
-from . import mrp_workcenter
-from . import mrp_workorder
+from . import (
+    mfg_connector,
+    mfg_flow,
+    mfg_scheduler_schedule,
+    mfg_scheduler_schedule_line,
+    mfg_sync_message,
+    mrp_production,
+    mrp_workcenter,
+    mrp_workorder,
+)

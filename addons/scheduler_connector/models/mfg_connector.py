@@ -33,7 +33,9 @@ class MfgConnector(models.Model):
         string="Last snapshot", readonly=True, copy=False
     )
     scheduler_schedule_ids = fields.One2many("mfg.scheduler.schedule", "connector_id")
-    scheduler_schedule_count = fields.Integer(compute="_compute_scheduler_schedule_count")
+    scheduler_schedule_count = fields.Integer(
+        compute="_compute_scheduler_schedule_count"
+    )
 
     def _compute_scheduler_schedule_count(self):
         data = self.env["mfg.scheduler.schedule"]._read_group(
@@ -47,9 +49,13 @@ class MfgConnector(models.Model):
     def _check_scheduler_settings(self):
         for connector in self:
             if connector.scheduler_horizon_days < 1:
-                raise ValidationError(self.env._("The planning horizon is at least one day."))
+                raise ValidationError(
+                    self.env._("The planning horizon is at least one day.")
+                )
             if connector.scheduler_frozen_hours < 0:
-                raise ValidationError(self.env._("The frozen window cannot be negative."))
+                raise ValidationError(
+                    self.env._("The frozen window cannot be negative.")
+                )
 
     # ------------------------------------------------------------- actions
     def action_scheduler_send_snapshot(self):

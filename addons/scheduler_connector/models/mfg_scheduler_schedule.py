@@ -37,7 +37,9 @@ class MfgSchedulerSchedule(models.Model):
     )
     state = fields.Selection(STATE_SELECTION, readonly=True, index=True, tracking=True)
     note = fields.Char(readonly=True)
-    line_ids = fields.One2many("mfg.scheduler.schedule.line", "schedule_id", readonly=True)
+    line_ids = fields.One2many(
+        "mfg.scheduler.schedule.line", "schedule_id", readonly=True
+    )
     line_count = fields.Integer(readonly=True)
     applied_count = fields.Integer(readonly=True)
     unchanged_count = fields.Integer(readonly=True)
@@ -180,7 +182,10 @@ class MfgSchedulerSchedule(models.Model):
             refs = snapshot_lib.workorder_refs((w.id, w.name) for w in workorders)
             for workorder in workorders:
                 own = workorder.workcenter_id
-                allowed = {wc._scheduler_key(): wc for wc in own | own.alternative_workcenter_ids}
+                allowed = {
+                    wc._scheduler_key(): wc
+                    for wc in own | own.alternative_workcenter_ids
+                }
                 key = (production.name, refs[workorder.id])
                 targets[key] = (workorder, allowed)
                 states[key] = schedule_rules.WorkorderState(
@@ -232,8 +237,12 @@ class MfgSchedulerSchedule(models.Model):
         p = decision.params
         _ = self.env._
         texts = {
-            schedule_rules.APPLIED: lambda: _("Planned on %(wc)s.", wc=p.get("workcenter")),
-            schedule_rules.UNCHANGED: lambda: _("Already planned so: nothing to change."),
+            schedule_rules.APPLIED: lambda: _(
+                "Planned on %(wc)s.", wc=p.get("workcenter")
+            ),
+            schedule_rules.UNCHANGED: lambda: _(
+                "Already planned so: nothing to change."
+            ),
             schedule_rules.IGNORED_CLOSED: lambda: _(
                 "Done or cancelled (%(state)s): ignored.", state=p.get("state")
             ),
@@ -245,8 +254,8 @@ class MfgSchedulerSchedule(models.Model):
                 "Work has started (%(state)s): it is never moved.", state=p.get("state")
             ),
             schedule_rules.REFUSED_FROZEN: lambda: _(
-                "Inside the frozen window (until %(until)s): planned start %(current)s, "
-                "asked %(start)s.",
+                "Inside the frozen window (until %(until)s): "
+                "planned start %(current)s, asked %(start)s.",
                 until=p.get("frozen_until"),
                 current=p.get("current_start") or "-",
                 start=p.get("start"),
@@ -274,7 +283,8 @@ class MfgSchedulerSchedule(models.Model):
                 wo=p.get("workorder"),
             ),
             schedule_rules.REFUSED_DUPLICATE: lambda: _(
-                "Work order %(wo)s of %(mo)s is assigned twice: only the first line counts.",
+                "Work order %(wo)s of %(mo)s is assigned twice: "
+                "only the first line counts.",
                 mo=p.get("mo"),
                 wo=p.get("workorder"),
             ),
@@ -329,4 +339,3 @@ class MfgSchedulerSchedule(models.Model):
             open_ids = set(activity_model.search(domain).mapped("res_id"))
             for production in clean.filtered(lambda p: p.id in open_ids):
                 activity_model._mfg_close_exception(production, key=ACTIVITY_KEY)
-

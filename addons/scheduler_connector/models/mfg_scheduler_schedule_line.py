@@ -6,7 +6,9 @@ from odoo import fields, models
 
 from ..core import rules as schedule_rules
 
-OUTCOME_SELECTION = [(code, label) for code, (_kind, label) in schedule_rules.OUTCOMES.items()]
+OUTCOME_SELECTION = [
+    (code, label) for code, (_kind, label) in schedule_rules.OUTCOMES.items()
+]
 KIND_SELECTION = [
     ("applied", "Applied"),
     ("unchanged", "Unchanged"),
@@ -21,12 +23,18 @@ class MfgSchedulerScheduleLine(models.Model):
     _order = "schedule_id, line_index"
 
     schedule_id = fields.Many2one(
-        "mfg.scheduler.schedule", required=True, ondelete="cascade", index=True, readonly=True
+        "mfg.scheduler.schedule",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        readonly=True,
     )
     company_id = fields.Many2one(
         related="schedule_id.company_id", store=True, index=True, readonly=True
     )
-    line_index = fields.Integer(readonly=True, help="Position of the line in the payload.")
+    line_index = fields.Integer(
+        readonly=True, help="Position of the line in the payload."
+    )
     mo_ref = fields.Char(string="MO reference", readonly=True)
     workorder_ref = fields.Char(string="Work order reference", readonly=True)
     workcenter_code = fields.Char(string="Work center code", readonly=True)
@@ -65,4 +73,3 @@ class MfgSchedulerScheduleLine(models.Model):
             for line in self
         )
         return Markup("<ul>%s</ul>") % items
-

@@ -42,9 +42,9 @@ class MrpProduction(models.Model):
     def _action_cancel(self):
         open_productions = self.filtered(lambda p: p.state != "cancel")
         res = super()._action_cancel()
-        open_productions.filtered(lambda p: p.state == "cancel")._scheduler_emit_order_changed(
-            "cancelled"
-        )
+        open_productions.filtered(
+            lambda p: p.state == "cancel"
+        )._scheduler_emit_order_changed("cancelled")
         return res
 
     # ----------------------------------------------------- schedule apply
@@ -77,7 +77,9 @@ class MrpProduction(models.Model):
 
     def _scheduler_snapshot_vals(self, now, frozen_hours):
         """Snapshot entries of these MOs (orders to plan)."""
-        raw_moves = self.move_raw_ids.filtered(lambda m: m.state not in ("done", "cancel"))
+        raw_moves = self.move_raw_ids.filtered(
+            lambda m: m.state not in ("done", "cancel")
+        )
         # compute the stock forecast of all components at once, as mrp does
         raw_moves._fields["forecast_availability"].compute_value(raw_moves)
         result = []
@@ -104,7 +106,9 @@ class MrpProduction(models.Model):
                     }
                 )
             material_state, ready_date = snapshot_lib.material_readiness(readiness, now)
-            work_orders = production.workorder_ids._scheduler_snapshot_vals(now, frozen_hours)
+            work_orders = production.workorder_ids._scheduler_snapshot_vals(
+                now, frozen_hours
+            )
             open_starts = [
                 w.date_start
                 for w in production.workorder_ids
@@ -118,14 +122,22 @@ class MrpProduction(models.Model):
             result.append(
                 {
                     "mo": production.name,
-                    "product": production._scheduler_product_vals(production.product_id),
+                    "product": production._scheduler_product_vals(
+                        production.product_id
+                    ),
                     "quantity": production.product_qty,
                     "uom": production.product_uom_id.name,
                     "state": production.state,
                     "priority": production.priority or "0",
-                    "deadline": schedule_rules.format_datetime(production.date_deadline),
-                    "planned_start": schedule_rules.format_datetime(production.date_start),
-                    "planned_end": schedule_rules.format_datetime(production.date_finished),
+                    "deadline": schedule_rules.format_datetime(
+                        production.date_deadline
+                    ),
+                    "planned_start": schedule_rules.format_datetime(
+                        production.date_start
+                    ),
+                    "planned_end": schedule_rules.format_datetime(
+                        production.date_finished
+                    ),
                     "frozen": bool(frozen),
                     "material": {
                         "state": material_state,

@@ -64,7 +64,9 @@ class MrpWorkcenter(models.Model):
                 ],
                 "calendar": workcenter.resource_calendar_id.name or None,
                 "timezone": workcenter.resource_calendar_id.tz or None,
-                "working_intervals": snapshot_lib.intervals_payload(intervals[workcenter.id]),
+                "working_intervals": snapshot_lib.intervals_payload(
+                    intervals[workcenter.id]
+                ),
             }
             for workcenter in self
         ]

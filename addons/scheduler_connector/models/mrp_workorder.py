@@ -35,7 +35,8 @@ class MrpWorkorder(models.Model):
                     "sequence": workorder.sequence,
                     "work_center": workcenter._scheduler_key(),
                     "alternative_work_centers": [
-                        wc._scheduler_key() for wc in workcenter.alternative_workcenter_ids
+                        wc._scheduler_key()
+                        for wc in workcenter.alternative_workcenter_ids
                     ],
                     "expected_duration_minutes": workorder.duration_expected or 0.0,
                     "setup_minutes": workcenter.time_start or 0.0,
@@ -43,9 +44,15 @@ class MrpWorkorder(models.Model):
                     "state": workorder.state,
                     "started": workorder._scheduler_is_started(),
                     "frozen": open_work
-                    and schedule_rules.is_frozen(workorder.date_start, now, frozen_hours),
-                    "planned_start": schedule_rules.format_datetime(workorder.date_start),
-                    "planned_end": schedule_rules.format_datetime(workorder.date_finished),
+                    and schedule_rules.is_frozen(
+                        workorder.date_start, now, frozen_hours
+                    ),
+                    "planned_start": schedule_rules.format_datetime(
+                        workorder.date_start
+                    ),
+                    "planned_end": schedule_rules.format_datetime(
+                        workorder.date_finished
+                    ),
                     "depends_on": [
                         refs[w.id]
                         for w in workorder.blocked_by_workorder_ids.sorted(

@@ -1,4 +1,1 @@
-from . import test_schedule_apply
-from . import test_snapshot
-from . import test_order_changed
-from . import test_webhook
+from . import test_order_changed, test_schedule_apply, test_snapshot, test_webhook

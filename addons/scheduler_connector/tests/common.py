@@ -58,7 +58,11 @@ class SchedulerMixin:
         )
         wc_model = env["mrp.workcenter"]
         cls.wc_asm2 = wc_model.create(
-            {"name": "Assembly line 2", "code": "ASM2", "resource_calendar_id": cls.calendar.id}
+            {
+                "name": "Assembly line 2",
+                "code": "ASM2",
+                "resource_calendar_id": cls.calendar.id,
+            }
         )
         cls.wc_asm = wc_model.create(
             {
@@ -73,11 +77,19 @@ class SchedulerMixin:
             }
         )
         cls.wc_paint = wc_model.create(
-            {"name": "Paint shop", "code": "PNT", "resource_calendar_id": cls.calendar.id}
+            {
+                "name": "Paint shop",
+                "code": "PNT",
+                "resource_calendar_id": cls.calendar.id,
+            }
         )
         product_model = env["product.product"]
         cls.table = product_model.create(
-            {"name": "Scheduler table", "default_code": "SCH-TABLE", "is_storable": True}
+            {
+                "name": "Scheduler table",
+                "default_code": "SCH-TABLE",
+                "is_storable": True,
+            }
         )
         cls.leg = product_model.create(
             {"name": "Scheduler leg", "default_code": "SCH-LEG", "is_storable": True}
@@ -147,7 +159,9 @@ class SchedulerMixin:
         """A generated_at just after the last change of these records."""
         return max(r.write_date for r in records) + timedelta(seconds=1)
 
-    def _schedule_payload(self, assignments, version=1, generated_at=None, schedule_id="S-1"):
+    def _schedule_payload(
+        self, assignments, version=1, generated_at=None, schedule_id="S-1"
+    ):
         return {
             "schema_version": "1.0",
             "schedule_id": schedule_id,

@@ -45,8 +45,12 @@ class TestOrderChanged(SchedulerCommon):
     def test_cancelled(self):
         production = self._create_mo()
         production.action_cancel()
-        self.assertEqual(self._events(production), ["created", "confirmed", "cancelled"])
-        self.assertEqual(self._payload(self._outbound(FLOW, production)[-1])["state"], "cancel")
+        self.assertEqual(
+            self._events(production), ["created", "confirmed", "cancelled"]
+        )
+        self.assertEqual(
+            self._payload(self._outbound(FLOW, production)[-1])["state"], "cancel"
+        )
 
     def test_quantity_changed_through_the_wizard(self):
         production = self._create_mo(qty=1.0)
@@ -54,7 +58,9 @@ class TestOrderChanged(SchedulerCommon):
             {"mo_id": production.id, "product_qty": 3.0}
         )
         wizard.change_prod_qty()
-        self.assertEqual(self._events(production), ["created", "confirmed", "quantity_changed"])
+        self.assertEqual(
+            self._events(production), ["created", "confirmed", "quantity_changed"]
+        )
         payload = self._payload(self._outbound(FLOW, production)[-1])
         self.assertEqual(payload["quantity"], 3.0)
         self.assertEqual(payload["previous"], {"quantity": 1.0})
@@ -63,7 +69,9 @@ class TestOrderChanged(SchedulerCommon):
         production = self._create_mo()
         deadline = NOW + timedelta(days=9)
         production.date_deadline = deadline
-        self.assertEqual(self._events(production), ["created", "confirmed", "deadline_changed"])
+        self.assertEqual(
+            self._events(production), ["created", "confirmed", "deadline_changed"]
+        )
         payload = self._payload(self._outbound(FLOW, production)[-1])
         self.assertEqual(payload["deadline"], iso(deadline))
         self.assertIn("deadline", payload["previous"])

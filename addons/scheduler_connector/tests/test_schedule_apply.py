@@ -22,7 +22,9 @@ class TestScheduleApply(SchedulerCommon):
         self._plan(self.paint, NOW + timedelta(days=2, hours=2))
 
     def _publish_lines(self, lines, **kw):
-        kw.setdefault("generated_at", self._fresh_generated_at(self.mo, self.cut, self.paint))
+        kw.setdefault(
+            "generated_at", self._fresh_generated_at(self.mo, self.cut, self.paint)
+        )
         message = self._publish(self._schedule_payload(lines, **kw))
         self.assertEqual(message.state, "done", message.error_text)
         return message, self._schedule_of(message)
@@ -86,7 +88,9 @@ class TestScheduleApply(SchedulerCommon):
         line = schedule.line_ids
         self.assertEqual(line.outcome, "ignored_closed")
         self.assertEqual(schedule.ignored_count, 1)
-        self.assertEqual((self.cut.date_start, self.cut.date_finished), (done_start, done_end))
+        self.assertEqual(
+            (self.cut.date_start, self.cut.date_finished), (done_start, done_end)
+        )
         self.assertFalse(self._mfg_exception_activities(self.mo))
 
     def test_cancelled_mo_ignored(self):
@@ -175,9 +179,12 @@ class TestScheduleApply(SchedulerCommon):
         self.assertEqual(self.cut.date_start, NOW + timedelta(hours=3))
 
     def test_changed_after_generated_at_refused_as_stale(self):
-        generated_at = min(self.mo.write_date, self.cut.write_date) - timedelta(minutes=5)
+        generated_at = min(self.mo.write_date, self.cut.write_date) - timedelta(
+            minutes=5
+        )
         _message, schedule = self._publish_lines(
-            [self._line(self.mo, "Cut", NOW + timedelta(days=3))], generated_at=generated_at
+            [self._line(self.mo, "Cut", NOW + timedelta(days=3))],
+            generated_at=generated_at,
         )
         line = schedule.line_ids
         self.assertEqual(line.outcome, "refused_stale")
@@ -239,8 +246,16 @@ class TestScheduleApply(SchedulerCommon):
 
     def test_mo_of_another_company_is_unknown(self):
         other = self.env["res.company"].create({"name": "Scheduler other plant"})
-        foreign = self.env["mrp.production"].with_company(other).create(
-            {"product_id": self.table.id, "product_qty": 1.0, "company_id": other.id}
+        foreign = (
+            self.env["mrp.production"]
+            .with_company(other)
+            .create(
+                {
+                    "product_id": self.table.id,
+                    "product_qty": 1.0,
+                    "company_id": other.id,
+                }
+            )
         )
         line = self._line(self.mo, "Cut", NOW + timedelta(days=3))
         line["mo"] = foreign.name
@@ -287,7 +302,9 @@ class TestScheduleApply(SchedulerCommon):
         self.assertEqual(self.cut.date_start, start)
 
     def test_versions_are_per_schedule_id(self):
-        self._publish_lines([self._line(self.mo, "Cut", NOW + timedelta(days=3))], version=5)
+        self._publish_lines(
+            [self._line(self.mo, "Cut", NOW + timedelta(days=3))], version=5
+        )
         start = NOW + timedelta(days=4)
         _message, other = self._publish_lines(
             [self._line(self.mo, "Cut", start)], version=1, schedule_id="S-other"
@@ -296,9 +313,13 @@ class TestScheduleApply(SchedulerCommon):
         self.assertEqual(self.cut.date_start, start)
 
     def test_newer_version_applies(self):
-        self._publish_lines([self._line(self.mo, "Cut", NOW + timedelta(days=3))], version=1)
+        self._publish_lines(
+            [self._line(self.mo, "Cut", NOW + timedelta(days=3))], version=1
+        )
         start = NOW + timedelta(days=5)
-        _message, v2 = self._publish_lines([self._line(self.mo, "Cut", start)], version=2)
+        _message, v2 = self._publish_lines(
+            [self._line(self.mo, "Cut", start)], version=2
+        )
         self.assertEqual(v2.state, "applied")
         self.assertEqual(self.cut.date_start, start)
 
@@ -326,7 +347,7 @@ class TestScheduleApply(SchedulerCommon):
         self.assertFalse(self._mfg_exception_activities(other))
 
         # a second refusal updates the open activity instead of adding one
-        _message, again = self._publish_lines(
+        self._publish_lines(
             [self._line(self.mo, "Cut", start, workcenter="PNT")],
             version=2,
             generated_at=generated_at,
@@ -354,7 +375,9 @@ class TestScheduleApply(SchedulerCommon):
 
     # --------------------------------------------------------- bad inputs
     def test_unreadable_generated_at_fails_the_message(self):
-        payload = self._schedule_payload([self._line(self.mo, "Cut", NOW + timedelta(days=3))])
+        payload = self._schedule_payload(
+            [self._line(self.mo, "Cut", NOW + timedelta(days=3))]
+        )
         payload["generated_at"] = "yesterday-ish"
         message = self._publish(payload)
         self.assertIn(message.state, ("failed", "dead"))
@@ -369,7 +392,9 @@ class TestScheduleApply(SchedulerCommon):
         message = self._publish(self._schedule_payload([line]))
         self.assertIn(message.state, ("failed", "dead"))
         self.assertEqual(message.error_kind, "validation")
-        self.assertIn("workorder_id", message.error_text + (message.error_details or ""))
+        self.assertIn(
+            "workorder_id", message.error_text + (message.error_details or "")
+        )
         self._assert_unmoved(self.cut, NOW + timedelta(days=2))
 
     def test_missing_assignments_rejected_by_schema(self):

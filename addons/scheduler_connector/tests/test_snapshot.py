@@ -74,7 +74,9 @@ class TestSnapshot(SchedulerCommon):
                 ("date_start", "<=", NOW + timedelta(days=14)),
             ]
         )
-        self.assertEqual({o["mo"] for o in payload["orders"]}, set(expected.mapped("name")))
+        self.assertEqual(
+            {o["mo"] for o in payload["orders"]}, set(expected.mapped("name"))
+        )
         all_wcs = self.env["mrp.workcenter"].search([])
         self.assertEqual(len(payload["work_centers"]), len(all_wcs))
 
@@ -98,7 +100,9 @@ class TestSnapshot(SchedulerCommon):
     def test_order_content(self):
         payload = self.connector._scheduler_build_snapshot()
         order = self._order(payload, self.mo)
-        self.assertEqual(order["product"], {"code": "SCH-TABLE", "name": "Scheduler table"})
+        self.assertEqual(
+            order["product"], {"code": "SCH-TABLE", "name": "Scheduler table"}
+        )
         self.assertEqual(order["quantity"], 2.0)
         self.assertEqual(order["state"], "confirmed")
         self.assertEqual(order["priority"], "0")
@@ -114,7 +118,9 @@ class TestSnapshot(SchedulerCommon):
         self.assertEqual(cut["ref"], "Cut")
         self.assertEqual(cut["work_center"], "ASM")
         self.assertEqual(cut["alternative_work_centers"], ["ASM2"])
-        self.assertAlmostEqual(cut["expected_duration_minutes"], cut_wo.duration_expected)
+        self.assertAlmostEqual(
+            cut["expected_duration_minutes"], cut_wo.duration_expected
+        )
         self.assertGreater(cut["expected_duration_minutes"], 60.0)
         self.assertEqual((cut["setup_minutes"], cut["cleanup_minutes"]), (10.0, 5.0))
         self.assertEqual(cut["depends_on"], [])
@@ -160,7 +166,9 @@ class TestSnapshot(SchedulerCommon):
         self.assertEqual(worked, timedelta(hours=8))
 
     def test_material_available(self):
-        self.env["stock.quant"]._update_available_quantity(self.top, self.stock_location, 10)
+        self.env["stock.quant"]._update_available_quantity(
+            self.top, self.stock_location, 10
+        )
         production = self._create_mo()
         order = self._order(self.connector._scheduler_build_snapshot(), production)
         self.assertEqual(order["material"]["state"], "available")
@@ -182,7 +190,9 @@ class TestSnapshot(SchedulerCommon):
                             "product_id": self.top.id,
                             "product_uom_qty": 50.0,
                             "product_uom": self.top.uom_id.id,
-                            "location_id": self.env.ref("stock.stock_location_suppliers").id,
+                            "location_id": self.env.ref(
+                                "stock.stock_location_suppliers"
+                            ).id,
                             "location_dest_id": self.stock_location.id,
                             "date": receipt_date,
                         }
@@ -236,7 +246,9 @@ class TestSnapshot(SchedulerCommon):
 
     def test_cron_skips_inactive_flow(self):
         self._mfg_flow(self.connector, scheduler_flows.FLOW_SNAPSHOT).active = False
-        self.assertNotIn(self.connector, self.env["mfg.connector"]._scheduler_cron_snapshot())
+        self.assertNotIn(
+            self.connector, self.env["mfg.connector"]._scheduler_cron_snapshot()
+        )
         self.assertFalse(self._outbound(scheduler_flows.FLOW_SNAPSHOT))
 
     def test_button_without_snapshot_flow(self):
