@@ -8,6 +8,7 @@ from . import mfg_quality_disposition
 from . import stock_location
 from . import stock_warehouse
 from . import stock_lot
+from . import stock_quant
 from . import stock_move
 from . import product_template
 from . import maintenance_equipment

@@ -77,8 +77,9 @@ class StockLot(models.Model):
             raise UserError(str(err)) from err
 
     def _quality_plan_quarantine(self, quantity=None):
-        """What a quarantine of ``quantity`` (default: all free stock) would move."""
-        return self._quality_plan(self._quality_stock_quants(), quantity, free_only=True)
+        """What a quarantine of ``quantity`` (default: all on hand) would move.
+        Quantities reserved by other operations count: they are unreserved."""
+        return self._quality_plan(self._quality_stock_quants(), quantity, free_only=False)
 
     def _quality_plan_release(self, quantity=None):
         """What a release of ``quantity`` (default: all) from quarantine would move."""
@@ -90,16 +91,57 @@ class StockLot(models.Model):
     def _quality_quarantine(self, plan, origin):
         """Move planned quants to their warehouse's quarantine location.
 
+        What other operations had reserved of the lot there is unreserved
+        first; those operations then try to reserve other lots.
+
         :return: the validated internal transfers
         """
         self.ensure_one()
+        unreserved = self._quality_unreserve(plan)
         moves = []
         for quant, qty in plan:
             warehouse = quant.location_id.warehouse_id
             if not warehouse.mfg_quarantine_location_id:
                 warehouse._quality_ensure_quarantine_location()
             moves.append((quant.location_id, warehouse.mfg_quarantine_location_id, qty))
-        return self._quality_transfer(moves, origin)
+        transfers = self._quality_transfer(moves, origin)
+        to_assign = unreserved.filtered(
+            lambda m: m.state in ("confirmed", "partially_available", "assigned")
+        )
+        if to_assign:
+            to_assign._action_assign()
+        return transfers
+
+    def _quality_unreserve(self, plan):
+        """Drop the open move lines that reserve this lot where the plan takes
+        more than is free. Returns the moves that lost their reservation."""
+        self.ensure_one()
+        digits = self.env["decimal.precision"].precision_get("Product Unit of Measure")
+        locations = self.env["stock.location"]
+        for quant, qty in plan:
+            free = quant.quantity - quant.reserved_quantity
+            if round(qty - free, digits) > 0:
+                locations |= quant.location_id
+        if not locations:
+            return self.env["stock.move"]
+        lines = self.env["stock.move.line"].search(
+            [
+                ("lot_id", "=", self.id),
+                ("location_id", "in", locations.ids),
+                ("state", "not in", ("done", "cancel")),
+            ]
+        )
+        moves = lines.move_id
+        for picking in moves.picking_id:
+            picking.message_post(
+                body=self.env._(
+                    "Lot %(lot)s failed inspection: its reservation was released "
+                    "and the lot moved to quarantine.",
+                    lot=self.name,
+                )
+            )
+        lines.unlink()
+        return moves
 
     def _quality_release(self, plan, origin):
         """Move planned quarantine quants back to their warehouse's stock."""

@@ -1,6 +1,7 @@
 # Copyright 2026 Manufacturing Integration Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
+from odoo.exceptions import UserError
 
 from ..core import flows as qb_flows
 from ..core import payloads as qb_payloads
@@ -10,9 +11,33 @@ class StockMove(models.Model):
     _inherit = "stock.move"
 
     def _action_done(self, cancel_backorder=False):
+        self._quality_check_hold()
         moves = super()._action_done(cancel_backorder=cancel_backorder)
         moves._quality_request_inspections()
         return moves
+
+    def _quality_check_hold(self):
+        """A lot on quality hold only moves into or out of quarantine (or to
+        scrap) until a disposition or a passed inspection frees it."""
+        if self.env.context.get("mfg_quality_hold_bypass"):
+            return
+        for line in self.filtered(lambda m: not m.scrapped).move_line_ids:
+            lot = line.lot_id
+            if not lot.mfg_quality_hold or not line.quantity:
+                continue
+            if line.location_id.usage != "internal":
+                continue
+            if line.location_id.mfg_quarantine or line.location_dest_id.mfg_quarantine:
+                continue
+            raise UserError(
+                self.env._(
+                    "Lot %(lot)s of %(product)s is on quality hold: it cannot leave "
+                    "%(location)s until its nonconformance is dispositioned.",
+                    lot=lot.name,
+                    product=line.product_id.display_name,
+                    location=line.location_id.display_name,
+                )
+            )
 
     def _quality_needs_inspection(self):
         self.ensure_one()

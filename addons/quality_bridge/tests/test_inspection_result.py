@@ -1,6 +1,7 @@
 # Copyright 2026 Manufacturing Integration Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import Command
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import QualityCommon
@@ -43,24 +44,47 @@ class TestInspectionResult(QualityCommon):
         self._assert_quantities(stock=6, quarantine=4)
         self.assertEqual(self._nc_of_lot().quantity, 4)
 
-    def test_fail_leaves_reserved_quantity_and_quarantines_the_free_rest(self):
+    def _delivery(self, qty):
+        customers = self.env.ref("stock.stock_location_customers")
         picking = self.env["stock.picking"].create({
             "picking_type_id": self.warehouse.out_type_id.id,
             "location_id": self.stock.id,
-            "location_dest_id": self.env.ref("stock.stock_location_customers").id,
+            "location_dest_id": customers.id,
             "move_ids": [Command.create({
-                "name": "out", "product_id": self.product.id, "product_uom_qty": 3,
+                "name": "out", "product_id": self.product.id, "product_uom_qty": qty,
                 "product_uom": self.product.uom_id.id, "location_id": self.stock.id,
-                "location_dest_id": self.env.ref("stock.stock_location_customers").id,
+                "location_dest_id": customers.id,
             })],
         })
         picking.action_confirm()
         picking.action_assign()
-        self.assertEqual(picking.move_ids.quantity, 3)
+        return picking
+
+    def test_fail_takes_back_what_a_delivery_had_reserved(self):
+        picking = self._delivery(3)
+        self.assertEqual(picking.move_ids.move_line_ids.lot_id, self.lot)
         msg = self._send(RESULT, self._fail_payload())
         self.assertEqual(msg.state, "done", msg.error_text)
-        self._assert_quantities(stock=3, quarantine=7)
-        self.assertEqual(picking.move_ids.quantity, 3, "the delivery keeps its reservation")
+        self._assert_quantities(stock=0, quarantine=10)
+        self.assertFalse(picking.move_ids.move_line_ids, "the delivery lost its reservation")
+        self.assertEqual(picking.move_ids.state, "confirmed")
+
+    def test_held_lot_is_neither_reserved_nor_shipped(self):
+        msg = self._send(RESULT, self._fail_payload(quantity=4))
+        self.assertEqual(msg.state, "done", msg.error_text)
+        self._assert_quantities(stock=6, quarantine=4)
+        picking = self._delivery(2)
+        self.assertFalse(picking.move_ids.move_line_ids, "a held lot is never reserved")
+        # forcing the held lot by hand is refused at validation
+        picking.move_ids.write({"move_line_ids": [Command.create({
+            "product_id": self.product.id, "lot_id": self.lot.id, "quantity": 2,
+            "location_id": self.stock.id, "picking_id": picking.id,
+            "location_dest_id": picking.location_dest_id.id,
+        })]})
+        picking.move_ids.picked = True
+        with self.assertRaisesRegex(UserError, "LOT-A of .* is on quality hold"):
+            picking.button_validate()
+        self._assert_quantities(stock=6, quarantine=4)
 
     def test_fail_from_vendor_receipt_gives_the_buyer_an_activity(self):
         po = self.env["purchase.order"].create({
