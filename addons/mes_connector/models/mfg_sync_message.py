@@ -38,7 +38,7 @@ class MfgSyncMessage(models.Model):
     def _mfg_ordering_record(self):
         """A gap in an MES stream is an exception on the MO it is about."""
         self.ensure_one()
-        if self.flow_code in mes_flows.INBOUND_FLOWS and self.ordering_key:
+        if self.flow_id.code in mes_flows.INBOUND_FLOWS and self.ordering_key:
             production = self.env["mrp.production"].sudo().search(
                 [("name", "=", self.ordering_key), ("company_id", "=", self.company_id.id)],
                 limit=1,
@@ -64,7 +64,7 @@ class MfgSyncMessage(models.Model):
         original was parked is parked too; once the original is applied nothing
         would ever release the copy (it is no longer "next"). Mark such copies
         duplicate, as the engine does for copies that arrive after."""
-        if self.flow_code not in mes_flows.INBOUND_FLOWS or not (
+        if self.flow_id.code not in mes_flows.INBOUND_FLOWS or not (
             self.ordering_key and self.sequence
         ):
             return
@@ -90,7 +90,7 @@ class MfgSyncMessage(models.Model):
         """The MES answered a release: acknowledged on success, error when it failed."""
         releases = self.filtered(
             lambda m: m.direction == "outbound"
-            and m.flow_code == mes_flows.ORDER_RELEASED
+            and m.flow_id.code == mes_flows.ORDER_RELEASED
             and m.res_model == "mrp.production"
             and m.res_id
         )
@@ -129,7 +129,7 @@ class MfgSyncMessage(models.Model):
                     "(sequence %(seq)s) is refused and stock is untouched.",
                     name=production.name,
                     state=production.state,
-                    flow=self.flow_code,
+                    flow=self.flow_id.code,
                     seq=payload.get("sequence"),
                 ),
                 production,

@@ -1,3 +1,4 @@
 from . import test_mes_inbound_flows
 from . import test_mes_bad_input
 from . import test_mes_ordering
+from . import test_mes_outbound
