@@ -257,7 +257,8 @@ class MfgPlmChange(models.Model):
             return
         self._plm_submit()
         if self.state == "approved" and self._plm_is_due():
-            self._plm_try_apply()
+            # Validated a moment ago in this transaction: no need to do it twice.
+            self._plm_try_apply(revalidate=False)
 
     # -------------------------------------------------------------- helpers
     def _plm_responsible(self):
@@ -428,13 +429,13 @@ class MfgPlmChange(models.Model):
             }
         return True
 
-    def _plm_try_apply(self):
+    def _plm_try_apply(self, revalidate=True):
         """Apply in a savepoint: on failure nothing of it stays, the error is
         written on the change with an activity, and False is returned."""
         self.ensure_one()
         try:
             with self.env.cr.savepoint():
-                self._plm_apply()
+                self._plm_apply(revalidate=revalidate)
         except (PlmApplyError, UserError, ValidationError) as err:
             self._plm_record_apply_error(err)
             return False

@@ -22,15 +22,17 @@ OPEN_MO_STATES = ("draft", "confirmed", "progress", "to_close")
 class MfgPlmChange(models.Model):
     _inherit = "mfg.plm.change"
 
-    def _plm_apply(self):
+    def _plm_apply(self, revalidate=True):
         """Apply in the caller's transaction; raise PlmApplyError (and let the
-        caller's savepoint undo everything) when it cannot be applied whole."""
+        caller's savepoint undo everything) when it cannot be applied whole.
+        The master data may have changed since validation: it is checked again
+        unless ``revalidate`` is False (validated in this same transaction)."""
         self.ensure_one()
         if self.state != "approved":
             raise PlmApplyError(self.env._("Change %s is not approved.", self.name))
         if self._plm_supersede_if_older():
             return
-        problems = self._plm_collect_problems()
+        problems = self._plm_collect_problems() if revalidate else []
         if problems:
             raise PlmApplyError(
                 self.env._(

@@ -16,10 +16,16 @@ class MfgPlmChangeDiff(models.Model):
         string="BOM of", help="Part number of the parent of this BOM."
     )
     kind = fields.Selection(
-        [("component", "Component"), ("operation", "Operation")], required=True
+        [("bom", "BOM"), ("component", "Component"), ("operation", "Operation")],
+        required=True,
     )
     change_type = fields.Selection(
-        [("added", "Added"), ("removed", "Removed"), ("changed", "Changed")],
+        [
+            ("new", "New BOM"),
+            ("added", "Added"),
+            ("removed", "Removed"),
+            ("changed", "Changed"),
+        ],
         required=True,
     )
     key = fields.Char(string="Component / operation", required=True)

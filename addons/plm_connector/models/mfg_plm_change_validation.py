@@ -327,6 +327,14 @@ class MfgPlmChange(models.Model):
                     dict(op, ref=operation_ref(op)) for op in bom["operations"]
                 ],
             }
+            if old is None:
+                # Against no BOM, the diff would be the BOM itself: one line says so.
+                summary.setdefault("new BOM", 0)
+                summary["new BOM"] += 1
+                vals_list.append(
+                    self._plm_prepare_new_bom_diff_vals(bom, len(vals_list))
+                )
+                continue
             for diff in bom_diff.diff_bom(old, new):
                 summary.setdefault(diff["change"], 0)
                 summary[diff["change"]] += 1
@@ -349,6 +357,23 @@ class MfgPlmChange(models.Model):
                 or self.env._("No difference"),
             }
         )
+
+    def _plm_prepare_new_bom_diff_vals(self, bom, sequence):
+        description = self.env._(
+            "New BOM: %(lines)s component line(s), %(ops)s operation(s)",
+            lines=len(bom["lines"]),
+            ops=len(bom["operations"]),
+        )
+        return {
+            "change_id": self.id,
+            "sequence": sequence,
+            "bom_part_number": bom["part_number"],
+            "kind": "bom",
+            "change_type": "new",
+            "key": bom["part_number"],
+            "new_value": description,
+            "description": description,
+        }
 
     def _plm_prepare_diff_vals(self, parent, diff, sequence):
         def brief(value):

@@ -232,14 +232,15 @@ class TestPlmBomRelease(PlmCommon):
             ]
         )
         change = self._change_of(self._plm_release("plm.bom.released", payload))
-        self.assertIn(
-            ("component", "added", "SCREW-M6"),
-            {
-                (d.kind, d.change_type, d.key)
-                for d in change.diff_ids
-                if d.bom_part_number == "IMPELLER-20"
-            },
+        # IMPELLER-20 has no BOM in Odoo yet: one line tells it is new.
+        new_bom_line = change.diff_ids.filtered(
+            lambda d: d.bom_part_number == "IMPELLER-20"
         )
+        self.assertEqual(
+            (new_bom_line.kind, new_bom_line.change_type, new_bom_line.new_value),
+            ("bom", "new", "New BOM: 1 component line(s), 0 operation(s)"),
+        )
+        self.assertEqual(change.diff_summary, "2 added, 2 changed, 1 new BOM, 1 removed")
         self._approve_and_apply(change)
         impeller_bom = self._boms_of(self.impeller)
         self.assertEqual(self._bom_lines(impeller_bom), {("SCREW-M6", 3)})
