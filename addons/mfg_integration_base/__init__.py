@@ -1,2 +1,9 @@
 from . import models
 from . import controllers
+
+
+def post_load():
+    """Mask secrets in every log line of the server, whatever logs them."""
+    from .core import logmask
+
+    logmask.install()

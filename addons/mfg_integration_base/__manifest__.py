@@ -27,6 +27,7 @@
         "views/mfg_integration_base_menus.xml",
     ],
     "demo": ["demo/mfg_connector_demo.xml"],
+    "post_load": "post_load",
     "application": True,
     "installable": True,
 }

@@ -96,3 +96,17 @@ def test_crypto_round_trip_rotation_and_clear_errors():
         crypto.make_box("")
     with pytest.raises(crypto.SecretKeyError, match="not a valid"):
         crypto.make_box("short")
+
+
+def test_log_mask_hides_secrets():
+    import logging
+
+    from mfg_integration_base_core import logmask
+
+    line = "sent Authorization: Bearer abc.def webhook-signature: v1,xyz= key whsec_QUJD X-API-Key: k123"
+    masked = logmask.mask_text(line)
+    for secret in ("abc.def", "v1,xyz=", "QUJD", "k123"):
+        assert secret not in masked
+    record = logging.LogRecord("t", logging.INFO, __file__, 1, "token %s", ("whsec_SECRET",), None)
+    logmask.SecretMaskFilter().filter(record)
+    assert "SECRET" not in record.getMessage()

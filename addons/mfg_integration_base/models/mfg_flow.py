@@ -147,7 +147,11 @@ class MfgFlow(models.Model):
         for flow in self:
             if flow.mode == "batch" and eta is None:
                 continue
-            flow.sudo().with_delay(
+            # The job runs as the connector's technical user (least privilege);
+            # the engine's own bookkeeping inside it uses sudo where needed.
+            user = flow.sudo().connector_id.technical_user_id
+            runner = flow.with_user(user) if user else flow.sudo()
+            runner.with_delay(
                 channel=flow.channel,
                 eta=eta,
                 identity_key=identity_exact,

@@ -61,6 +61,10 @@ class TestWebhook(MfgHttpCommon):
         self.assertEqual(body["status"], "queued")
         message = self.Message.browse(body["message_id"])
         self.assertEqual(message.state, "queued")
+        job = self.env["queue.job"].search(
+            [("model_name", "=", "mfg.flow"), ("method_name", "=", "_mfg_drain")], limit=1
+        )
+        self.assertEqual(job.user_id, self.connector.technical_user_id, "job runs as the bot")
         self.assertFalse(self.env["res.partner"].search([("name", "=", "Partner P-1")]))
         self._mfg_process(self.connector)
         self.assertEqual(message.state, "done", message.error_text)
