@@ -13,10 +13,17 @@ cannot import Odoo 18.0. Then this file:
 - prints one line saying how many Odoo test modules were skipped and why;
 - turns "no tests collected" into success only when the selection holds no test
   module that could have run without Odoo.
-Without MFG_NO_ODOO this file changes nothing.
+
+With Odoo (pytest-odoo active), a warning or error that Odoo logs while a test runs
+fails that test, as STYLE.md asks and as Odoo's own test runner does for errors.
+Expected log lines are asserted with `self.assertLogs(...)` or silenced with
+`odoo.tools.mute_logger(...)`; neither reaches this check. setup/test runs Odoo with
+`--odoo-log-level=warn` so that warnings are emitted at all. MFG_ODOO_LOG_GUARD=0
+turns the check off for one run.
 """
 
 import fnmatch
+import logging
 import os
 import sys
 from pathlib import Path
@@ -103,3 +110,78 @@ def pytest_sessionfinish(session, exitstatus):
         and not _plain_modules
     ):
         session.exitstatus = pytest.ExitCode.OK
+
+
+class _OdooLogGuard(logging.Handler):
+    """Collects what the `odoo` loggers emit at WARNING or above during one test."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.records = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+    def lines(self):
+        return [
+            f"{record.levelname} {record.name}: {record.getMessage()}"
+            for record in self.records
+        ]
+
+
+def _not_the_test_framework_import_error(record):
+    # pytest-odoo imports odoo.tests before any test module turns test mode on, so
+    # Odoo logs "Importing test framework, avoid importing from business modules"
+    # (with a stack) at every start: a false alarm in a pytest run.
+    return "avoid importing from business modules" not in str(record.msg)
+
+
+if not NO_ODOO:
+    logging.getLogger("odoo.tests.common").addFilter(
+        _not_the_test_framework_import_error
+    )
+
+
+def pytest_configure(config):
+    if (
+        not NO_ODOO
+        and os.environ.get("MFG_ODOO_LOG_GUARD", "1") != "0"
+        and config.pluginmanager.has_plugin("odoo")
+        and config.getoption("--odoo-database", None)
+    ):
+        config.pluginmanager.register(_OdooLogGuardPlugin(), "mfg-odoo-log-guard")
+
+
+class _OdooLogGuardPlugin:
+    """Judges the call phase: setUp, the test, tearDown and the HTTP requests they
+    make. What setUpClass and the registry load log is not judged here."""
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_call(self, item):
+        guard = item.stash[_GUARD_KEY] = _OdooLogGuard()
+        logger = logging.getLogger("odoo")
+        logger.addHandler(guard)
+        try:
+            yield
+        finally:
+            logger.removeHandler(guard)
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        outcome = yield
+        report = outcome.get_result()
+        guard = item.stash.get(_GUARD_KEY, None)
+        if report.when != "call" or guard is None or not guard.records:
+            return
+        lines = guard.lines()
+        report.sections.append(("Odoo log (warnings and errors)", "\n".join(lines)))
+        if report.passed:
+            report.outcome = "failed"
+            report.longrepr = (
+                f"Odoo logged {len(lines)} warning(s)/error(s) during the test "
+                "(assert them with assertLogs or silence them with mute_logger):\n"
+                + "\n".join(lines)
+            )
+
+
+_GUARD_KEY = pytest.StashKey[_OdooLogGuard]()

@@ -179,6 +179,7 @@ mfg_install_addons() {
   # shellcheck disable=SC2086 # $missing is a list of addon names
   mfg_say "installing $(mfg_join $missing) with demo data into database $db (log: ${log#"$MFG_ROOT"/})"
   local start=$SECONDS rc=0
+  : >"$log"
   # shellcheck disable=SC2086
   mfg_odoo -c "$conf" -d "$db" -i "$(mfg_join $missing)" --stop-after-init \
     --log-level=info --logfile="$log" || rc=$?
