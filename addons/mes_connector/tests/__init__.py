@@ -2,3 +2,4 @@ from . import test_mes_inbound_flows
 from . import test_mes_bad_input
 from . import test_mes_ordering
 from . import test_mes_outbound
+from . import test_mes_webhook
