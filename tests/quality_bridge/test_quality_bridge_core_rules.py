@@ -1,5 +1,4 @@
 import pytest
-
 from qb_core_loader import load
 
 chars = load("characteristics")
@@ -13,7 +12,10 @@ exceptions = load("exceptions")
     [
         ({"name": "d", "value": 10.0, "lower_limit": 9.5, "upper_limit": 10.5}, "pass"),
         ({"name": "d", "value": 10.5, "lower_limit": 9.5, "upper_limit": 10.5}, "pass"),
-        ({"name": "d", "value": 10.51, "lower_limit": 9.5, "upper_limit": 10.5}, "fail"),
+        (
+            {"name": "d", "value": 10.51, "lower_limit": 9.5, "upper_limit": 10.5},
+            "fail",
+        ),
         ({"name": "d", "value": 9.4, "lower_limit": 9.5}, "fail"),
         ({"name": "d", "value": "12", "upper_limit": 11}, "fail"),
         ({"name": "d", "value": "ok"}, None),
@@ -48,7 +50,9 @@ def test_plan_partial_in_removal_order():
 
 def test_plan_refuses_more_than_on_hand():
     with pytest.raises(exceptions.InsufficientQuantityError) as err:
-        quantities.plan_quant_moves([("q1", 4.0), ("q2", 6.0)], requested=10.5, label="LOT-1")
+        quantities.plan_quant_moves(
+            [("q1", 4.0), ("q2", 6.0)], requested=10.5, label="LOT-1"
+        )
     assert "10.5 requested but only 10.0 on hand" in str(err.value)
     assert "LOT-1" in str(err.value)
 

@@ -1,9 +1,7 @@
 import json
-import pathlib
 
 import jsonschema
 import pytest
-
 from qb_core_loader import CORE_DIR, load
 
 flows = load("flows")
@@ -39,7 +37,15 @@ INSPECTION = {
     "lot": "LOT-1",
     "quantity": 4,
     "inspected_at": "2026-01-01T10:00:00Z",
-    "characteristics": [{"name": "d", "value": 10.7, "unit": "mm", "lower_limit": 9.5, "upper_limit": 10.5}],
+    "characteristics": [
+        {
+            "name": "d",
+            "value": 10.7,
+            "unit": "mm",
+            "lower_limit": 9.5,
+            "upper_limit": 10.5,
+        }
+    ],
     "cause": {"equipment": "Press 1"},
 }
 
@@ -52,18 +58,50 @@ def test_inspection_result_schema():
     assert ("verdict",) in paths and ("quantity",) in paths
     assert any("quantiy" in e.message for e in v.iter_errors(bad))
     missing = {k: val for k, val in INSPECTION.items() if k != "lot"}
-    assert any("'lot' is a required property" in e.message for e in v.iter_errors(missing))
+    assert any(
+        "'lot' is a required property" in e.message for e in v.iter_errors(missing)
+    )
 
 
 @pytest.mark.parametrize(
     "code, payload, ok",
     [
-        ("quality.disposition.decided", {"nonconformance": "NC/1", "disposition": "scrap", "quantity": 2}, True),
-        ("quality.disposition.decided", {"nonconformance": "NC/1", "disposition": "burn", "quantity": 2}, False),
-        ("quality.disposition.decided", {"nonconformance": "NC/1", "disposition": "scrap", "quantity": 0}, False),
-        ("maintenance.alert", {"alert_id": "A1", "equipment": "Press", "summary": "Vibration", "block_workcenter": True}, True),
+        (
+            "quality.disposition.decided",
+            {"nonconformance": "NC/1", "disposition": "scrap", "quantity": 2},
+            True,
+        ),
+        (
+            "quality.disposition.decided",
+            {"nonconformance": "NC/1", "disposition": "burn", "quantity": 2},
+            False,
+        ),
+        (
+            "quality.disposition.decided",
+            {"nonconformance": "NC/1", "disposition": "scrap", "quantity": 0},
+            False,
+        ),
+        (
+            "maintenance.alert",
+            {
+                "alert_id": "A1",
+                "equipment": "Press",
+                "summary": "Vibration",
+                "block_workcenter": True,
+            },
+            True,
+        ),
         ("maintenance.alert", {"alert_id": "A1", "summary": "Vibration"}, False),
-        ("maintenance.alert", {"alert_id": "A1", "equipment": "P", "summary": "x", "raised_at": "yesterday"}, False),
+        (
+            "maintenance.alert",
+            {
+                "alert_id": "A1",
+                "equipment": "P",
+                "summary": "x",
+                "raised_at": "yesterday",
+            },
+            False,
+        ),
     ],
 )
 def test_inbound_schemas(code, payload, ok):
@@ -73,17 +111,35 @@ def test_inbound_schemas(code, payload, ok):
 
 def test_outbound_builders_match_schemas():
     req = payloads.inspection_requested(
-        "R-1", "P-1", 5.0, "receipt", "WH/IN/00001", lot="LOT-1", uom="Units",
-        purchase_order="P00001", vendor=None, requested_at="2026-01-01T10:00:00Z",
+        "R-1",
+        "P-1",
+        5.0,
+        "receipt",
+        "WH/IN/00001",
+        lot="LOT-1",
+        uom="Units",
+        purchase_order="P00001",
+        vendor=None,
+        requested_at="2026-01-01T10:00:00Z",
     )
     assert "vendor" not in req
     assert not list(_validator("quality.inspection.requested").iter_errors(req))
     ncp = payloads.nonconformance_changed(
-        "NC/0001", "closed", "inspection", "major", 5.0, 5.0, previous_state="dispositioned",
-        product="P-1", lot="LOT-1", dispositions=[{"disposition": "scrap", "quantity": 5.0, "decided_by": None}],
+        "NC/0001",
+        "closed",
+        "inspection",
+        "major",
+        5.0,
+        5.0,
+        previous_state="dispositioned",
+        product="P-1",
+        lot="LOT-1",
+        dispositions=[{"disposition": "scrap", "quantity": 5.0, "decided_by": None}],
     )
     assert ncp["dispositions"] == [{"disposition": "scrap", "quantity": 5.0}]
     assert not list(_validator("quality.nonconformance.changed").iter_errors(ncp))
-    done = payloads.maintenance_done("A-1", "Press vibration", equipment="Press 1", duration_hours=0.0)
+    done = payloads.maintenance_done(
+        "A-1", "Press vibration", equipment="Press 1", duration_hours=0.0
+    )
     assert done["duration_hours"] == 0.0
     assert not list(_validator("maintenance.request.done").iter_errors(done))

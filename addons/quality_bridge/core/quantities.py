@@ -56,7 +56,9 @@ def remaining_to_disposition(nc_quantity, dispositioned, digits=DEFAULT_DIGITS):
     return max(_round(nc_quantity - sum(dispositioned), digits), 0.0)
 
 
-def check_disposition_quantity(nc_quantity, dispositioned, quantity, digits=DEFAULT_DIGITS):
+def check_disposition_quantity(
+    nc_quantity, dispositioned, quantity, digits=DEFAULT_DIGITS
+):
     """Refuse a disposition that goes beyond the nonconformance's quantity.
 
     :return: the quantity left after this disposition

@@ -14,18 +14,27 @@ class MaintenanceRequest(models.Model):
     _inherit = "maintenance.request"
 
     mfg_alert_ref = fields.Char(
-        string="Alert Id", index=True, copy=False, readonly=True,
+        string="Alert Id",
+        index=True,
+        copy=False,
+        readonly=True,
         help="Id of the CMMS / IoT alert this request was opened for.",
     )
-    mfg_connector_id = fields.Many2one("mfg.connector", string="Alert From", copy=False, readonly=True)
+    mfg_connector_id = fields.Many2one(
+        "mfg.connector", string="Alert From", copy=False, readonly=True
+    )
     mfg_alert_source = fields.Selection(
-        [("cmms", "CMMS"), ("iot", "IoT"), ("other", "Other")], copy=False, readonly=True
+        [("cmms", "CMMS"), ("iot", "IoT"), ("other", "Other")],
+        copy=False,
+        readonly=True,
     )
     mfg_nonconformance_id = fields.Many2one(
         "mfg.quality.nonconformance", string="Nonconformance", copy=False, index=True
     )
     mfg_blocked_workcenter_ids = fields.Many2many(
-        "mrp.workcenter", compute="_compute_mfg_blocked_workcenter_ids", string="Blocked Work Centers"
+        "mrp.workcenter",
+        compute="_compute_mfg_blocked_workcenter_ids",
+        string="Blocked Work Centers",
     )
 
     def _compute_mfg_blocked_workcenter_ids(self):
@@ -66,10 +75,14 @@ class MaintenanceRequest(models.Model):
             if workcenter:
                 workcenter._quality_block(request)
             else:
-                request.message_post(body=self.env._(
-                    "The alert asked to block the work center, but equipment %(eq)s "
-                    "belongs to no work center.", eq=equipment.display_name,
-                ))
+                request.message_post(
+                    body=self.env._(
+                        "The alert asked to block the work center, but equipment "
+                        "%(eq)s "
+                        "belongs to no work center.",
+                        eq=equipment.display_name,
+                    )
+                )
         return request
 
     @api.model
@@ -77,7 +90,8 @@ class MaintenanceRequest(models.Model):
         raised_at = payload.get("raised_at")
         raised = (
             self.env["mfg.quality.inspection"]._quality_parse_datetime(raised_at)
-            if raised_at else fields.Datetime.now()
+            if raised_at
+            else fields.Datetime.now()
         )
         description = payload.get("description") or ""
         return {
@@ -107,9 +121,11 @@ class MaintenanceRequest(models.Model):
     def _quality_emit_done(self):
         self.ensure_one()
         code = qb_flows.FLOW_MAINTENANCE_DONE
-        connectors = self.env["mfg.flow"]._mfg_active_flows(
-            code, company=self.company_id
-        ).connector_id
+        connectors = (
+            self.env["mfg.flow"]
+            ._mfg_active_flows(code, company=self.company_id)
+            .connector_id
+        )
         # Only tell the system that raised the alert, when it has the flow.
         if self.mfg_connector_id:
             connectors = connectors & self.mfg_connector_id

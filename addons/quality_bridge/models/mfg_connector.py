@@ -59,8 +59,11 @@ class MfgConnector(models.Model):
         company = self.company_id or self.env.company
         Lot = self.env["stock.lot"]
         lot = Lot.search(
-            [("name", "=", ref), ("product_id", "=", product.id),
-             ("company_id", "in", [company.id, False])],
+            [
+                ("name", "=", ref),
+                ("product_id", "=", product.id),
+                ("company_id", "in", [company.id, False]),
+            ],
             limit=1,
         )
         if lot:
@@ -101,7 +104,10 @@ class MfgConnector(models.Model):
             raise MfgValidationError(self.env._("Unknown equipment %(ref)s.", ref=ref))
         if len(equipment) > 1:
             raise MfgValidationError(
-                self.env._("Equipment %(ref)s is ambiguous (name or serial of several).", ref=ref)
+                self.env._(
+                    "Equipment %(ref)s is ambiguous (name or serial of several).",
+                    ref=ref,
+                )
             )
         return equipment
 
@@ -111,15 +117,20 @@ class MfgConnector(models.Model):
         workcenter = self._mfg_resolve("mrp.workcenter", ref)
         if not workcenter:
             workcenter = self.env["mrp.workcenter"].search(
-                ["|", ("code", "=", ref), ("name", "=", ref)] + self._quality_company_domain(),
+                ["|", ("code", "=", ref), ("name", "=", ref)]
+                + self._quality_company_domain(),
                 limit=1,
             )
         if not workcenter:
-            raise MfgValidationError(self.env._("Unknown work center %(ref)s.", ref=ref))
+            raise MfgValidationError(
+                self.env._("Unknown work center %(ref)s.", ref=ref)
+            )
         equipment = workcenter.mfg_equipment_ids[:1]
         if not equipment:
             raise MfgValidationError(
-                self.env._("Work center %(wc)s has no equipment.", wc=workcenter.display_name),
+                self.env._(
+                    "Work center %(wc)s has no equipment.", wc=workcenter.display_name
+                ),
                 record=workcenter,
             )
         return equipment
@@ -129,9 +140,14 @@ class MfgConnector(models.Model):
         nc = self._mfg_resolve("mfg.quality.nonconformance", ref)
         if not nc:
             nc = self.env["mfg.quality.nonconformance"].search(
-                [("name", "=", ref), ("company_id", "=", (self.company_id or self.env.company).id)],
+                [
+                    ("name", "=", ref),
+                    ("company_id", "=", (self.company_id or self.env.company).id),
+                ],
                 limit=1,
             )
         if not nc:
-            raise MfgValidationError(self.env._("Unknown nonconformance %(ref)s.", ref=ref))
+            raise MfgValidationError(
+                self.env._("Unknown nonconformance %(ref)s.", ref=ref)
+            )
         return nc

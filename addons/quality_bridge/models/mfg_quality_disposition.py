@@ -11,10 +11,14 @@ class MfgQualityDisposition(models.Model):
     nonconformance_id = fields.Many2one(
         "mfg.quality.nonconformance", required=True, ondelete="cascade", index=True
     )
-    company_id = fields.Many2one(related="nonconformance_id.company_id", store=True, index=True)
+    company_id = fields.Many2one(
+        related="nonconformance_id.company_id", store=True, index=True
+    )
     connector_id = fields.Many2one("mfg.connector", index=True)
     external_ref = fields.Char(
-        string="Decision Id", index=True, help="Id of the decision in the quality system."
+        string="Decision Id",
+        index=True,
+        help="Id of the decision in the quality system.",
     )
     disposition = fields.Selection(
         [
@@ -27,22 +31,37 @@ class MfgQualityDisposition(models.Model):
     )
     quantity = fields.Float(required=True, digits="Product Unit of Measure")
     product_uom_id = fields.Many2one(related="nonconformance_id.product_uom_id")
-    decided_by = fields.Char(help="Who decided, as named by the quality system or the user.")
+    decided_by = fields.Char(
+        help="Who decided, as named by the quality system or the user."
+    )
     user_id = fields.Many2one(
-        "res.users", string="Recorded by", default=lambda self: self.env.user, readonly=True
+        "res.users",
+        string="Recorded by",
+        default=lambda self: self.env.user,
+        readonly=True,
     )
     decided_at = fields.Datetime(default=fields.Datetime.now, required=True)
     note = fields.Text()
     picking_ids = fields.Many2many(
-        "stock.picking", "mfg_quality_disposition_picking_rel", "disposition_id", "picking_id",
-        string="Release Transfers", readonly=True,
+        "stock.picking",
+        "mfg_quality_disposition_picking_rel",
+        "disposition_id",
+        "picking_id",
+        string="Release Transfers",
+        readonly=True,
     )
     scrap_ids = fields.Many2many(
-        "stock.scrap", "mfg_quality_disposition_scrap_rel", "disposition_id", "scrap_id",
-        string="Scrap Orders", readonly=True,
+        "stock.scrap",
+        "mfg_quality_disposition_scrap_rel",
+        "disposition_id",
+        "scrap_id",
+        string="Scrap Orders",
+        readonly=True,
     )
     activity_user_id = fields.Many2one(
-        "res.users", string="Follow-up by", readonly=True,
+        "res.users",
+        string="Follow-up by",
+        readonly=True,
         help="Planner (rework) or buyer (return to vendor) who got an activity.",
     )
 
@@ -60,7 +79,9 @@ class MfgQualityDisposition(models.Model):
             "disposition": self.disposition,
             "quantity": self.quantity,
             "decided_by": self.decided_by or None,
-            "decided_at": self.decided_at.isoformat() + "Z" if self.decided_at else None,
+            "decided_at": self.decided_at.isoformat() + "Z"
+            if self.decided_at
+            else None,
             "disposition_id": self.external_ref or None,
         }
 
@@ -76,7 +97,8 @@ class MfgQualityDisposition(models.Model):
         ref = payload.get("disposition_id")
         if ref:
             existing = self.search(
-                [("connector_id", "=", connector.id), ("external_ref", "=", ref)], limit=1
+                [("connector_id", "=", connector.id), ("external_ref", "=", ref)],
+                limit=1,
             )
             if existing:
                 # the same decision sent again: already applied, nothing to redo
@@ -84,7 +106,9 @@ class MfgQualityDisposition(models.Model):
         nc = connector._quality_resolve_nonconformance(payload["nonconformance"])
         decided_at = payload.get("decided_at")
         if decided_at:
-            decided_at = self.env["mfg.quality.inspection"]._quality_parse_datetime(decided_at)
+            decided_at = self.env["mfg.quality.inspection"]._quality_parse_datetime(
+                decided_at
+            )
         nc._quality_record_disposition(
             payload["disposition"],
             payload["quantity"],

@@ -1,11 +1,14 @@
 # Copyright 2026 Manufacturing Integration Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.mfg_integration_base.exceptions import MfgConflictError, MfgValidationError
+from odoo.addons.mfg_integration_base.exceptions import (
+    MfgConflictError,
+    MfgValidationError,
+)
 
 from ..core import characteristics as qb_characteristics
 
@@ -18,7 +21,9 @@ class MfgQualityInspection(models.Model):
     _check_company_auto = True
 
     name = fields.Char(
-        string="Inspection", required=True, index=True,
+        string="Inspection",
+        required=True,
+        index=True,
         help="Id of the inspection in the quality system.",
     )
     company_id = fields.Many2one(
@@ -27,16 +32,30 @@ class MfgQualityInspection(models.Model):
     connector_id = fields.Many2one("mfg.connector", check_company=True, index=True)
     product_id = fields.Many2one("product.product", required=True, check_company=True)
     lot_id = fields.Many2one(
-        "stock.lot", string="Lot/Serial", required=True, check_company=True, index=True,
+        "stock.lot",
+        string="Lot/Serial",
+        required=True,
+        check_company=True,
+        index=True,
         domain="[('product_id', '=', product_id)]",
     )
-    production_id = fields.Many2one("mrp.production", string="Manufacturing Order", check_company=True)
+    production_id = fields.Many2one(
+        "mrp.production", string="Manufacturing Order", check_company=True
+    )
     picking_id = fields.Many2one("stock.picking", string="Receipt", check_company=True)
-    purchase_id = fields.Many2one("purchase.order", string="Purchase Order", check_company=True)
-    quantity = fields.Float(digits="Product Unit of Measure", help="Quantity quarantined or released.")
+    purchase_id = fields.Many2one(
+        "purchase.order", string="Purchase Order", check_company=True
+    )
+    quantity = fields.Float(
+        digits="Product Unit of Measure", help="Quantity quarantined or released."
+    )
     product_uom_id = fields.Many2one(related="product_id.uom_id")
-    line_ids = fields.One2many("mfg.quality.inspection.line", "inspection_id", string="Characteristics")
-    verdict = fields.Selection([("pass", "Pass"), ("fail", "Fail")], required=True, tracking=True)
+    line_ids = fields.One2many(
+        "mfg.quality.inspection.line", "inspection_id", string="Characteristics"
+    )
+    verdict = fields.Selection(
+        [("pass", "Pass"), ("fail", "Fail")], required=True, tracking=True
+    )
     outcome = fields.Selection(
         [
             ("quarantined", "Quarantined"),
@@ -50,13 +69,18 @@ class MfgQualityInspection(models.Model):
     inspector = fields.Char()
     inspected_at = fields.Datetime(default=fields.Datetime.now)
     severity = fields.Selection(
-        [("minor", "Minor"), ("major", "Major"), ("critical", "Critical")], default="major"
+        [("minor", "Minor"), ("major", "Major"), ("critical", "Critical")],
+        default="major",
     )
     note = fields.Text()
     cause = fields.Text()
     transfer_ids = fields.Many2many(
-        "stock.picking", "mfg_quality_inspection_transfer_rel", "inspection_id", "picking_id",
-        string="Transfers", readonly=True,
+        "stock.picking",
+        "mfg_quality_inspection_transfer_rel",
+        "inspection_id",
+        "picking_id",
+        string="Transfers",
+        readonly=True,
     )
     nonconformance_ids = fields.One2many("mfg.quality.nonconformance", "inspection_id")
 
@@ -90,7 +114,9 @@ class MfgQualityInspection(models.Model):
 
     def action_view_transfers(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("stock.action_picking_tree_all")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "stock.action_picking_tree_all"
+        )
         action["domain"] = [("id", "in", self.transfer_ids.ids)]
         return action
 
@@ -105,14 +131,17 @@ class MfgQualityInspection(models.Model):
         :return: the nonconformance on a fail, else the inspection
         """
         ref = payload["inspection_id"]
-        existing = self.search([("connector_id", "=", connector.id), ("name", "=", ref)], limit=1)
+        existing = self.search(
+            [("connector_id", "=", connector.id), ("name", "=", ref)], limit=1
+        )
         if existing:
             if existing.verdict != payload["verdict"]:
                 raise MfgConflictError(
                     self.env._(
                         "Inspection %(ref)s was already applied with verdict %(old)s; "
                         "a new verdict needs a new inspection id.",
-                        ref=ref, old=existing.verdict,
+                        ref=ref,
+                        old=existing.verdict,
                     ),
                     record=existing.lot_id,
                 )
@@ -125,9 +154,16 @@ class MfgQualityInspection(models.Model):
         vals = self._prepare_result_vals(connector, payload, product, lot, verdict)
         if inconsistent:
             vals["note"] = "\n".join(
-                filter(None, [vals.get("note"), self.env._(
-                    "Declared pass although out of limits: %(names)s", names=", ".join(inconsistent)
-                )])
+                filter(
+                    None,
+                    [
+                        vals.get("note"),
+                        self.env._(
+                            "Declared pass although out of limits: %(names)s",
+                            names=", ".join(inconsistent),
+                        ),
+                    ],
+                )
             )
         if verdict == "fail":
             return self._quality_apply_fail(connector, payload, lot, vals)
@@ -146,13 +182,18 @@ class MfgQualityInspection(models.Model):
             "verdict": verdict,
             "inspector": payload.get("inspector"),
             "inspected_at": self._quality_parse_datetime(payload.get("inspected_at")),
-            "severity": payload.get("severity") or connector.quality_default_severity or "major",
+            "severity": payload.get("severity")
+            or connector.quality_default_severity
+            or "major",
             "note": payload.get("note"),
             "cause": cause.get("description"),
             "production_id": origin["production"].id,
             "picking_id": origin["receipt"].id,
             "purchase_id": origin["purchase"].id,
-            "line_ids": [Command.create(v) for v in self._prepare_line_vals(payload.get("characteristics"))],
+            "line_ids": [
+                Command.create(v)
+                for v in self._prepare_line_vals(payload.get("characteristics"))
+            ],
         }
 
     @api.model
@@ -160,9 +201,9 @@ class MfgQualityInspection(models.Model):
         if not value:
             return fields.Datetime.now()
         # RFC 3339 (validated by the schema): stored as naive UTC like Odoo does.
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        parsed = datetime.fromisoformat(value)
         if parsed.tzinfo:
-            parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
+            parsed = parsed.astimezone(UTC).replace(tzinfo=None)
         return parsed
 
     @api.model
@@ -175,32 +216,49 @@ class MfgQualityInspection(models.Model):
         receipt = self.env["stock.picking"]
         if payload.get("production"):
             production = production.search(
-                [("name", "=", payload["production"]), ("company_id", "=", company.id)], limit=1
+                [("name", "=", payload["production"]), ("company_id", "=", company.id)],
+                limit=1,
             )
             if not production:
                 raise MfgValidationError(
-                    self.env._("Unknown manufacturing order %(ref)s.", ref=payload["production"])
+                    self.env._(
+                        "Unknown manufacturing order %(ref)s.",
+                        ref=payload["production"],
+                    )
                 )
         else:
             produced = MoveLine.search(
-                [("lot_id", "=", lot.id), ("state", "=", "done"), ("move_id.production_id", "!=", False)],
-                order="date", limit=1,
+                [
+                    ("lot_id", "=", lot.id),
+                    ("state", "=", "done"),
+                    ("move_id.production_id", "!=", False),
+                ],
+                order="date",
+                limit=1,
             )
             production = produced.move_id.production_id
         if payload.get("receipt"):
             receipt = receipt.search(
-                [("name", "=", payload["receipt"]), ("company_id", "=", company.id),
-                 ("picking_type_code", "=", "incoming")], limit=1,
+                [
+                    ("name", "=", payload["receipt"]),
+                    ("company_id", "=", company.id),
+                    ("picking_type_code", "=", "incoming"),
+                ],
+                limit=1,
             )
             if not receipt:
                 raise MfgValidationError(
                     self.env._("Unknown receipt %(ref)s.", ref=payload["receipt"])
                 )
         received = MoveLine.search(
-            [("lot_id", "=", lot.id), ("state", "=", "done"),
-             ("move_id.picking_type_id.code", "=", "incoming")]
+            [
+                ("lot_id", "=", lot.id),
+                ("state", "=", "done"),
+                ("move_id.picking_type_id.code", "=", "incoming"),
+            ]
             + ([("move_id.picking_id", "=", receipt.id)] if receipt else []),
-            order="date", limit=1,
+            order="date",
+            limit=1,
         )
         receipt = receipt or received.move_id.picking_id
         purchase = received.move_id.purchase_line_id.order_id
@@ -225,14 +283,22 @@ class MfgQualityInspection(models.Model):
         # Checks are over: from here on, every step is expected to succeed.
         inspection = self.create(vals)
         quantity = sum(qty for _quant, qty in plan)
-        origin = self.env._("Quarantine of %(lot)s (inspection %(ref)s)", lot=lot.name, ref=inspection.name)
-        transfers = lot._quality_quarantine(plan, origin) if plan else self.env["stock.picking"]
+        origin = self.env._(
+            "Quarantine of %(lot)s (inspection %(ref)s)",
+            lot=lot.name,
+            ref=inspection.name,
+        )
+        transfers = (
+            lot._quality_quarantine(plan, origin) if plan else self.env["stock.picking"]
+        )
         lot.mfg_quality_hold = True
-        inspection.write({
-            "quantity": quantity,
-            "transfer_ids": [Command.set(transfers.ids)],
-            "outcome": "quarantined" if transfers else "held",
-        })
+        inspection.write(
+            {
+                "quantity": quantity,
+                "transfer_ids": [Command.set(transfers.ids)],
+                "outcome": "quarantined" if transfers else "held",
+            }
+        )
         nc = self.env["mfg.quality.nonconformance"].create(
             inspection._prepare_nonconformance_vals(quantity, equipment)
         )
@@ -241,7 +307,11 @@ class MfgQualityInspection(models.Model):
         nc.quarantine_picking_ids = [Command.set(transfers.ids)]
         if nc.purchase_id:
             nc._quality_notify_procurement(
-                self.env._("Lot %(lot)s failed inspection %(ref)s", lot=lot.name, ref=inspection.name)
+                self.env._(
+                    "Lot %(lot)s failed inspection %(ref)s",
+                    lot=lot.name,
+                    ref=inspection.name,
+                )
             )
         if equipment:
             nc._quality_open_maintenance_request(equipment, inspection.cause)
@@ -273,19 +343,28 @@ class MfgQualityInspection(models.Model):
             inspection.outcome = "accepted"
             return inspection
         plan = lot._quality_plan_release()
-        origin = self.env._("Release of %(lot)s (inspection %(ref)s)", lot=lot.name, ref=inspection.name)
-        transfers = lot._quality_release(plan, origin) if plan else self.env["stock.picking"]
+        origin = self.env._(
+            "Release of %(lot)s (inspection %(ref)s)", lot=lot.name, ref=inspection.name
+        )
+        transfers = (
+            lot._quality_release(plan, origin) if plan else self.env["stock.picking"]
+        )
         open_ncs = lot.mfg_nonconformance_ids.filtered(lambda nc: nc.state != "closed")
         for nc in open_ncs:
             nc._quality_record_disposition(
-                "release", nc.quantity_remaining, decided_by=inspection.inspector,
+                "release",
+                nc.quantity_remaining,
+                decided_by=inspection.inspector,
                 note=self.env._("Released by inspection %(ref)s", ref=inspection.name),
-                move_stock=False, picking=transfers[:1],
+                move_stock=False,
+                picking=transfers[:1],
             )
         lot.mfg_quality_hold = False
-        inspection.write({
-            "quantity": sum(qty for _quant, qty in plan),
-            "transfer_ids": [Command.set(transfers.ids)],
-            "outcome": "released",
-        })
+        inspection.write(
+            {
+                "quantity": sum(qty for _quant, qty in plan),
+                "transfer_ids": [Command.set(transfers.ids)],
+                "outcome": "released",
+            }
+        )
         return inspection

@@ -5,7 +5,10 @@ from markupsafe import Markup, escape
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.mfg_integration_base.exceptions import MfgConflictError, MfgValidationError
+from odoo.addons.mfg_integration_base.exceptions import (
+    MfgConflictError,
+    MfgValidationError,
+)
 
 from ..core import flows as qb_flows
 from ..core import nonconformance as qb_nc
@@ -29,7 +32,11 @@ class MfgQualityNonconformance(models.Model):
     _check_company_auto = True
 
     name = fields.Char(
-        string="Reference", required=True, copy=False, readonly=True, index=True,
+        string="Reference",
+        required=True,
+        copy=False,
+        readonly=True,
+        index=True,
         default=lambda self: self.env._("New"),
     )
     company_id = fields.Many2one(
@@ -37,27 +44,46 @@ class MfgQualityNonconformance(models.Model):
     )
     connector_id = fields.Many2one("mfg.connector", check_company=True, index=True)
     source = fields.Selection(
-        [("inspection", "Inspection"), ("mes_scrap", "MES scrap"), ("manual", "Manual")],
-        required=True, default="manual", tracking=True,
+        [
+            ("inspection", "Inspection"),
+            ("mes_scrap", "MES scrap"),
+            ("manual", "Manual"),
+        ],
+        required=True,
+        default="manual",
+        tracking=True,
     )
     severity = fields.Selection(
         [("minor", "Minor"), ("major", "Major"), ("critical", "Critical")],
-        required=True, default="major", tracking=True,
+        required=True,
+        default="major",
+        tracking=True,
     )
-    state = fields.Selection(STATES, required=True, default="open", tracking=True, copy=False)
+    state = fields.Selection(
+        STATES, required=True, default="open", tracking=True, copy=False
+    )
     user_id = fields.Many2one("res.users", string="Responsible", tracking=True)
     description = fields.Text()
-    inspection_id = fields.Many2one("mfg.quality.inspection", check_company=True, index=True)
+    inspection_id = fields.Many2one(
+        "mfg.quality.inspection", check_company=True, index=True
+    )
     product_id = fields.Many2one("product.product", required=True, check_company=True)
     product_uom_id = fields.Many2one(related="product_id.uom_id")
     lot_id = fields.Many2one(
-        "stock.lot", string="Lot/Serial", check_company=True, index=True,
+        "stock.lot",
+        string="Lot/Serial",
+        check_company=True,
+        index=True,
         domain="[('product_id', '=', product_id)]",
     )
     quantity = fields.Float(digits="Product Unit of Measure", tracking=True)
-    production_id = fields.Many2one("mrp.production", string="Manufacturing Order", check_company=True)
+    production_id = fields.Many2one(
+        "mrp.production", string="Manufacturing Order", check_company=True
+    )
     picking_id = fields.Many2one("stock.picking", string="Receipt", check_company=True)
-    purchase_id = fields.Many2one("purchase.order", string="Purchase Order", check_company=True)
+    purchase_id = fields.Many2one(
+        "purchase.order", string="Purchase Order", check_company=True
+    )
     partner_id = fields.Many2one("res.partner", string="Vendor")
     equipment_id = fields.Many2one("maintenance.equipment", check_company=True)
     maintenance_request_id = fields.Many2one("maintenance.request", check_company=True)
@@ -69,8 +95,12 @@ class MfgQualityNonconformance(models.Model):
         compute="_compute_quantities", store=True, digits="Product Unit of Measure"
     )
     quarantine_picking_ids = fields.Many2many(
-        "stock.picking", "mfg_quality_nonconformance_picking_rel", "nonconformance_id",
-        "picking_id", string="Quarantine Transfers", readonly=True,
+        "stock.picking",
+        "mfg_quality_nonconformance_picking_rel",
+        "nonconformance_id",
+        "picking_id",
+        string="Quarantine Transfers",
+        readonly=True,
     )
     closed_date = fields.Datetime(readonly=True, copy=False)
 
@@ -80,13 +110,18 @@ class MfgQualityNonconformance(models.Model):
         for nc in self:
             done = nc.disposition_ids.mapped("quantity")
             nc.quantity_dispositioned = sum(done)
-            nc.quantity_remaining = qb_quantities.remaining_to_disposition(nc.quantity, done, digits)
+            nc.quantity_remaining = qb_quantities.remaining_to_disposition(
+                nc.quantity, done, digits
+            )
 
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
             if vals.get("name", self.env._("New")) == self.env._("New"):
-                vals["name"] = self.env["ir.sequence"].next_by_code("mfg.quality.nonconformance") or "/"
+                vals["name"] = (
+                    self.env["ir.sequence"].next_by_code("mfg.quality.nonconformance")
+                    or "/"
+                )
         records = super().create(vals_list)
         for nc in records:
             nc._quality_emit_changed(previous_state=None)
@@ -111,9 +146,13 @@ class MfgQualityNonconformance(models.Model):
     def action_close(self):
         for nc in self:
             if nc.quantity_remaining:
-                raise UserError(self.env._(
-                    "%(nc)s still has %(qty)s to disposition.", nc=nc.name, qty=nc.quantity_remaining
-                ))
+                raise UserError(
+                    self.env._(
+                        "%(nc)s still has %(qty)s to disposition.",
+                        nc=nc.name,
+                        qty=nc.quantity_remaining,
+                    )
+                )
             nc._quality_set_state("closed")
         return True
 
@@ -132,10 +171,14 @@ class MfgQualityNonconformance(models.Model):
         except QualityRuleError as err:
             raise MfgConflictError(str(err), record=self) from err
         if self.state != state:
-            self.write({
-                "state": state,
-                "closed_date": fields.Datetime.now() if state == "closed" else False,
-            })
+            self.write(
+                {
+                    "state": state,
+                    "closed_date": fields.Datetime.now()
+                    if state == "closed"
+                    else False,
+                }
+            )
 
     def _quality_check_disposition(self, kind, quantity):
         """Refuse a disposition before anything moves."""
@@ -151,14 +194,25 @@ class MfgQualityNonconformance(models.Model):
             )
         except QualityRuleError as err:
             raise MfgValidationError(
-                self.env._("%(nc)s: %(error)s", nc=self.name, error=str(err)), record=self
+                self.env._("%(nc)s: %(error)s", nc=self.name, error=str(err)),
+                record=self,
             ) from err
         if kind not in qb_nc.DISPOSITIONS:
-            raise MfgValidationError(self.env._("Unknown disposition %(kind)s.", kind=kind))
+            raise MfgValidationError(
+                self.env._("Unknown disposition %(kind)s.", kind=kind)
+            )
 
     def _quality_record_disposition(
-        self, kind, quantity, decided_by=None, decided_at=None, note=None,
-        move_stock=True, picking=None, external_ref=None, connector=None,
+        self,
+        kind,
+        quantity,
+        decided_by=None,
+        decided_at=None,
+        note=None,
+        move_stock=True,
+        picking=None,
+        external_ref=None,
+        connector=None,
     ):
         """Check, act on stock (release / scrap), record the decision and
         move the nonconformance on. Returns the disposition."""
@@ -168,14 +222,19 @@ class MfgQualityNonconformance(models.Model):
         if move_stock and kind in ("release", "scrap"):
             if not self.lot_id:
                 raise MfgValidationError(
-                    self.env._("%(nc)s has no lot: nothing to take out of quarantine.", nc=self.name),
+                    self.env._(
+                        "%(nc)s has no lot: nothing to take out of quarantine.",
+                        nc=self.name,
+                    ),
                     record=self,
                 )
             try:
                 plan = self.lot_id._quality_plan_release(quantity)
             except UserError as err:
                 raise MfgValidationError(
-                    self.env._("%(nc)s: in quarantine, %(error)s", nc=self.name, error=str(err)),
+                    self.env._(
+                        "%(nc)s: in quarantine, %(error)s", nc=self.name, error=str(err)
+                    ),
                     record=self,
                 ) from err
         vals = {
@@ -200,9 +259,13 @@ class MfgQualityNonconformance(models.Model):
             disposition.activity_user_id = self._quality_notify_planner(disposition)
         elif kind == "return_to_vendor":
             disposition.activity_user_id = self._quality_notify_procurement(
-                self.env._("Return %(qty)s %(uom)s of lot %(lot)s to the vendor (%(nc)s)",
-                           qty="%g" % quantity, uom=self.product_uom_id.name,
-                           lot=self.lot_id.name or "", nc=self.name),
+                self.env._(
+                    "Return %(qty)s %(uom)s of lot %(lot)s to the vendor (%(nc)s)",
+                    qty="%g" % quantity,
+                    uom=self.product_uom_id.name,
+                    lot=self.lot_id.name or "",
+                    nc=self.name,
+                ),
                 disposition=disposition,
             )
         self._quality_set_state(qb_nc.state_after_disposition(self.quantity_remaining))
@@ -212,19 +275,25 @@ class MfgQualityNonconformance(models.Model):
     def _quality_scrap(self, plan, origin):
         scraps = self.env["stock.scrap"]
         for quant, qty in plan:
-            scrap = scraps.create({
-                "product_id": self.product_id.id,
-                "product_uom_id": self.product_id.uom_id.id,
-                "lot_id": self.lot_id.id,
-                "scrap_qty": qty,
-                "location_id": quant.location_id.id,
-                "origin": origin,
-                "company_id": self.company_id.id,
-            })
+            scrap = scraps.create(
+                {
+                    "product_id": self.product_id.id,
+                    "product_uom_id": self.product_id.uom_id.id,
+                    "lot_id": self.lot_id.id,
+                    "scrap_qty": qty,
+                    "location_id": quant.location_id.id,
+                    "origin": origin,
+                    "company_id": self.company_id.id,
+                }
+            )
             if not scrap.check_available_qty():
                 raise MfgValidationError(
-                    self.env._("Not enough of lot %(lot)s in %(loc)s to scrap %(qty)s.",
-                               lot=self.lot_id.name, loc=quant.location_id.display_name, qty=qty),
+                    self.env._(
+                        "Not enough of lot %(lot)s in %(loc)s to scrap %(qty)s.",
+                        lot=self.lot_id.name,
+                        loc=quant.location_id.display_name,
+                        qty=qty,
+                    ),
                     record=self,
                 )
             scrap.do_scrap()
@@ -248,7 +317,11 @@ class MfgQualityNonconformance(models.Model):
         )
 
     def _quality_link(self, record):
-        return Markup('<a href="/odoo/%s/%s">%s</a>') % (record._name, record.id, record.display_name)
+        return Markup('<a href="/odoo/%s/%s">%s</a>') % (
+            record._name,
+            record.id,
+            record.display_name,
+        )
 
     def _quality_notify_planner(self, disposition):
         """Rework: an activity for the planner on the MO (or on the NC)."""
@@ -256,8 +329,12 @@ class MfgQualityNonconformance(models.Model):
         user = self._quality_planner()
         target = self.production_id or self
         note = Markup("<p>%s</p><p>%s</p>") % (
-            self.env._("Rework %(qty)s %(uom)s of lot %(lot)s; the goods wait in quarantine.",
-                       qty="%g" % disposition.quantity, uom=self.product_uom_id.name, lot=self.lot_id.name or ""),
+            self.env._(
+                "Rework %(qty)s %(uom)s of lot %(lot)s; the goods wait in quarantine.",
+                qty="%g" % disposition.quantity,
+                uom=self.product_uom_id.name,
+                lot=self.lot_id.name or "",
+            ),
             self._quality_link(self),
         )
         target.activity_schedule(
@@ -273,7 +350,10 @@ class MfgQualityNonconformance(models.Model):
         self.ensure_one()
         user = self._quality_procurement_user()
         target = self.purchase_id or self
-        note = Markup("<p>%s</p><p>%s</p>") % (escape(summary), self._quality_link(self))
+        note = Markup("<p>%s</p><p>%s</p>") % (
+            escape(summary),
+            self._quality_link(self),
+        )
         target.activity_schedule(
             "mail.mail_activity_data_todo", summary=summary, note=note, user_id=user.id
         )
@@ -281,16 +361,22 @@ class MfgQualityNonconformance(models.Model):
 
     def _quality_open_maintenance_request(self, equipment, cause=None):
         self.ensure_one()
-        request = self.env["maintenance.request"].create({
-            "name": self.env._("%(nc)s: %(product)s failed on %(equipment)s",
-                               nc=self.name, product=self.product_id.display_name,
-                               equipment=equipment.display_name),
-            "equipment_id": equipment.id,
-            "maintenance_type": "corrective",
-            "company_id": self.company_id.id,
-            "description": Markup("<p>%s</p><p>%s</p>") % (cause or "", self._quality_link(self)),
-            "mfg_nonconformance_id": self.id,
-        })
+        request = self.env["maintenance.request"].create(
+            {
+                "name": self.env._(
+                    "%(nc)s: %(product)s failed on %(equipment)s",
+                    nc=self.name,
+                    product=self.product_id.display_name,
+                    equipment=equipment.display_name,
+                ),
+                "equipment_id": equipment.id,
+                "maintenance_type": "corrective",
+                "company_id": self.company_id.id,
+                "description": Markup("<p>%s</p><p>%s</p>")
+                % (cause or "", self._quality_link(self)),
+                "mfg_nonconformance_id": self.id,
+            }
+        )
         self.maintenance_request_id = request
         return request
 
@@ -301,16 +387,27 @@ class MfgQualityNonconformance(models.Model):
         def ext(record):
             if not record:
                 return None
-            return (connector and connector._mfg_external_id(record)) or record.display_name
+            return (
+                connector and connector._mfg_external_id(record)
+            ) or record.display_name
 
         return qb_payloads.nonconformance_changed(
-            self.name, self.state, self.source, self.severity, self.quantity,
-            self.quantity_dispositioned, previous_state=previous_state,
+            self.name,
+            self.state,
+            self.source,
+            self.severity,
+            self.quantity,
+            self.quantity_dispositioned,
+            previous_state=previous_state,
             product=(connector and connector._mfg_external_id(self.product_id))
-            or self.product_id.default_code or self.product_id.display_name,
-            lot=self.lot_id.name or None, inspection_id=self.inspection_id.name or None,
-            production=self.production_id.name or None, receipt=self.picking_id.name or None,
-            purchase_order=self.purchase_id.name or None, vendor=self.partner_id.display_name or None,
+            or self.product_id.default_code
+            or self.product_id.display_name,
+            lot=self.lot_id.name or None,
+            inspection_id=self.inspection_id.name or None,
+            production=self.production_id.name or None,
+            receipt=self.picking_id.name or None,
+            purchase_order=self.purchase_id.name or None,
+            vendor=self.partner_id.display_name or None,
             equipment=ext(self.equipment_id),
             dispositions=[d._quality_payload() for d in self.disposition_ids],
             changed_at=fields.Datetime.now().isoformat() + "Z",
@@ -322,5 +419,8 @@ class MfgQualityNonconformance(models.Model):
         flows = self.env["mfg.flow"]._mfg_active_flows(code, company=self.company_id)
         for flow in flows:
             flow.connector_id._emit(
-                code, self._quality_changed_payload(previous_state), record=self, ordering_key=self.name
+                code,
+                self._quality_changed_payload(previous_state),
+                record=self,
+                ordering_key=self.name,
             )

@@ -13,7 +13,9 @@ class MfgSyncMessage(models.Model):
         handlers.update(
             {
                 qb_flows.FLOW_INSPECTION_RESULT: self._handle_quality_inspection_result,
-                qb_flows.FLOW_DISPOSITION_DECIDED: self._handle_quality_disposition_decided,
+                qb_flows.FLOW_DISPOSITION_DECIDED: (
+                    self._handle_quality_disposition_decided
+                ),
                 qb_flows.FLOW_MAINTENANCE_ALERT: self._handle_maintenance_alert,
             }
         )
@@ -21,12 +23,18 @@ class MfgSyncMessage(models.Model):
 
     def _handle_quality_inspection_result(self, payload):
         """Fail: quarantine, hold, nonconformance. Pass: release a held lot."""
-        return self.env["mfg.quality.inspection"]._quality_apply_result(self.connector_id, payload)
+        return self.env["mfg.quality.inspection"]._quality_apply_result(
+            self.connector_id, payload
+        )
 
     def _handle_quality_disposition_decided(self, payload):
         """Release / scrap / rework / return to vendor on a nonconformance."""
-        return self.env["mfg.quality.disposition"]._quality_apply_decision(self.connector_id, payload)
+        return self.env["mfg.quality.disposition"]._quality_apply_decision(
+            self.connector_id, payload
+        )
 
     def _handle_maintenance_alert(self, payload):
         """One maintenance request per alert id, optionally blocking the work center."""
-        return self.env["maintenance.request"]._quality_apply_alert(self.connector_id, payload)
+        return self.env["maintenance.request"]._quality_apply_alert(
+            self.connector_id, payload
+        )

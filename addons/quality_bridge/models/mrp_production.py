@@ -23,7 +23,8 @@ class MrpProduction(models.Model):
                 if requests:
                     raise UserError(
                         self.env._(
-                            "%(mo)s cannot be planned: work center %(wc)s is blocked by "
+                            "%(mo)s cannot be planned: work center %(wc)s is blocked "
+                            "by "
                             "maintenance request %(req)s until it is done.",
                             mo=production.name,
                             wc=workcenter.display_name,

@@ -44,7 +44,8 @@ class MrpWorkcenter(models.Model):
                     "company_id": workcenter.company_id.id or request.company_id.id,
                     "loss_id": loss.id,
                     "description": self.env._(
-                        "Blocked by maintenance request %(req)s", req=request.display_name
+                        "Blocked by maintenance request %(req)s",
+                        req=request.display_name,
                     ),
                     "mfg_maintenance_request_id": request.id,
                 }

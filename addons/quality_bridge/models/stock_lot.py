@@ -15,7 +15,8 @@ class StockLot(models.Model):
         copy=False,
         tracking=True,
         index=True,
-        help="Set by a failed inspection: the lot waits in quarantine for a disposition.",
+        help="Set by a failed inspection: the lot waits in quarantine for a "
+        "disposition.",
     )
     mfg_quarantine_qty = fields.Float(
         string="Quantity in Quarantine",
@@ -31,7 +32,9 @@ class StockLot(models.Model):
 
     def _compute_mfg_quarantine_qty(self):
         for lot in self:
-            lot.mfg_quarantine_qty = sum(lot._quality_quarantine_quants().mapped("quantity"))
+            lot.mfg_quarantine_qty = sum(
+                lot._quality_quarantine_quants().mapped("quantity")
+            )
 
     # ------------------------------------------------------------------
     # Quants
@@ -69,9 +72,14 @@ class StockLot(models.Model):
         ]
         try:
             return qb_quantities.plan_quant_moves(
-                available, requested=quantity, digits=digits,
-                label=self.env._("Lot %(lot)s of %(product)s", lot=self.name,
-                                 product=self.product_id.display_name),
+                available,
+                requested=quantity,
+                digits=digits,
+                label=self.env._(
+                    "Lot %(lot)s of %(product)s",
+                    lot=self.name,
+                    product=self.product_id.display_name,
+                ),
             )
         except InsufficientQuantityError as err:
             raise UserError(str(err)) from err
@@ -79,11 +87,15 @@ class StockLot(models.Model):
     def _quality_plan_quarantine(self, quantity=None):
         """What a quarantine of ``quantity`` (default: all on hand) would move.
         Quantities reserved by other operations count: they are unreserved."""
-        return self._quality_plan(self._quality_stock_quants(), quantity, free_only=False)
+        return self._quality_plan(
+            self._quality_stock_quants(), quantity, free_only=False
+        )
 
     def _quality_plan_release(self, quantity=None):
         """What a release of ``quantity`` (default: all) from quarantine would move."""
-        return self._quality_plan(self._quality_quarantine_quants(), quantity, free_only=True)
+        return self._quality_plan(
+            self._quality_quarantine_quants(), quantity, free_only=True
+        )
 
     # ------------------------------------------------------------------
     # Transfers
@@ -208,12 +220,17 @@ class StockLot(models.Model):
             }
         )
         move.picked = True
-        result = picking.with_context(skip_backorder=True, cancel_backorder=True).button_validate()
+        result = picking.with_context(
+            skip_backorder=True, cancel_backorder=True
+        ).button_validate()
         if picking.state != "done":
             raise UserError(
                 self.env._(
-                    "Transfer %(picking)s of lot %(lot)s could not be validated (%(result)s).",
-                    picking=picking.name, lot=self.name, result=result,
+                    "Transfer %(picking)s of lot %(lot)s could not be validated "
+                    "(%(result)s).",
+                    picking=picking.name,
+                    lot=self.name,
+                    result=result,
                 )
             )
         return picking
@@ -222,6 +239,11 @@ class StockLot(models.Model):
         """Clear the hold once nothing of the lot waits in quarantine and no
         nonconformance on it is still open."""
         for lot in self.filtered("mfg_quality_hold"):
-            open_ncs = lot.mfg_nonconformance_ids.filtered(lambda nc: nc.state != "closed")
-            if not lot._quality_quarantine_quants().filtered("quantity") and not open_ncs:
+            open_ncs = lot.mfg_nonconformance_ids.filtered(
+                lambda nc: nc.state != "closed"
+            )
+            if (
+                not lot._quality_quarantine_quants().filtered("quantity")
+                and not open_ncs
+            ):
                 lot.mfg_quality_hold = False

@@ -58,8 +58,12 @@ class StockMove(models.Model):
             if not flows:
                 continue
             for move in moves.filtered(lambda m, c=company: m.company_id == c):
-                for connector, payload in move._quality_inspection_payloads(flows.connector_id):
-                    connector._emit(code, payload, record=move.production_id or move.picking_id)
+                for connector, payload in move._quality_inspection_payloads(
+                    flows.connector_id
+                ):
+                    connector._emit(
+                        code, payload, record=move.production_id or move.picking_id
+                    )
 
     def _quality_inspection_payloads(self, connectors):
         """Yield (connector, payload) for each connector and lot of the move."""
@@ -80,16 +84,23 @@ class StockMove(models.Model):
                 or self.product_id.display_name
             )
             for lot, qty in per_lot.items():
-                yield connector, qb_payloads.inspection_requested(
-                    f"IR-{self.id}-{lot.id or 0}",
-                    product_ref,
-                    qty,
-                    origin_type,
-                    origin_ref,
-                    lot=lot.name or None,
-                    uom=self.product_id.uom_id.name,
-                    product_name=self.product_id.display_name,
-                    purchase_order=purchase.name or None,
-                    vendor=(purchase.partner_id or self.picking_id.partner_id).display_name or None,
-                    requested_at=(self.date or fields.Datetime.now()).isoformat() + "Z",
+                yield (
+                    connector,
+                    qb_payloads.inspection_requested(
+                        f"IR-{self.id}-{lot.id or 0}",
+                        product_ref,
+                        qty,
+                        origin_type,
+                        origin_ref,
+                        lot=lot.name or None,
+                        uom=self.product_id.uom_id.name,
+                        product_name=self.product_id.display_name,
+                        purchase_order=purchase.name or None,
+                        vendor=(
+                            purchase.partner_id or self.picking_id.partner_id
+                        ).display_name
+                        or None,
+                        requested_at=(self.date or fields.Datetime.now()).isoformat()
+                        + "Z",
+                    ),
                 )

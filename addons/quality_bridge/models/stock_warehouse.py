@@ -23,7 +23,9 @@ class StockWarehouse(models.Model):
         the stock location's tree, so they never take quarantined goods.
         """
         values = super()._get_locations_values(vals, code=code)
-        company_id = vals.get("company_id", self.default_get(["company_id"])["company_id"])
+        company_id = vals.get(
+            "company_id", self.default_get(["company_id"])["company_id"]
+        )
         code = (vals.get("code") or code or "").replace(" ", "").upper()
         values["mfg_quarantine_location_id"] = self._quality_quarantine_location_vals(
             code, company_id

@@ -47,10 +47,13 @@ class QualityFixturesMixin:
         cls.stock = cls.warehouse.lot_stock_id
         cls.quarantine = cls.warehouse.mfg_quarantine_location_id
         cls.scrap_location = cls.env["stock.location"].search(
-            [("scrap_location", "=", True), ("company_id", "=", cls.env.company.id)], limit=1
+            [("scrap_location", "=", True), ("company_id", "=", cls.env.company.id)],
+            limit=1,
         )
         cls.buyer = new_test_user(
-            cls.env, login="qb_buyer", groups="base.group_user,purchase.group_purchase_user"
+            cls.env,
+            login="qb_buyer",
+            groups="base.group_user,purchase.group_purchase_user",
         )
         cls.planner = new_test_user(
             cls.env, login="qb_planner", groups="base.group_user,mrp.group_mrp_user"
@@ -58,25 +61,43 @@ class QualityFixturesMixin:
         cls.vendor = cls.env["res.partner"].create({"name": "Acme Castings"})
         Product = cls.env["product.product"]
         cls.product = Product.create(
-            {"name": "Bracket", "default_code": "QB-BRACKET", "type": "consu",
-             "is_storable": True, "tracking": "lot"}
+            {
+                "name": "Bracket",
+                "default_code": "QB-BRACKET",
+                "type": "consu",
+                "is_storable": True,
+                "tracking": "lot",
+            }
         )
         cls.other_product = Product.create(
-            {"name": "Hinge", "default_code": "QB-HINGE", "type": "consu",
-             "is_storable": True, "tracking": "lot"}
+            {
+                "name": "Hinge",
+                "default_code": "QB-HINGE",
+                "type": "consu",
+                "is_storable": True,
+                "tracking": "lot",
+            }
         )
-        cls.lot = cls.env["stock.lot"].create({"name": "LOT-A", "product_id": cls.product.id})
+        cls.lot = cls.env["stock.lot"].create(
+            {"name": "LOT-A", "product_id": cls.product.id}
+        )
         cls.other_lot = cls.env["stock.lot"].create(
             {"name": "LOT-H", "product_id": cls.other_product.id}
         )
         Quant = cls.env["stock.quant"]
         Quant._update_available_quantity(cls.product, cls.stock, 10.0, lot_id=cls.lot)
-        Quant._update_available_quantity(cls.other_product, cls.stock, 5.0, lot_id=cls.other_lot)
+        Quant._update_available_quantity(
+            cls.other_product, cls.stock, 5.0, lot_id=cls.other_lot
+        )
         cls.workcenter = cls.env["mrp.workcenter"].create(
             {"name": "Press line", "code": "WC-PRESS"}
         )
         cls.equipment = cls.env["maintenance.equipment"].create(
-            {"name": "Press 1", "serial_no": "SN-PRESS-1", "mfg_workcenter_id": cls.workcenter.id}
+            {
+                "name": "Press 1",
+                "serial_no": "SN-PRESS-1",
+                "mfg_workcenter_id": cls.workcenter.id,
+            }
         )
 
     # --------------------------------------------------------------- helpers
@@ -84,15 +105,22 @@ class QualityFixturesMixin:
         """On-hand quantity of the lot exactly in ``location`` (not its children)."""
         lot = lot or self.lot
         quants = self.env["stock.quant"].search(
-            [("lot_id", "=", lot.id), ("product_id", "=", (product or lot.product_id).id),
-             ("location_id", "=", location.id)]
+            [
+                ("lot_id", "=", lot.id),
+                ("product_id", "=", (product or lot.product_id).id),
+                ("location_id", "=", location.id),
+            ]
         )
         return sum(quants.mapped("quantity"))
 
     def _assert_quantities(self, stock, quarantine, scrapped=0.0, lot=None):
         self.assertEqual(self._qty(self.stock, lot), stock, "quantity in WH/Stock")
-        self.assertEqual(self._qty(self.quarantine, lot), quarantine, "quantity in quarantine")
-        self.assertEqual(self._qty(self.scrap_location, lot), scrapped, "quantity scrapped")
+        self.assertEqual(
+            self._qty(self.quarantine, lot), quarantine, "quantity in quarantine"
+        )
+        self.assertEqual(
+            self._qty(self.scrap_location, lot), scrapped, "quantity scrapped"
+        )
 
     def _quality_drain(self, codes=None):
         """Process the due inbound messages of the connector, through the queue
@@ -100,10 +128,18 @@ class QualityFixturesMixin:
         codes = codes or INBOUND
         for _round in range(20):
             flows = self.connector.flow_ids.filtered(lambda f: f.code in codes)
-            due = self.env["mfg.sync.message"].sudo().search(
-                [("flow_id", "in", flows.ids), ("state", "=", "queued"),
-                 "|", ("next_attempt_at", "=", False),
-                 ("next_attempt_at", "<=", fields.Datetime.now())]
+            due = (
+                self.env["mfg.sync.message"]
+                .sudo()
+                .search(
+                    [
+                        ("flow_id", "in", flows.ids),
+                        ("state", "=", "queued"),
+                        "|",
+                        ("next_attempt_at", "=", False),
+                        ("next_attempt_at", "<=", fields.Datetime.now()),
+                    ]
+                )
             )
             if not due:
                 return
@@ -112,7 +148,9 @@ class QualityFixturesMixin:
         raise AssertionError("inbound messages still due")
 
     def _send(self, flow_code, payload):
-        message = self._mfg_receive(self.connector, flow_code, dict(payload, schema_version="1.0"))
+        message = self._mfg_receive(
+            self.connector, flow_code, dict(payload, schema_version="1.0")
+        )
         self._quality_drain()
         message.invalidate_recordset()
         return message
@@ -126,8 +164,13 @@ class QualityFixturesMixin:
             "inspector": "J. Doe",
             "inspected_at": "2026-03-02T08:30:00Z",
             "characteristics": [
-                {"name": "Bore diameter", "value": 10.7, "unit": "mm",
-                 "lower_limit": 9.5, "upper_limit": 10.5},
+                {
+                    "name": "Bore diameter",
+                    "value": 10.7,
+                    "unit": "mm",
+                    "lower_limit": 9.5,
+                    "upper_limit": 10.5,
+                },
                 {"name": "Surface", "value": "ok", "verdict": "pass"},
             ],
         }
@@ -143,7 +186,9 @@ class QualityFixturesMixin:
         return [json.loads(m.payload_canonical) for m in messages]
 
     def _nc_of_lot(self, lot=None):
-        return self.env["mfg.quality.nonconformance"].search([("lot_id", "=", (lot or self.lot).id)])
+        return self.env["mfg.quality.nonconformance"].search(
+            [("lot_id", "=", (lot or self.lot).id)]
+        )
 
     def _activities(self, record, user=None):
         domain = [("res_model", "=", record._name), ("res_id", "=", record.id)]

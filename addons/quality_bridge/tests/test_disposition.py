@@ -1,6 +1,7 @@
 # Copyright 2026 Manufacturing Integration Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import Command
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import QualityCommon
@@ -17,8 +18,13 @@ class TestDisposition(QualityCommon):
         return self._nc_of_lot()
 
     def _decide(self, nc, disposition, quantity, **vals):
-        payload = {"nonconformance": nc.name, "disposition": disposition, "quantity": quantity,
-                   "decided_by": "MRB board", "decided_at": "2026-03-03T09:00:00Z"}
+        payload = {
+            "nonconformance": nc.name,
+            "disposition": disposition,
+            "quantity": quantity,
+            "decided_by": "MRB board",
+            "decided_at": "2026-03-03T09:00:00Z",
+        }
         payload.update(vals)
         return self._send(DISPOSITION, payload)
 
@@ -39,21 +45,31 @@ class TestDisposition(QualityCommon):
         msg = self._decide(nc, "scrap", 6)
         self.assertEqual(msg.state, "done", msg.error_text)
         self._assert_quantities(stock=4, quarantine=0, scrapped=6)
-        scrap = nc.disposition_ids.filtered(lambda d: d.disposition == "scrap").scrap_ids
+        scrap = nc.disposition_ids.filtered(
+            lambda d: d.disposition == "scrap"
+        ).scrap_ids
         self.assertEqual(scrap.state, "done")
         self.assertEqual(scrap.location_id, self.quarantine)
         self.assertEqual(nc.state, "closed")
         self.assertFalse(self.lot.mfg_quality_hold)
-        states = [p["state"] for p in self._outbound("quality.nonconformance.changed", nc)]
+        states = [
+            p["state"] for p in self._outbound("quality.nonconformance.changed", nc)
+        ]
         self.assertEqual(states, ["open", "contained", "dispositioned", "closed"])
         last = self._outbound("quality.nonconformance.changed", nc)[-1]
-        self.assertEqual([d["disposition"] for d in last["dispositions"]], ["release", "scrap"])
+        self.assertEqual(
+            [d["disposition"] for d in last["dispositions"]], ["release", "scrap"]
+        )
         self.assertEqual(last["quantity_dispositioned"], 10)
 
     def test_rework_gives_the_planner_an_activity_on_the_mo(self):
-        mo = self.env["mrp.production"].create({
-            "product_id": self.product.id, "product_qty": 10, "user_id": self.planner.id,
-        })
+        mo = self.env["mrp.production"].create(
+            {
+                "product_id": self.product.id,
+                "product_qty": 10,
+                "user_id": self.planner.id,
+            }
+        )
         nc = self._fail(production=mo.name)
         self.assertEqual(nc.production_id, mo)
         msg = self._decide(nc, "rework", 10)
@@ -69,10 +85,15 @@ class TestDisposition(QualityCommon):
         self.assertEqual(nc.state, "closed")
 
     def test_return_to_vendor_gives_the_buyer_an_activity(self):
-        po = self.env["purchase.order"].create({
-            "partner_id": self.vendor.id, "user_id": self.buyer.id,
-            "order_line": [Command.create({"product_id": self.product.id, "product_qty": 10})],
-        })
+        po = self.env["purchase.order"].create(
+            {
+                "partner_id": self.vendor.id,
+                "user_id": self.buyer.id,
+                "order_line": [
+                    Command.create({"product_id": self.product.id, "product_qty": 10})
+                ],
+            }
+        )
         nc = self._fail()
         nc.purchase_id = po  # lot received before the PO existed in this fixture
         msg = self._decide(nc, "return_to_vendor", 3)
@@ -119,7 +140,9 @@ class TestDisposition(QualityCommon):
     def test_bad_release_of_more_than_is_in_quarantine(self):
         nc = self._fail()
         # someone moved 3 out of quarantine by hand
-        self.env["stock.quant"]._update_available_quantity(self.product, self.quarantine, -3, lot_id=self.lot)
+        self.env["stock.quant"]._update_available_quantity(
+            self.product, self.quarantine, -3, lot_id=self.lot
+        )
         msg = self._decide(nc, "release", 10)
         self.assertEqual(msg.state, "failed")
         self.assertIn("10.0 requested but only 7.0 on hand", msg.error_text)
@@ -127,8 +150,37 @@ class TestDisposition(QualityCommon):
 
     def test_bad_unknown_nonconformance(self):
         self._fail()
-        msg = self._send(DISPOSITION, {"nonconformance": "NC/1999/00001", "disposition": "scrap",
-                                       "quantity": 1})
+        msg = self._send(
+            DISPOSITION,
+            {"nonconformance": "NC/1999/00001", "disposition": "scrap", "quantity": 1},
+        )
         self.assertEqual(msg.state, "failed")
         self.assertIn("Unknown nonconformance NC/1999/00001", msg.error_text)
+        self._assert_quantities(stock=0, quarantine=10)
+
+    # ------------------------------------------------------------ from the UI
+    def _wizard(self, nc, user, **vals):
+        return (
+            self.env["mfg.quality.disposition.wizard"]
+            .with_user(user)
+            .with_context(active_id=nc.id)
+            .create(vals)
+        )
+
+    def test_planner_records_a_scrap_from_the_nonconformance(self):
+        nc = self._fail()
+        wizard = self._wizard(nc, self.planner, disposition="scrap")
+        self.assertEqual(wizard.quantity, 10, "defaults to what is left")
+        wizard.quantity = 2
+        wizard.action_confirm()
+        self._assert_quantities(stock=0, quarantine=8, scrapped=2)
+        self.assertEqual(nc.disposition_ids.user_id, self.planner)
+        self.assertEqual(nc.disposition_ids.decided_by, self.planner.name)
+        self.assertEqual(nc.state, "dispositioned")
+
+    def test_planner_cannot_disposition_beyond_the_quantity(self):
+        nc = self._fail()
+        wizard = self._wizard(nc, self.planner, disposition="release", quantity=11)
+        with self.assertRaisesRegex(UserError, "exceeds the 10.0 left"):
+            wizard.action_confirm()
         self._assert_quantities(stock=0, quarantine=10)

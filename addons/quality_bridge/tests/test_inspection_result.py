@@ -19,10 +19,18 @@ class TestInspectionResult(QualityCommon):
         self.assertTrue(self.lot.mfg_quality_hold)
         nc = self._nc_of_lot()
         self.assertEqual(len(nc), 1)
-        self.assertRecordValues(nc, [{
-            "source": "inspection", "state": "contained", "quantity": 10.0,
-            "product_id": self.product.id, "severity": "major",
-        }])
+        self.assertRecordValues(
+            nc,
+            [
+                {
+                    "source": "inspection",
+                    "state": "contained",
+                    "quantity": 10.0,
+                    "product_id": self.product.id,
+                    "severity": "major",
+                }
+            ],
+        )
         self.assertEqual((msg.res_model, msg.res_id), (nc._name, nc.id))
         # a validated internal transfer, stock -> quarantine, with the lot
         transfer = nc.quarantine_picking_ids
@@ -35,7 +43,9 @@ class TestInspectionResult(QualityCommon):
         self.assertEqual(inspection.inspector, "J. Doe")
         self.assertEqual(inspection.line_ids.mapped("verdict"), ["fail", "pass"])
         # the QMS hears the NC open then get contained
-        states = [p["state"] for p in self._outbound("quality.nonconformance.changed", nc)]
+        states = [
+            p["state"] for p in self._outbound("quality.nonconformance.changed", nc)
+        ]
         self.assertEqual(states, ["open", "contained"])
 
     def test_fail_with_quantity_moves_only_that_quantity(self):
@@ -46,16 +56,25 @@ class TestInspectionResult(QualityCommon):
 
     def _delivery(self, qty):
         customers = self.env.ref("stock.stock_location_customers")
-        picking = self.env["stock.picking"].create({
-            "picking_type_id": self.warehouse.out_type_id.id,
-            "location_id": self.stock.id,
-            "location_dest_id": customers.id,
-            "move_ids": [Command.create({
-                "name": "out", "product_id": self.product.id, "product_uom_qty": qty,
-                "product_uom": self.product.uom_id.id, "location_id": self.stock.id,
+        picking = self.env["stock.picking"].create(
+            {
+                "picking_type_id": self.warehouse.out_type_id.id,
+                "location_id": self.stock.id,
                 "location_dest_id": customers.id,
-            })],
-        })
+                "move_ids": [
+                    Command.create(
+                        {
+                            "name": "out",
+                            "product_id": self.product.id,
+                            "product_uom_qty": qty,
+                            "product_uom": self.product.uom_id.id,
+                            "location_id": self.stock.id,
+                            "location_dest_id": customers.id,
+                        }
+                    )
+                ],
+            }
+        )
         picking.action_confirm()
         picking.action_assign()
         return picking
@@ -66,7 +85,9 @@ class TestInspectionResult(QualityCommon):
         msg = self._send(RESULT, self._fail_payload())
         self.assertEqual(msg.state, "done", msg.error_text)
         self._assert_quantities(stock=0, quarantine=10)
-        self.assertFalse(picking.move_ids.move_line_ids, "the delivery lost its reservation")
+        self.assertFalse(
+            picking.move_ids.move_line_ids, "the delivery lost its reservation"
+        )
         self.assertEqual(picking.move_ids.state, "confirmed")
 
     def test_held_lot_is_neither_reserved_nor_shipped(self):
@@ -76,38 +97,70 @@ class TestInspectionResult(QualityCommon):
         picking = self._delivery(2)
         self.assertFalse(picking.move_ids.move_line_ids, "a held lot is never reserved")
         # forcing the held lot by hand is refused at validation
-        picking.move_ids.write({"move_line_ids": [Command.create({
-            "product_id": self.product.id, "lot_id": self.lot.id, "quantity": 2,
-            "location_id": self.stock.id, "picking_id": picking.id,
-            "location_dest_id": picking.location_dest_id.id,
-        })]})
+        picking.move_ids.write(
+            {
+                "move_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": self.product.id,
+                            "lot_id": self.lot.id,
+                            "quantity": 2,
+                            "location_id": self.stock.id,
+                            "picking_id": picking.id,
+                            "location_dest_id": picking.location_dest_id.id,
+                        }
+                    )
+                ]
+            }
+        )
         picking.move_ids.picked = True
         with self.assertRaisesRegex(UserError, "LOT-A of .* is on quality hold"):
             picking.button_validate()
         self._assert_quantities(stock=6, quarantine=4)
 
     def test_fail_from_vendor_receipt_gives_the_buyer_an_activity(self):
-        po = self.env["purchase.order"].create({
-            "partner_id": self.vendor.id,
-            "user_id": self.buyer.id,
-            "order_line": [Command.create({
-                "product_id": self.product.id, "product_qty": 6, "price_unit": 2.0,
-            })],
-        })
+        po = self.env["purchase.order"].create(
+            {
+                "partner_id": self.vendor.id,
+                "user_id": self.buyer.id,
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": self.product.id,
+                            "product_qty": 6,
+                            "price_unit": 2.0,
+                        }
+                    )
+                ],
+            }
+        )
         po.button_confirm()
         receipt = po.picking_ids
         receipt.move_ids.move_line_ids.unlink()
-        receipt.move_ids.write({"move_line_ids": [Command.create({
-            "product_id": self.product.id, "lot_name": "LOT-V1", "quantity": 6,
-            "location_id": receipt.location_id.id, "location_dest_id": self.stock.id,
-            "picking_id": receipt.id,
-        })]})
+        receipt.move_ids.write(
+            {
+                "move_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": self.product.id,
+                            "lot_name": "LOT-V1",
+                            "quantity": 6,
+                            "location_id": receipt.location_id.id,
+                            "location_dest_id": self.stock.id,
+                            "picking_id": receipt.id,
+                        }
+                    )
+                ]
+            }
+        )
         receipt.move_ids.picked = True
         receipt.button_validate()
         self.assertEqual(receipt.state, "done")
         lot = self.env["stock.lot"].search([("name", "=", "LOT-V1")])
         self.assertEqual(self._qty(self.stock, lot), 6)
-        msg = self._send(RESULT, self._fail_payload(inspection_id="INSP-V1", lot="LOT-V1"))
+        msg = self._send(
+            RESULT, self._fail_payload(inspection_id="INSP-V1", lot="LOT-V1")
+        )
         self.assertEqual(msg.state, "done", msg.error_text)
         self.assertEqual(self._qty(self.stock, lot), 0)
         self.assertEqual(self._qty(self.quarantine, lot), 6)
@@ -120,9 +173,12 @@ class TestInspectionResult(QualityCommon):
         self.assertIn("LOT-V1", activity.summary)
 
     def test_fail_naming_equipment_opens_a_maintenance_request(self):
-        msg = self._send(RESULT, self._fail_payload(
-            cause={"equipment": "SN-PRESS-1", "description": "Worn die"}
-        ))
+        msg = self._send(
+            RESULT,
+            self._fail_payload(
+                cause={"equipment": "SN-PRESS-1", "description": "Worn die"}
+            ),
+        )
         self.assertEqual(msg.state, "done", msg.error_text)
         nc = self._nc_of_lot()
         request = nc.maintenance_request_id
@@ -135,13 +191,19 @@ class TestInspectionResult(QualityCommon):
     def test_fail_naming_work_center_uses_its_equipment(self):
         msg = self._send(RESULT, self._fail_payload(cause={"workcenter": "WC-PRESS"}))
         self.assertEqual(msg.state, "done", msg.error_text)
-        self.assertEqual(self._nc_of_lot().maintenance_request_id.equipment_id, self.equipment)
+        self.assertEqual(
+            self._nc_of_lot().maintenance_request_id.equipment_id, self.equipment
+        )
 
     def test_pass_on_held_lot_releases_it(self):
         self._send(RESULT, self._fail_payload())
         self._assert_quantities(stock=0, quarantine=10)
-        msg = self._send(RESULT, self._fail_payload(inspection_id="INSP-2", verdict="pass",
-                                                    characteristics=[]))
+        msg = self._send(
+            RESULT,
+            self._fail_payload(
+                inspection_id="INSP-2", verdict="pass", characteristics=[]
+            ),
+        )
         self.assertEqual(msg.state, "done", msg.error_text)
         self._assert_quantities(stock=10, quarantine=0)
         self.assertFalse(self.lot.mfg_quality_hold)
@@ -149,7 +211,9 @@ class TestInspectionResult(QualityCommon):
         self.assertEqual(nc.state, "closed")
         self.assertEqual(nc.disposition_ids.disposition, "release")
         self.assertEqual(nc.disposition_ids.quantity, 10)
-        inspection = self.env["mfg.quality.inspection"].search([("name", "=", "INSP-2")])
+        inspection = self.env["mfg.quality.inspection"].search(
+            [("name", "=", "INSP-2")]
+        )
         self.assertEqual(inspection.outcome, "released")
         self.assertEqual(inspection.transfer_ids.location_dest_id, self.stock)
 
@@ -171,7 +235,9 @@ class TestInspectionResult(QualityCommon):
     def test_declared_pass_out_of_limits_is_noted(self):
         msg = self._send(RESULT, self._fail_payload(verdict="pass"))
         self.assertEqual(msg.state, "done", msg.error_text)
-        inspection = self.env["mfg.quality.inspection"].search([("name", "=", "INSP-1")])
+        inspection = self.env["mfg.quality.inspection"].search(
+            [("name", "=", "INSP-1")]
+        )
         self.assertIn("Bore diameter", inspection.note)
 
     # ------------------------------------------------------------ bad input
@@ -201,11 +267,19 @@ class TestInspectionResult(QualityCommon):
         self._assert_quantities(stock=10, quarantine=0)
         self.assertFalse(self.lot.mfg_quality_hold)
         self.assertFalse(self._nc_of_lot())
-        self.assertFalse(self.env["stock.picking"].search([("location_dest_id", "=", self.quarantine.id)]))
+        self.assertFalse(
+            self.env["stock.picking"].search(
+                [("location_dest_id", "=", self.quarantine.id)]
+            )
+        )
 
     def test_bad_quantity_split_over_locations_is_never_half_moved(self):
-        shelf = self.env["stock.location"].create({"name": "Shelf", "location_id": self.stock.id})
-        self.env["stock.quant"]._update_available_quantity(self.product, shelf, 3.0, lot_id=self.lot)
+        shelf = self.env["stock.location"].create(
+            {"name": "Shelf", "location_id": self.stock.id}
+        )
+        self.env["stock.quant"]._update_available_quantity(
+            self.product, shelf, 3.0, lot_id=self.lot
+        )
         msg = self._send(RESULT, self._fail_payload(quantity=14))
         self.assertEqual(msg.state, "failed")
         self.assertIn("14.0 requested but only 13.0 on hand", msg.error_text)
@@ -221,10 +295,14 @@ class TestInspectionResult(QualityCommon):
         msg = self._send(RESULT, self._fail_payload(verdict="pass", characteristics=[]))
         self.assertEqual(msg.state, "done", msg.error_text)
         self._assert_quantities(stock=10, quarantine=0)
-        inspection = self.env["mfg.quality.inspection"].search([("name", "=", "INSP-1")])
+        inspection = self.env["mfg.quality.inspection"].search(
+            [("name", "=", "INSP-1")]
+        )
         self.assertEqual(inspection.outcome, "accepted")
         self.assertFalse(inspection.transfer_ids)
-        self.assertFalse(self.env["stock.picking"].search([("location_id", "=", self.quarantine.id)]))
+        self.assertFalse(
+            self.env["stock.picking"].search([("location_id", "=", self.quarantine.id)])
+        )
         self.assertFalse(self._nc_of_lot())
 
     def test_bad_unknown_equipment(self):
@@ -234,7 +312,11 @@ class TestInspectionResult(QualityCommon):
         self._assert_quantities(stock=10, quarantine=0)
         self.assertFalse(self.lot.mfg_quality_hold)
         self.assertFalse(self._nc_of_lot())
-        self.assertFalse(self.env["maintenance.request"].search([("equipment_id", "=", self.equipment.id)]))
+        self.assertFalse(
+            self.env["maintenance.request"].search(
+                [("equipment_id", "=", self.equipment.id)]
+            )
+        )
 
     def test_bad_unknown_product(self):
         msg = self._send(RESULT, self._fail_payload(product="QB-NOPE"))

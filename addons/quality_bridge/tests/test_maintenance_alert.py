@@ -12,25 +12,46 @@ ALERT = "maintenance.alert"
 @tagged("post_install", "-at_install")
 class TestMaintenanceAlert(QualityCommon):
     def _alert(self, **vals):
-        payload = {"alert_id": "ALRT-7", "equipment": "Press 1", "summary": "Spindle vibration",
-                   "description": "RMS 9 mm/s over 5 min", "priority": "high", "source": "iot",
-                   "raised_at": "2026-03-04T06:00:00Z"}
+        payload = {
+            "alert_id": "ALRT-7",
+            "equipment": "Press 1",
+            "summary": "Spindle vibration",
+            "description": "RMS 9 mm/s over 5 min",
+            "priority": "high",
+            "source": "iot",
+            "raised_at": "2026-03-04T06:00:00Z",
+        }
         payload.update(vals)
         return self._send(ALERT, payload)
 
     def _requests(self):
-        return self.env["maintenance.request"].search([("equipment_id", "=", self.equipment.id)])
+        return self.env["maintenance.request"].search(
+            [("equipment_id", "=", self.equipment.id)]
+        )
 
     def _mo_on_press(self):
-        bom = self.env["mrp.bom"].create({
-            "product_tmpl_id": self.other_product.product_tmpl_id.id,
-            "product_qty": 1,
-            "operation_ids": [Command.create({"name": "Press", "workcenter_id": self.workcenter.id,
-                                              "time_cycle_manual": 10})],
-        })
-        mo = self.env["mrp.production"].create({
-            "product_id": self.other_product.id, "bom_id": bom.id, "product_qty": 2,
-        })
+        bom = self.env["mrp.bom"].create(
+            {
+                "product_tmpl_id": self.other_product.product_tmpl_id.id,
+                "product_qty": 1,
+                "operation_ids": [
+                    Command.create(
+                        {
+                            "name": "Press",
+                            "workcenter_id": self.workcenter.id,
+                            "time_cycle_manual": 10,
+                        }
+                    )
+                ],
+            }
+        )
+        mo = self.env["mrp.production"].create(
+            {
+                "product_id": self.other_product.id,
+                "bom_id": bom.id,
+                "product_qty": 2,
+            }
+        )
         mo.action_confirm()
         self.assertTrue(mo.workorder_ids)
         return mo
@@ -40,12 +61,22 @@ class TestMaintenanceAlert(QualityCommon):
         self.assertEqual(msg.state, "done", msg.error_text)
         request = self._requests()
         self.assertEqual(len(request), 1)
-        self.assertRecordValues(request, [{
-            "name": "Spindle vibration", "priority": "3", "maintenance_type": "corrective",
-            "mfg_alert_ref": "ALRT-7", "mfg_alert_source": "iot",
-        }])
+        self.assertRecordValues(
+            request,
+            [
+                {
+                    "name": "Spindle vibration",
+                    "priority": "3",
+                    "maintenance_type": "corrective",
+                    "mfg_alert_ref": "ALRT-7",
+                    "mfg_alert_source": "iot",
+                }
+            ],
+        )
         self.assertEqual(str(request.request_date), "2026-03-04")
-        self.assertEqual(self.connector._mfg_resolve("maintenance.request", "ALRT-7"), request)
+        self.assertEqual(
+            self.connector._mfg_resolve("maintenance.request", "ALRT-7"), request
+        )
         msg2 = self._alert(summary="Spindle vibration (repeat)")
         self.assertEqual(msg2.state, "done", msg2.error_text)
         self.assertEqual(self._requests(), request)
@@ -94,6 +125,8 @@ class TestMaintenanceAlert(QualityCommon):
         self.assertEqual(msg.state, "failed")
         self.assertEqual(msg.error_kind, "validation")
         self.assertIn("Unknown equipment Press 99", msg.error_text)
-        self.assertFalse(self.env["maintenance.request"].search([("mfg_alert_ref", "=", "ALRT-7")]))
+        self.assertFalse(
+            self.env["maintenance.request"].search([("mfg_alert_ref", "=", "ALRT-7")])
+        )
         self.assertEqual(self.workcenter.working_state, "normal")
         self._assert_quantities(stock=10, quarantine=0)

@@ -12,18 +12,34 @@ CHANGED = "quality.nonconformance.changed"
 @tagged("post_install", "-at_install")
 class TestOutbound(QualityCommon):
     def _receive(self, product, lot_name, qty=6):
-        po = self.env["purchase.order"].create({
-            "partner_id": self.vendor.id, "user_id": self.buyer.id,
-            "order_line": [Command.create({"product_id": product.id, "product_qty": qty})],
-        })
+        po = self.env["purchase.order"].create(
+            {
+                "partner_id": self.vendor.id,
+                "user_id": self.buyer.id,
+                "order_line": [
+                    Command.create({"product_id": product.id, "product_qty": qty})
+                ],
+            }
+        )
         po.button_confirm()
         receipt = po.picking_ids
         receipt.move_ids.move_line_ids.unlink()
-        receipt.move_ids.write({"move_line_ids": [Command.create({
-            "product_id": product.id, "lot_name": lot_name, "quantity": qty,
-            "location_id": receipt.location_id.id, "location_dest_id": self.stock.id,
-            "picking_id": receipt.id,
-        })]})
+        receipt.move_ids.write(
+            {
+                "move_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "lot_name": lot_name,
+                            "quantity": qty,
+                            "location_id": receipt.location_id.id,
+                            "location_dest_id": self.stock.id,
+                            "picking_id": receipt.id,
+                        }
+                    )
+                ]
+            }
+        )
         receipt.move_ids.picked = True
         receipt.button_validate()
         self.assertEqual(receipt.state, "done")
@@ -38,7 +54,9 @@ class TestOutbound(QualityCommon):
         self.assertEqual(request["product"], "QB-BRACKET")
         self.assertEqual(request["lot"], "LOT-R1")
         self.assertEqual(request["quantity"], 6)
-        self.assertEqual(request["origin"], {"type": "receipt", "reference": receipt.name})
+        self.assertEqual(
+            request["origin"], {"type": "receipt", "reference": receipt.name}
+        )
         self.assertEqual(request["purchase_order"], po.name)
         self.assertEqual(request["vendor"], "Acme Castings")
 
@@ -53,10 +71,17 @@ class TestOutbound(QualityCommon):
 
     def test_done_mo_of_product_to_inspect_requests_an_inspection(self):
         self.product.mfg_inspection_required = True
-        bom = self.env["mrp.bom"].create({
-            "product_tmpl_id": self.product.product_tmpl_id.id, "product_qty": 1,
-            "bom_line_ids": [Command.create({"product_id": self.other_product.id, "product_qty": 1})],
-        })
+        bom = self.env["mrp.bom"].create(
+            {
+                "product_tmpl_id": self.product.product_tmpl_id.id,
+                "product_qty": 1,
+                "bom_line_ids": [
+                    Command.create(
+                        {"product_id": self.other_product.id, "product_qty": 1}
+                    )
+                ],
+            }
+        )
         mo_form = Form(self.env["mrp.production"])
         mo_form.product_id = self.product
         mo_form.bom_id = bom
@@ -75,15 +100,22 @@ class TestOutbound(QualityCommon):
         self.assertEqual(mo.state, "done")
         requests = self._outbound(REQUESTED, mo)
         self.assertEqual(len(requests), 1)
-        self.assertEqual(requests[0]["origin"], {"type": "production", "reference": mo.name})
+        self.assertEqual(
+            requests[0]["origin"], {"type": "production", "reference": mo.name}
+        )
         self.assertEqual(requests[0]["lot"], "LOT-M1")
         self.assertEqual(requests[0]["quantity"], 3)
 
     def test_manual_nonconformance_is_announced(self):
-        nc = self.env["mfg.quality.nonconformance"].create({
-            "product_id": self.product.id, "lot_id": self.lot.id, "quantity": 2,
-            "severity": "minor", "connector_id": self.connector.id,
-        })
+        nc = self.env["mfg.quality.nonconformance"].create(
+            {
+                "product_id": self.product.id,
+                "lot_id": self.lot.id,
+                "quantity": 2,
+                "severity": "minor",
+                "connector_id": self.connector.id,
+            }
+        )
         self.assertTrue(nc.name.startswith("NC/"))
         changes = self._outbound(CHANGED, nc)
         self.assertEqual(len(changes), 1)
@@ -91,7 +123,9 @@ class TestOutbound(QualityCommon):
         self.assertEqual(changes[0]["source"], "manual")
         self.assertEqual(changes[0]["product"], "QB-BRACKET")
         nc.action_contain()
-        self.assertEqual([c["state"] for c in self._outbound(CHANGED, nc)], ["open", "contained"])
+        self.assertEqual(
+            [c["state"] for c in self._outbound(CHANGED, nc)], ["open", "contained"]
+        )
         self.assertEqual(self._outbound(CHANGED, nc)[-1]["previous_state"], "open")
 
     def test_no_active_flow_no_message(self):
@@ -99,6 +133,8 @@ class TestOutbound(QualityCommon):
         nc = self.env["mfg.quality.nonconformance"].create(
             {"product_id": self.product.id, "quantity": 1}
         )
-        self.assertFalse(self.env["mfg.sync.message"].sudo().search(
-            [("res_model", "=", nc._name), ("res_id", "=", nc.id)]
-        ))
+        self.assertFalse(
+            self.env["mfg.sync.message"]
+            .sudo()
+            .search([("res_model", "=", nc._name), ("res_id", "=", nc.id)])
+        )

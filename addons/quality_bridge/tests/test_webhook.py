@@ -15,14 +15,18 @@ ALERT = "maintenance.alert"
 @tagged("post_install", "-at_install")
 class TestQualityWebhook(QualityHttpCommon):
     def _post(self, flow_code, payload):
-        response = self._mfg_post(self.connector, flow_code, dict(payload, schema_version="1.0"))
+        response = self._mfg_post(
+            self.connector, flow_code, dict(payload, schema_version="1.0")
+        )
         return response
 
     def _accepted(self, flow_code, payload):
         response = self._post(flow_code, payload)
         self.assertEqual(response.status_code, 202, response.text)
         self.assertEqual(response.json()["status"], "queued")
-        message = self.env["mfg.sync.message"].sudo().browse(response.json()["message_id"])
+        message = (
+            self.env["mfg.sync.message"].sudo().browse(response.json()["message_id"])
+        )
         self._quality_drain()
         message.invalidate_recordset()
         return message
@@ -34,13 +38,27 @@ class TestQualityWebhook(QualityHttpCommon):
         nc = self._nc_of_lot()
         self.assertEqual(nc.state, "contained")
 
-        msg = self._accepted(DISPOSITION, {"nonconformance": nc.name, "disposition": "release",
-                                           "quantity": 7, "disposition_id": "D-1"})
+        msg = self._accepted(
+            DISPOSITION,
+            {
+                "nonconformance": nc.name,
+                "disposition": "release",
+                "quantity": 7,
+                "disposition_id": "D-1",
+            },
+        )
         self.assertEqual(msg.state, "done", msg.error_text)
         self._assert_quantities(stock=7, quarantine=3)
 
-        msg = self._accepted(DISPOSITION, {"nonconformance": nc.name, "disposition": "scrap",
-                                           "quantity": 3, "disposition_id": "D-2"})
+        msg = self._accepted(
+            DISPOSITION,
+            {
+                "nonconformance": nc.name,
+                "disposition": "scrap",
+                "quantity": 3,
+                "disposition_id": "D-2",
+            },
+        )
         self.assertEqual(msg.state, "done", msg.error_text)
         self._assert_quantities(stock=7, quarantine=0, scrapped=3)
         self.assertEqual(nc.state, "closed")
@@ -49,7 +67,9 @@ class TestQualityWebhook(QualityHttpCommon):
     def test_pass_releases_held_lot_over_http(self):
         self._accepted(RESULT, self._fail_payload(quantity=4))
         self._assert_quantities(stock=6, quarantine=4)
-        msg = self._accepted(RESULT, self._fail_payload(inspection_id="INSP-2", verdict="pass"))
+        msg = self._accepted(
+            RESULT, self._fail_payload(inspection_id="INSP-2", verdict="pass")
+        )
         self.assertEqual(msg.state, "done", msg.error_text)
         self._assert_quantities(stock=10, quarantine=0)
         self.assertFalse(self.lot.mfg_quality_hold)
@@ -70,11 +90,17 @@ class TestQualityWebhook(QualityHttpCommon):
         self._assert_quantities(stock=10, quarantine=0)
 
     def test_alert_over_http_twice_opens_one_request(self):
-        alert = {"alert_id": "A-1", "equipment": "Press 1", "summary": "Overheat",
-                 "block_workcenter": True}
+        alert = {
+            "alert_id": "A-1",
+            "equipment": "Press 1",
+            "summary": "Overheat",
+            "block_workcenter": True,
+        }
         self.assertEqual(self._accepted(ALERT, alert).state, "done")
         self.assertEqual(self._accepted(ALERT, alert).state, "done")
-        requests = self.env["maintenance.request"].search([("mfg_alert_ref", "=", "A-1")])
+        requests = self.env["maintenance.request"].search(
+            [("mfg_alert_ref", "=", "A-1")]
+        )
         self.assertEqual(len(requests), 1)
         self.workcenter.invalidate_recordset()
         self.assertEqual(self.workcenter.working_state, "blocked")
