@@ -5,6 +5,7 @@
 from datetime import timedelta
 
 from freezegun import freeze_time
+from lxml import etree
 
 from .common import NOW, SchedulerCommon
 
@@ -372,6 +373,38 @@ class TestScheduleApply(SchedulerCommon):
         self.assertEqual(schedule.refused_count, 1)
         activity = self._mfg_exception_activities(self.mo)
         self.assertEqual(activity.user_id, self.mfg_responsible)
+
+    def test_planner_reads_schedule_through_its_views(self):
+        """A planner (MRP user, no integration group) opens the schedule and
+        its lines with the fields the views show him."""
+        _message, schedule = self._publish_lines(
+            [self._line(self.mo, "Cut", NOW + timedelta(hours=2))]
+        )
+        for model, record in (
+            ("mfg.scheduler.schedule", schedule),
+            ("mfg.scheduler.schedule.line", schedule.line_ids),
+        ):
+            views = (
+                self.env[model]
+                .with_user(self.planner)
+                .get_views([(False, "list"), (False, "form"), (False, "search")])
+            )
+            shown = set()
+            for view in views["views"].values():
+                arch = etree.fromstring(view["arch"])
+                # top-level fields only: the lines' sub-list is read on its own
+                shown |= {
+                    node.get("name")
+                    for node in arch.iter("field")
+                    if not any(a.tag == "field" for a in node.iterancestors())
+                }
+            self.assertNotIn("connector_id", shown)
+            self.assertNotIn("message_id", shown)
+            values = record.with_user(self.planner).read(sorted(shown))
+            self.assertEqual(len(values), len(record))
+        line = schedule.line_ids.with_user(self.planner)
+        self.assertEqual(line.outcome, "refused_frozen")
+        self.assertEqual(line.production_id, self.mo)
 
     # --------------------------------------------------------- bad inputs
     def test_unreadable_generated_at_fails_the_message(self):
