@@ -14,8 +14,8 @@ from ..services.intake import IntakeError, WebhookIntake
 _logger = logging.getLogger(__name__)
 
 
-def _json_response(status, body):
-    return request.make_json_response(body, status=status)
+def _json_response(status, body, headers=None):
+    return request.make_json_response(body, status=status, headers=list((headers or {}).items()))
 
 
 class MfgWebhookController(http.Controller):
@@ -78,5 +78,5 @@ class MfgWebhookController(http.Controller):
             status, body = intake.receive_batch() if batch else intake.receive()
         except IntakeError as err:
             intake.log_rejection(err)
-            status, body = err.status, err.as_body()
+            return _json_response(err.status, err.as_body(), err.headers)
         return _json_response(status, body)

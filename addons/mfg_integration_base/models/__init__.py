@@ -1,6 +1,7 @@
 from . import mail_activity
 from . import mfg_connector
 from . import mfg_connector_dashboard
+from . import mfg_connector_operations
 from . import mfg_flow
 from . import mfg_field_mapping
 from . import mfg_value_map
@@ -8,3 +9,5 @@ from . import mfg_external_id
 from . import mfg_sync_message
 from . import mfg_sync_message_processing
 from . import res_config_settings
+from . import mfg_flow_alerting
+from . import mfg_reconciliation

@@ -72,7 +72,8 @@ class MfgConnector(models.Model):
     def _health_of(self, failure_rate, dead, p95, target_ms, volume):
         if self.state != "active":
             return "grey"
-        if dead or failure_rate > 10 or self.consecutive_failures >= 5:
+        alerting = self.flow_ids.filtered(lambda f: f.alert_state != "ok")
+        if alerting or dead or failure_rate > 10 or self.consecutive_failures >= 5:
             return "red"
         if failure_rate > 0 or (target_ms and p95 and p95 > target_ms):
             return "orange"

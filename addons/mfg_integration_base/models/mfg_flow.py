@@ -26,6 +26,7 @@ class MfgFlow(models.Model):
         selection=[
             ("generic.record.upsert", "Generic: record upsert"),
             ("generic.record.changed", "Generic: record changed (outbound)"),
+            ("messages.snapshot", "Reconciliation: messages the sender sent"),
         ],
         required=True,
     )
@@ -161,10 +162,21 @@ class MfgFlow(models.Model):
     def _mfg_drain(self):
         """Job: process due messages of this flow, a batch at a time."""
         self.ensure_one()
-        messages = self.env["mfg.sync.message"]._mfg_lock_due(self, self.batch_size)
+        if self.connector_id.state != "active":
+            # A paused (or neutralized) connector keeps its messages queued.
+            return "connector not active"
+        limit = self.batch_size
+        if self.direction == "outbound":
+            budget = self.connector_id._outbound_budget()
+            if budget == 0:
+                # Throttled: try again when the minute's budget is back.
+                self._schedule_drain(eta=fields.Datetime.now() + timedelta(seconds=60))
+                return "throttled"
+            limit = min(limit, budget) if budget is not None else limit
+        messages = self.env["mfg.sync.message"]._mfg_lock_due(self, limit)
         messages._mfg_process()
         self.sudo().last_run_at = fields.Datetime.now()
-        if len(messages) >= self.batch_size:
+        if len(messages) >= limit:
             # More are waiting: chain another job instead of one huge transaction.
             self._schedule_drain(eta=fields.Datetime.now())
         return f"{len(messages)} message(s) processed"

@@ -33,8 +33,9 @@ NOT_FOUND = "No active connector and flow at this address."
 
 
 class IntakeError(Exception):
-    def __init__(self, status, error, message, details=None, message_id=None):
+    def __init__(self, status, error, message, details=None, message_id=None, headers=None):
         super().__init__(message)
+        self.headers = headers or {}
         self.status = status
         self.error = error
         self.details = details or []
@@ -257,7 +258,19 @@ class WebhookIntake:
             allow_xml=bool(flow._get_spec().get("xml_parser")) and not allow_batch
         )
         key = self._verify_signature(body)
+        self._check_rate_limit()
         return flow, body, content_type, key
+
+    def _check_rate_limit(self):
+        wait = self.connector._inbound_rate_exceeded()
+        if wait:
+            raise IntakeError(
+                429,
+                "rate_limited",
+                f"More than {self.connector.inbound_rate_limit} requests in a minute; "
+                f"retry in {wait} s. Nothing was stored for this request.",
+                headers={"Retry-After": str(wait)},
+            )
 
     def receive(self):
         flow, body, content_type, key = self._prepare()

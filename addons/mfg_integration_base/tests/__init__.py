@@ -2,3 +2,4 @@ from . import test_connector
 from . import test_processing
 from . import test_outbound
 from . import test_webhook
+from . import test_operations
