@@ -1,5 +1,6 @@
 # Copyright 2026 Manufacturing Integration Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
 import logging
 
 from markupsafe import Markup
@@ -90,6 +91,9 @@ class MfgPlmChange(models.Model):
         index=True,
     )
     payload = fields.Json(readonly=True, copy=False)
+    payload_text = fields.Text(
+        string="Canonical payload", compute="_compute_payload_text"
+    )
     line_count = fields.Integer(string="BOM lines", readonly=True)
     problem_ids = fields.One2many("mfg.plm.change.problem", "change_id", readonly=True)
     problem_count = fields.Integer(compute="_compute_problem_count", store=True)
@@ -118,6 +122,15 @@ class MfgPlmChange(models.Model):
     approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     approved_date = fields.Datetime(readonly=True, copy=False)
     applied_date = fields.Datetime(readonly=True, copy=False)
+
+    @api.depends("payload")
+    def _compute_payload_text(self):
+        for change in self:
+            change.payload_text = (
+                json.dumps(change.payload, indent=2, ensure_ascii=False)
+                if change.payload
+                else False
+            )
 
     @api.depends("problem_ids")
     def _compute_problem_count(self):
@@ -390,6 +403,11 @@ class MfgPlmChange(models.Model):
                     self.env._("Change %s can no longer be rejected.", change.name)
                 )
             change.sudo().state = "rejected"
+            if change.release_type == "change":
+                # Rejecting an ECO rejects its releases still waiting.
+                change.child_ids.filtered(
+                    lambda c: c.state in PENDING_STATES
+                ).action_reject()
             change.sudo().activity_unlink(["mail.mail_activity_data_todo"])
             self.env["mail.activity"]._mfg_close_exception(
                 change.sudo(), change._plm_exception_key()

@@ -240,7 +240,9 @@ class TestPlmBomRelease(PlmCommon):
             (new_bom_line.kind, new_bom_line.change_type, new_bom_line.new_value),
             ("bom", "new", "New BOM: 1 component line(s), 0 operation(s)"),
         )
-        self.assertEqual(change.diff_summary, "2 added, 2 changed, 1 new BOM, 1 removed")
+        self.assertEqual(
+            change.diff_summary, "2 added, 2 changed, 1 new BOM, 1 removed"
+        )
         self._approve_and_apply(change)
         impeller_bom = self._boms_of(self.impeller)
         self.assertEqual(self._bom_lines(impeller_bom), {("SCREW-M6", 3)})

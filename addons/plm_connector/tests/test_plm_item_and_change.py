@@ -161,3 +161,60 @@ class TestPlmItemAndChange(PlmCommon):
         self.assertEqual(housing, self.housing.product_tmpl_id)
         self.assertEqual(housing.plm_revision, "C")
         self.assertEqual(housing.name, "Pump housing")
+
+    def test_units_come_through_the_flow_value_map(self):
+        """A PLM speaking its own format: mapping rows, the unit by value map."""
+        self.connector.plm_auto_approve = True
+        flow = self._mfg_flow(self.connector, "plm.item.released")
+        mappings = self.env["mfg.field.mapping"]
+        for sequence, (source, target) in enumerate(
+            (("partNo", "part_number"), ("rev", "revision"), ("title", "name")), start=1
+        ):
+            mappings.create(
+                {
+                    "flow_id": flow.id,
+                    "sequence": sequence,
+                    "source_path": source,
+                    "target_path": target,
+                }
+            )
+        mappings.create(
+            {
+                "flow_id": flow.id,
+                "sequence": 10,
+                "source_path": "uom",
+                "target_path": "unit",
+                "transform": "uom",
+                "value_map_ids": [
+                    (0, 0, {"external_value": "EA", "canonical_value": "Units"}),
+                    (0, 0, {"external_value": "DZ", "canonical_value": "Dozens"}),
+                ],
+            }
+        )
+        message = self._plm_release(
+            "plm.item.released",
+            {
+                "schema_version": "1.0",
+                "partNo": "BOLT-9",
+                "rev": "A",
+                "title": "Bolt",
+                "uom": "DZ",
+            },
+        )
+        self.assertEqual(message.state, "done", message.error_text)
+        bolt = self._change_of(message).product_tmpl_id
+        self.assertEqual(bolt.uom_id, self.env.ref("uom.product_uom_dozen"))
+        self.assertEqual(bolt.plm_part_number, "BOLT-9")
+
+    def test_rejecting_a_change_order_rejects_its_waiting_releases(self):
+        eco = self._change_of(
+            self._plm_release("plm.change.released", self._change_payload())
+        )
+        bom_change = self._change_of(
+            self._plm_release("plm.bom.released", self._bom_payload())
+        )
+        eco.with_user(self.approver).action_reject()
+        self.assertEqual(eco.state, "rejected")
+        self.assertEqual(bom_change.state, "rejected")
+        self.env["mfg.plm.change"]._cron_apply_due()
+        self._assert_bom_a_untouched()
