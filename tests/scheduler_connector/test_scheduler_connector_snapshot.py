@@ -47,7 +47,9 @@ def test_no_odoo_import_in_core():
             if name.endswith(".py"):
                 with open(os.path.join(root, name)) as f:
                     text = f.read()
-                assert not re.search(r"^\s*(import odoo|from odoo)", text, re.M), name
+                assert not re.search(
+                    r"^\s*(import odoo|from odoo)", text, re.MULTILINE
+                ), name
 
 
 def test_flow_specs_have_schemas():

@@ -129,7 +129,11 @@ class MfgConnector(models.Model):
             record=self,
             idempotency_key=payload["snapshot_id"],
         )
-        self.sudo().scheduler_last_snapshot_at = fields.Datetime.now()
+        now = fields.Datetime.now()
+        self.sudo().scheduler_last_snapshot_at = now
+        # A batch flow's messages wait for the dispatch cron; the snapshot has
+        # been built on the flow's interval (or on request) already: send it now.
+        message.flow_id._schedule_drain(eta=now)
         return message
 
     @api.model

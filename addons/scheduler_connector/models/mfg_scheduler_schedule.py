@@ -125,6 +125,8 @@ class MfgSchedulerSchedule(models.Model):
 
     @api.model
     def _scheduler_latest_version(self, connector, schedule_ref):
+        """Highest version of ``schedule_ref`` this connector has applied."""
+        self.flush_model(["connector_id", "name", "version", "state"])
         self.env.cr.execute(
             """
             SELECT max(version) FROM mfg_scheduler_schedule

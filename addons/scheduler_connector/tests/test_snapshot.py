@@ -11,6 +11,8 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.exceptions import UserError
 
+from odoo.addons.queue_job.tests.common import trap_jobs
+
 from ..core import flows as scheduler_flows
 from ..core.rules import parse_datetime
 from .common import NOW, SchedulerCommon, iso
@@ -232,6 +234,13 @@ class TestSnapshot(SchedulerCommon):
         self.assertEqual(payload["schema_version"], "1.0")
         self.assertIn(self.mo.name, {o["mo"] for o in payload["orders"]})
         self.assertEqual(self.connector.scheduler_last_snapshot_at, NOW)
+
+    def test_snapshot_of_a_batch_flow_is_sent_at_once(self):
+        flow = self._mfg_flow(self.connector, scheduler_flows.FLOW_SNAPSHOT)
+        flow.write({"mode": "batch", "interval_minutes": 60})
+        with trap_jobs() as trap:
+            self.connector.action_scheduler_send_snapshot()
+            trap.assert_jobs_count(1, only=flow._mfg_drain)
 
     def test_cron_follows_flow_interval(self):
         flow = self._mfg_flow(self.connector, scheduler_flows.FLOW_SNAPSHOT)
