@@ -57,6 +57,17 @@ class MfgConnector(models.Model):
                     self.env._("The frozen window cannot be negative.")
                 )
 
+    def _template_extra_values(self):
+        """Scheduler settings travel with the connector's template."""
+        values = super()._template_extra_values()
+        values.update(
+            {
+                "scheduler_horizon_days": self.scheduler_horizon_days,
+                "scheduler_frozen_hours": self.scheduler_frozen_hours,
+            }
+        )
+        return values
+
     # ------------------------------------------------------------- actions
     def action_scheduler_send_snapshot(self):
         """Button: build the snapshot now and put it in the outbox."""

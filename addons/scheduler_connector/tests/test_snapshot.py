@@ -9,7 +9,7 @@ import jsonschema
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.queue_job.tests.common import trap_jobs
 
@@ -259,6 +259,27 @@ class TestSnapshot(SchedulerCommon):
             self.connector, self.env["mfg.connector"]._scheduler_cron_snapshot()
         )
         self.assertFalse(self._outbound(scheduler_flows.FLOW_SNAPSHOT))
+
+    def test_settings_travel_with_the_connector_template(self):
+        self.connector.write(
+            {"scheduler_horizon_days": 21, "scheduler_frozen_hours": 36}
+        )
+        template = self.connector._template_dict()
+        copy = self.env["mfg.connector"]._create_from_template(
+            template, "aps_site2", "APS site 2", self.connector.company_id
+        )
+        self.assertEqual(copy.scheduler_horizon_days, 21)
+        self.assertEqual(copy.scheduler_frozen_hours, 36)
+        self.assertEqual(
+            set(copy.flow_ids.mapped("code")),
+            set(self.connector.flow_ids.mapped("code")),
+        )
+
+    def test_negative_settings_refused(self):
+        with self.assertRaises(ValidationError):
+            self.connector.scheduler_frozen_hours = -1
+        with self.assertRaises(ValidationError):
+            self.connector.scheduler_horizon_days = 0
 
     def test_button_without_snapshot_flow(self):
         bare = self._mfg_create_connector("aps_bare", kind="scheduler")
