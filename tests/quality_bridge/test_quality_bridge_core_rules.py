@@ -1,10 +1,7 @@
 import pytest
-from qb_core_loader import load
-
-chars = load("characteristics")
-quantities = load("quantities")
-nc = load("nonconformance")
-exceptions = load("exceptions")
+from quality_bridge_core import characteristics as chars
+from quality_bridge_core import exceptions, quantities
+from quality_bridge_core import nonconformance as nc
 
 
 @pytest.mark.parametrize(

@@ -1,11 +1,11 @@
 import json
+import pathlib
 
 import jsonschema
 import pytest
-from qb_core_loader import CORE_DIR, load
+from quality_bridge_core import flows, payloads
 
-flows = load("flows")
-payloads = load("payloads")
+CORE_DIR = pathlib.Path(flows.__file__).resolve().parent
 
 
 def _validator(code):
@@ -143,3 +143,10 @@ def test_outbound_builders_match_schemas():
     )
     assert done["duration_hours"] == 0.0
     assert not list(_validator("maintenance.request.done").iter_errors(done))
+
+
+def test_ordering_key_and_sequence_go_together():
+    v = _validator("quality.inspection.result")
+    assert not list(v.iter_errors(dict(INSPECTION, ordering_key="LOT-1", sequence=2)))
+    assert list(v.iter_errors(dict(INSPECTION, ordering_key="LOT-1")))
+    assert list(v.iter_errors(dict(INSPECTION, ordering_key="LOT-1", sequence=0)))

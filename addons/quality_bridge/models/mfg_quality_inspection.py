@@ -351,6 +351,10 @@ class MfgQualityInspection(models.Model):
         )
         open_ncs = lot.mfg_nonconformance_ids.filtered(lambda nc: nc.state != "closed")
         for nc in open_ncs:
+            if not nc.quantity_remaining:
+                # nothing was on hand when it failed: nothing to release
+                nc._quality_set_state("closed")
+                continue
             nc._quality_record_disposition(
                 "release",
                 nc.quantity_remaining,

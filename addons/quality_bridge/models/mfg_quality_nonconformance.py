@@ -349,7 +349,9 @@ class MfgQualityNonconformance(models.Model):
         """Supplier problem: an activity for the buyer on the purchase order."""
         self.ensure_one()
         user = self._quality_procurement_user()
-        target = self.purchase_id or self
+        # sudo: whoever records the decision (a planner, the QMS's technical user)
+        # may not have access to purchase orders; the activity is for the buyer.
+        target = (self.purchase_id or self).sudo()
         note = Markup("<p>%s</p><p>%s</p>") % (
             escape(summary),
             self._quality_link(self),

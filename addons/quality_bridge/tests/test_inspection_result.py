@@ -240,6 +240,61 @@ class TestInspectionResult(QualityCommon):
         )
         self.assertIn("Bore diameter", inspection.note)
 
+    def test_results_of_one_lot_are_applied_in_sequence(self):
+        fail = self._fail_payload(ordering_key="LOT-A", sequence=1)
+        release = self._fail_payload(
+            inspection_id="INSP-2", verdict="pass", ordering_key="LOT-A", sequence=2
+        )
+        # the pass arrives first: parked until the fail is applied
+        early = self._send(RESULT, release)
+        self.assertEqual(early.state, "parked")
+        self._assert_quantities(stock=10, quarantine=0)
+        msg = self._send(RESULT, fail)
+        self.assertEqual(msg.state, "done", msg.error_text)
+        early.invalidate_recordset()
+        self.assertEqual(early.state, "done", early.error_text)
+        self._assert_quantities(stock=10, quarantine=0)
+        self.assertFalse(self.lot.mfg_quality_hold)
+        self.assertEqual(self._nc_of_lot().state, "closed")
+
+    def test_fail_with_nothing_on_hand_holds_and_a_pass_frees(self):
+        empty = self.env["stock.lot"].create(
+            {"name": "LOT-E", "product_id": self.product.id}
+        )
+        msg = self._send(RESULT, self._fail_payload(lot="LOT-E"))
+        self.assertEqual(msg.state, "done", msg.error_text)
+        nc = self._nc_of_lot(empty)
+        self.assertRecordValues(nc, [{"state": "open", "quantity": 0.0}])
+        self.assertTrue(empty.mfg_quality_hold)
+        self.assertEqual(nc.inspection_id.outcome, "held")
+        msg = self._send(
+            RESULT,
+            self._fail_payload(inspection_id="INSP-2", lot="LOT-E", verdict="pass"),
+        )
+        self.assertEqual(msg.state, "done", msg.error_text)
+        self.assertEqual(nc.state, "closed")
+        self.assertFalse(empty.mfg_quality_hold)
+        self._assert_quantities(stock=10, quarantine=0)
+
+    def test_new_warehouse_gets_a_quarantine_outside_its_stock(self):
+        warehouse = self.env["stock.warehouse"].create(
+            {"name": "Plant 2", "code": "PL2"}
+        )
+        quarantine = warehouse.mfg_quarantine_location_id
+        self.assertTrue(quarantine.mfg_quarantine)
+        self.assertEqual(quarantine.usage, "internal")
+        self.assertEqual(quarantine.location_id, warehouse.view_location_id)
+        self.assertEqual(quarantine.warehouse_id, warehouse)
+        self.assertFalse(
+            self.env["stock.location"].search_count(
+                [
+                    ("id", "=", quarantine.id),
+                    ("id", "child_of", warehouse.lot_stock_id.id),
+                ]
+            )
+        )
+        self.assertEqual(self.quarantine.location_id, self.warehouse.view_location_id)
+
     # ------------------------------------------------------------ bad input
     def test_bad_unknown_lot(self):
         msg = self._send(RESULT, self._fail_payload(lot="LOT-NOPE"))
