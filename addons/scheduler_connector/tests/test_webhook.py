@@ -73,3 +73,12 @@ class TestScheduleWebhook(SchedulerHttpCommon):
         self.assertEqual(response.status_code, 401, response.text)
         self._mfg_process(self.connector)
         self.assertNotEqual(self.cut.date_start, self.start)
+
+    def test_openapi_document_lists_the_schedule_flow(self):
+        doc = self.url_open("/mfg/v1/openapi.json").json()
+        self.assertIn(f"/mfg/v1/{{connector_code}}/{FLOW}", doc["paths"])
+        schema = doc["components"]["schemas"]["scheduler_schedule_published"]
+        self.assertEqual(
+            set(schema["required"]),
+            {"schema_version", "schedule_id", "version", "generated_at", "assignments"},
+        )
