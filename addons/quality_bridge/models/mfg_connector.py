@@ -28,6 +28,12 @@ class MfgConnector(models.Model):
         default="major",
     )
 
+    def _template_extra_values(self):
+        """Quality settings travel with the connector's template (never users)."""
+        values = super()._template_extra_values()
+        values["quality_default_severity"] = self.quality_default_severity
+        return values
+
     # ------------------------------------------------------------------
     # Resolution of payload references: never an Odoo id from the payload.
     # ------------------------------------------------------------------

@@ -3,3 +3,4 @@ from . import test_disposition
 from . import test_maintenance_alert
 from . import test_outbound
 from . import test_webhook
+from . import test_connector
