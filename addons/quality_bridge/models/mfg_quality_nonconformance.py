@@ -269,7 +269,7 @@ class MfgQualityNonconformance(models.Model):
                 disposition=disposition,
             )
         self._quality_set_state(qb_nc.state_after_disposition(self.quantity_remaining))
-        self.lot_id._quality_update_hold()
+        self.lot_id._quality_update_hold(released=kind == "release")
         return disposition
 
     def _quality_scrap(self, plan, origin):

@@ -235,15 +235,31 @@ class StockLot(models.Model):
             )
         return picking
 
-    def _quality_update_hold(self):
-        """Clear the hold once nothing of the lot waits in quarantine and no
-        nonconformance on it is still open."""
+    def _quality_update_hold(self, released=False):
+        """Lift the hold once nothing suspect of the lot is outside quarantine.
+
+        - nothing left in quarantine and no open nonconformance: lifted;
+        - after a *release* decision, when what is still undecided all waits in
+          quarantine: lifted too, so the released quantity is usable at once
+          (what remains in quarantine is out of reach of reservations anyway).
+        Rework, return and scrap decisions alone never lift it.
+        """
+        digits = self.env["decimal.precision"].precision_get("Product Unit of Measure")
         for lot in self.filtered("mfg_quality_hold"):
             open_ncs = lot.mfg_nonconformance_ids.filtered(
                 lambda nc: nc.state != "closed"
             )
-            if (
-                not lot._quality_quarantine_quants().filtered("quantity")
-                and not open_ncs
-            ):
+            in_quarantine = sum(lot._quality_quarantine_quants().mapped("quantity"))
+            undecided = sum(open_ncs.mapped("quantity_remaining"))
+            if round(in_quarantine, digits) <= 0 and not open_ncs:
                 lot.mfg_quality_hold = False
+            elif released and round(undecided - in_quarantine, digits) <= 0:
+                lot.mfg_quality_hold = False
+                lot.message_post(
+                    body=self.env._(
+                        "Quality hold lifted by a release; %(qty)s %(uom)s still wait "
+                        "in quarantine for a decision.",
+                        qty="%g" % in_quarantine,
+                        uom=lot.product_uom_id.name,
+                    )
+                )

@@ -29,6 +29,9 @@ class StockMove(models.Model):
                 continue
             if line.location_id.mfg_quarantine or line.location_dest_id.mfg_quarantine:
                 continue
+            if line.location_dest_id.usage == "inventory":
+                # inventory adjustments correct the count, they do not use the lot
+                continue
             raise UserError(
                 self.env._(
                     "Lot %(lot)s of %(product)s is on quality hold: it cannot leave "

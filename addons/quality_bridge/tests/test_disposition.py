@@ -28,6 +28,40 @@ class TestDisposition(QualityCommon):
         payload.update(vals)
         return self._send(DISPOSITION, payload)
 
+    def _delivery(self, qty):
+        customers = self.env.ref("stock.stock_location_customers")
+        picking = self.env["stock.picking"].create(
+            {
+                "picking_type_id": self.warehouse.out_type_id.id,
+                "location_id": self.stock.id,
+                "location_dest_id": customers.id,
+                "move_ids": [
+                    Command.create(
+                        {
+                            "name": "out",
+                            "product_id": self.product.id,
+                            "product_uom_qty": qty,
+                            "product_uom": self.product.uom_id.id,
+                            "location_id": self.stock.id,
+                            "location_dest_id": customers.id,
+                        }
+                    )
+                ],
+            }
+        )
+        picking.action_confirm()
+        picking.action_assign()
+        return picking
+
+    def test_scrap_alone_keeps_the_hold_until_quarantine_is_empty(self):
+        nc = self._fail()
+        self._decide(nc, "scrap", 4)
+        self._assert_quantities(stock=0, quarantine=6, scrapped=4)
+        self.assertTrue(self.lot.mfg_quality_hold)
+        self._decide(nc, "scrap", 6)
+        self._assert_quantities(stock=0, quarantine=0, scrapped=10)
+        self.assertFalse(self.lot.mfg_quality_hold)
+
     def test_release_then_scrap_closes_and_clears_the_hold(self):
         nc = self._fail()
         self._assert_quantities(stock=0, quarantine=10)
@@ -36,7 +70,13 @@ class TestDisposition(QualityCommon):
         self._assert_quantities(stock=4, quarantine=6)
         self.assertEqual(nc.state, "dispositioned")
         self.assertEqual(nc.quantity_remaining, 6)
-        self.assertTrue(self.lot.mfg_quality_hold, "6 still wait in quarantine")
+        # the release frees the hold: the 4 released are usable at once, the 6
+        # left in quarantine stay out of reach of reservations
+        self.assertFalse(self.lot.mfg_quality_hold)
+        delivery = self._delivery(10)
+        self.assertEqual(delivery.move_ids.quantity, 4)
+        self.assertEqual(delivery.move_ids.move_line_ids.location_id, self.stock)
+        delivery.do_unreserve()
         release = nc.disposition_ids
         self.assertEqual(release.decided_by, "MRB board")
         self.assertEqual(str(release.decided_at), "2026-03-03 09:00:00")
