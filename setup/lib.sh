@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # variables set here are read by the scripts
 # Shared set-up of setup/test and setup/demo. Source it; it only defines functions
 # and variables. Every function prints what it does on stderr, prefixed "[setup]".
 #
@@ -139,7 +139,8 @@ mfg_pg_start_local() {
   line=$(pg_lsclusters --no-header | awk '$1 == "15" {print; exit}')
   [[ -n $line ]] || line=$(pg_lsclusters --no-header | sort -rn | head -n 1)
   if [[ -z $line ]]; then
-    version=$(ls /usr/lib/postgresql 2>/dev/null | sort -rn | head -n 1)
+    version=$(find /usr/lib/postgresql -mindepth 1 -maxdepth 1 -printf '%f\n' 2>/dev/null |
+      sort -rn | head -n 1)
     [[ -n $version ]] || mfg_die "no PostgreSQL server is installed (apt-get install postgresql-15)"
     mfg_say "creating the local PostgreSQL $version cluster 'main'"
     mfg_as_root pg_createcluster "$version" main >/dev/null ||
