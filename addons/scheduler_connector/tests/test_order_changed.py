@@ -76,6 +76,16 @@ class TestOrderChanged(SchedulerCommon):
         self.assertEqual(payload["deadline"], iso(deadline))
         self.assertIn("deadline", payload["previous"])
 
+    def test_planner_without_integration_rights_emits(self):
+        """A planner who cannot read connectors still feeds the outbox."""
+        production = (
+            self.env["mrp.production"]
+            .with_user(self.planner)
+            .create({"product_id": self.table.id, "bom_id": self.bom.id})
+        )
+        production.action_confirm()
+        self.assertEqual(self._events(production), ["created", "confirmed"])
+
     def test_other_changes_emit_nothing(self):
         production = self._create_mo()
         production.origin = "SO042"
