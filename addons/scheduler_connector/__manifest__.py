@@ -18,6 +18,7 @@
         "views/mfg_scheduler_schedule_views.xml",
         "views/mfg_scheduler_schedule_line_views.xml",
         "views/mfg_connector_views.xml",
+        "views/mrp_production_views.xml",
         "views/scheduler_connector_menus.xml",
     ],
     "demo": [],

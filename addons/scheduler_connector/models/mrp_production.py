@@ -13,6 +13,26 @@ SNAPSHOT_STATES = ("confirmed", "progress")
 class MrpProduction(models.Model):
     _inherit = "mrp.production"
 
+    scheduler_line_count = fields.Integer(
+        string="Schedule lines", compute="_compute_scheduler_line_count"
+    )
+
+    def _compute_scheduler_line_count(self):
+        data = self.env["mfg.scheduler.schedule.line"]._read_group(
+            [("production_id", "in", self.ids)], ["production_id"], ["__count"]
+        )
+        counts = {production.id: count for production, count in data}
+        for production in self:
+            production.scheduler_line_count = counts.get(production.id, 0)
+
+    def action_scheduler_view_lines(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "scheduler_connector.mfg_scheduler_schedule_line_action"
+        )
+        action["domain"] = [("production_id", "=", self.id)]
+        return action
+
     # --------------------------------------------------------------- CRUD
     @api.model_create_multi
     def create(self, vals_list):

@@ -405,6 +405,15 @@ class TestScheduleApply(SchedulerCommon):
         line = schedule.line_ids.with_user(self.planner)
         self.assertEqual(line.outcome, "refused_frozen")
         self.assertEqual(line.production_id, self.mo)
+        production = self.mo.with_user(self.planner)
+        self.assertEqual(production.scheduler_line_count, 1)
+        action = production.action_scheduler_view_lines()
+        self.assertEqual(
+            self.env[action["res_model"]]
+            .with_user(self.planner)
+            .search(action["domain"]),
+            line,
+        )
 
     # --------------------------------------------------------- bad inputs
     def test_unreadable_generated_at_fails_the_message(self):
