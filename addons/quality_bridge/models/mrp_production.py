@@ -19,15 +19,13 @@ class MrpProduction(models.Model):
                 lambda wo: wo.state not in ("done", "cancel")
             )
             for workcenter in workorders.workcenter_id:
-                requests = workcenter.mfg_blocking_request_ids
-                if requests:
+                if workcenter.mfg_block_reason:
                     raise UserError(
                         self.env._(
                             "%(mo)s cannot be planned: work center %(wc)s is blocked "
-                            "by "
-                            "maintenance request %(req)s until it is done.",
+                            "by maintenance request %(req)s until it is done.",
                             mo=production.name,
                             wc=workcenter.display_name,
-                            req=", ".join(requests.mapped("display_name")),
+                            req=workcenter.mfg_block_reason,
                         )
                     )

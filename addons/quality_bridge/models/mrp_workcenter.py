@@ -14,6 +14,11 @@ class MrpWorkcenter(models.Model):
         compute="_compute_mfg_blocking_request_ids",
         string="Blocking Maintenance Requests",
     )
+    mfg_block_reason = fields.Char(
+        compute="_compute_mfg_blocking_request_ids",
+        string="Blocked By",
+        help="Maintenance requests that block this work center until they are done.",
+    )
 
     def _compute_mfg_blocking_request_ids(self):
         """Requests whose alert blocks the work center (open block time logs)."""
@@ -25,9 +30,15 @@ class MrpWorkcenter(models.Model):
             ]
         )
         for workcenter in self:
-            workcenter.mfg_blocking_request_ids = logs.filtered(
+            requests = logs.filtered(
                 lambda log, wc=workcenter: log.workcenter_id == wc
             ).mfg_maintenance_request_id
+            workcenter.mfg_blocking_request_ids = requests
+            # sudo: planners may not see maintenance requests (Odoo shows users
+            # only the requests they follow); they only get the names here.
+            workcenter.mfg_block_reason = ", ".join(
+                requests.sudo().mapped("display_name")
+            )
 
     def _quality_block(self, request):
         """Block the work center the way Odoo does it (an open "Equipment

@@ -113,6 +113,23 @@ class TestMaintenanceAlert(QualityCommon):
         self.assertEqual(done[0]["alert_id"], "ALRT-7")
         self.assertEqual(done[0]["equipment"], "Press 1")
 
+    def test_planner_is_told_which_request_blocks(self):
+        mo = self._mo_on_press()
+        self._alert(block_workcenter=True)
+        planner_mo = mo.with_user(self.planner)
+        # the planner follows no maintenance request: Odoo would hide them from him
+        self.assertFalse(
+            self.env["maintenance.request"].with_user(self.planner).search([])
+        )
+        with self.assertRaisesRegex(
+            UserError, "blocked by maintenance request Spindle"
+        ):
+            planner_mo.button_plan()
+        self.assertEqual(
+            self.workcenter.with_user(self.planner).mfg_block_reason,
+            "Spindle vibration",
+        )
+
     def test_request_not_from_an_alert_sends_nothing_when_done(self):
         request = self.env["maintenance.request"].create(
             {"name": "Oil change", "equipment_id": self.equipment.id}
