@@ -104,3 +104,18 @@ class TestQualityWebhook(QualityHttpCommon):
         self.assertEqual(len(requests), 1)
         self.workcenter.invalidate_recordset()
         self.assertEqual(self.workcenter.working_state, "blocked")
+
+    def test_openapi_document_lists_the_quality_flows(self):
+        doc = self.url_open("/mfg/v1/openapi.json").json()
+        for flow_code in (RESULT, DISPOSITION, ALERT):
+            self.assertIn(f"/mfg/v1/{{connector_code}}/{flow_code}", doc["paths"])
+        schema = doc["components"]["schemas"]["quality_inspection_result"]
+        self.assertEqual(
+            set(schema["required"]), {"inspection_id", "verdict", "product", "lot"}
+        )
+        # the document and the webhook agree: what the schema forbids is refused
+        self.assertFalse(schema["additionalProperties"])
+        response = self._post(RESULT, self._fail_payload(quantiy=3))
+        self.assertEqual(response.status_code, 422, response.text)
+        self.assertIn("quantiy", response.text)
+        self._assert_quantities(stock=10, quarantine=0)
