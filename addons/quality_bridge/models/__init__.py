@@ -10,6 +10,7 @@ from . import stock_warehouse
 from . import stock_lot
 from . import stock_quant
 from . import stock_move
+from . import stock_scrap
 from . import product_template
 from . import maintenance_equipment
 from . import maintenance_request

@@ -22,6 +22,12 @@ class MfgConnector(models.Model):
         string="Rework Planner",
         help="Gets rework activities when the manufacturing order has no responsible.",
     )
+    quality_nc_from_mes_scrap = fields.Boolean(
+        string="Nonconformances from MES Scrap",
+        help="Scrap recorded in Odoo by another connector's technical user (the MES) "
+        "opens a nonconformance (source MES scrap, already dispositioned as scrap), "
+        "announced to this quality system.",
+    )
     quality_default_severity = fields.Selection(
         [("minor", "Minor"), ("major", "Major"), ("critical", "Critical")],
         string="Default Severity",
@@ -32,6 +38,7 @@ class MfgConnector(models.Model):
         """Quality settings travel with the connector's template (never users)."""
         values = super()._template_extra_values()
         values["quality_default_severity"] = self.quality_default_severity
+        values["quality_nc_from_mes_scrap"] = self.quality_nc_from_mes_scrap
         return values
 
     # ------------------------------------------------------------------

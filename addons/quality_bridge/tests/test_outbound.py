@@ -138,3 +138,43 @@ class TestOutbound(QualityCommon):
             .sudo()
             .search([("res_model", "=", nc._name), ("res_id", "=", nc.id)])
         )
+
+    def test_scrap_by_the_mes_opens_a_nonconformance_when_asked(self):
+        mes = self._mfg_create_connector(
+            "mes-sim",
+            flows=["generic.record.upsert"],
+            tech_groups=("stock.group_stock_user",),
+        )
+
+        def scrap_as(user, qty):
+            scrap = (
+                self.env["stock.scrap"]
+                .with_user(user)
+                .create(
+                    {
+                        "product_id": self.product.id,
+                        "lot_id": self.lot.id,
+                        "scrap_qty": qty,
+                        "location_id": self.stock.id,
+                        "origin": "MO/0042 (MES: burr)",
+                    }
+                )
+            )
+            scrap.do_scrap()
+            return scrap
+
+        scrap_as(mes.technical_user_id, 1)
+        self.assertFalse(self._nc_of_lot(), "not asked for yet")
+        self.connector.quality_nc_from_mes_scrap = True
+        scrap = scrap_as(mes.technical_user_id, 2)
+        scrap_as(self.planner, 1)  # a person's scrap is no MES scrap
+        nc = self._nc_of_lot()
+        self.assertEqual(len(nc), 1)
+        self.assertRecordValues(
+            nc, [{"source": "mes_scrap", "state": "closed", "quantity": 2.0}]
+        )
+        self.assertEqual(nc.disposition_ids.scrap_ids, scrap)
+        self.assertEqual(
+            [c["state"] for c in self._outbound(CHANGED, nc)], ["open", "closed"]
+        )
+        self.assertEqual(self._qty(self.stock), 6)
