@@ -411,7 +411,8 @@ class Setup:
         change = self.env["mfg.plm.change"].browse(message.res_id)
         if change.state != "applied":
             raise SystemExit(
-                f"change not applied: {change.state} {change.problem_ids.mapped('message')}"
+                f"change not applied: {change.state} "
+                f"{change.problem_ids.mapped('message')}"
             )
 
     def check(self, payload, variant):

@@ -75,6 +75,107 @@ def released_items(payload):
     return {item["part_number"] for item in payload.get("items") or ()}
 
 
+def _operation_problems(parent, operations, workcenters):
+    """Problems of one BOM's operations, and the set of their references."""
+    problems, refs = [], set()
+    for operation in operations:
+        ref = operation_ref(operation)
+        if ref in refs:
+            problems.append(
+                problem(
+                    DUPLICATE_OPERATION,
+                    f"{parent}/{ref}",
+                    f"BOM {parent}: operation {ref} appears twice",
+                )
+            )
+        refs.add(ref)
+        code = operation.get("workcenter_code")
+        if code not in workcenters:
+            problems.append(
+                problem(
+                    UNKNOWN_WORKCENTER,
+                    f"{parent}/{ref}",
+                    f"BOM {parent}, operation {ref}: work center "
+                    f"code '{code}' does not exist",
+                )
+            )
+    return problems, refs
+
+
+def _component_category(component, parent, reference, known_parts, carried, units):
+    """(unit category of the component or None, problems)."""
+    if component in known_parts:
+        return known_parts[component], []
+    if component in carried:
+        return units.get(carried[component].get("unit")), []
+    return None, [
+        problem(
+            UNKNOWN_COMPONENT,
+            reference,
+            f"BOM {parent}: component {component} is neither in Odoo nor carried "
+            "as an item by this release",
+        )
+    ]
+
+
+def _line_problems(parent, line, refs, known_parts, carried, units):
+    component = str(line["component"])
+    reference = f"{parent}/{line.get('find_number') or component}"
+    problems = []
+    quantity = line.get("quantity")
+    if quantity is None or float(quantity) <= 0:
+        problems.append(
+            problem(
+                BAD_QUANTITY,
+                reference,
+                f"BOM {parent}, component {component}: quantity "
+                f"must be positive, got {quantity}",
+            )
+        )
+    if component == parent:
+        problems.append(
+            problem(
+                CYCLE,
+                reference,
+                f"BOM {parent}: component {component} is its own parent",
+            )
+        )
+    category, unknown = _component_category(
+        component, parent, reference, known_parts, carried, units
+    )
+    problems += unknown
+    unit = line.get("unit")
+    if unit and unit not in units:
+        problems.append(
+            problem(
+                UNKNOWN_UNIT,
+                reference,
+                f"BOM {parent}, component {component}: unit "
+                f"'{unit}' does not exist in Odoo",
+            )
+        )
+    elif unit and category is not None and units[unit] != category:
+        problems.append(
+            problem(
+                UNIT_MISMATCH,
+                reference,
+                f"BOM {parent}, component {component}: unit "
+                f"'{unit}' is not in the component's unit category",
+            )
+        )
+    op_ref = line.get("operation_ref")
+    if op_ref and str(op_ref) not in refs:
+        problems.append(
+            problem(
+                UNKNOWN_OPERATION,
+                reference,
+                f"BOM {parent}, component {component}: operation "
+                f"'{op_ref}' is not an operation of this BOM",
+            )
+        )
+    return problems
+
+
 def validate_bom_release(payload, known_parts, units, workcenters, existing_graph=None):
     """Problems of a ``plm.bom.released`` payload.
 
@@ -98,9 +199,7 @@ def validate_bom_release(payload, known_parts, units, workcenters, existing_grap
                     f"'{item['unit']}' does not exist in Odoo",
                 )
             )
-    boms = released_boms(payload)
-    released_parents = {bom["part_number"] for bom in boms}
-    for bom in boms:
+    for bom in released_boms(payload):
         parent = bom["part_number"]
         if parent not in known_parts and parent not in carried:
             problems.append(
@@ -111,111 +210,20 @@ def validate_bom_release(payload, known_parts, units, workcenters, existing_grap
                     "as an item by this release",
                 )
             )
-        refs = set()
-        for operation in bom["operations"]:
-            ref = operation_ref(operation)
-            if ref in refs:
-                problems.append(
-                    problem(
-                        DUPLICATE_OPERATION,
-                        f"{parent}/{ref}",
-                        f"BOM {parent}: operation {ref} appears twice",
-                    )
-                )
-            refs.add(ref)
-            code = operation.get("workcenter_code")
-            if code not in workcenters:
-                problems.append(
-                    problem(
-                        UNKNOWN_WORKCENTER,
-                        f"{parent}/{ref}",
-                        f"BOM {parent}, operation {ref}: work center "
-                        f"code '{code}' does not exist",
-                    )
-                )
+        found, refs = _operation_problems(parent, bom["operations"], workcenters)
+        problems += found
         for line in bom["lines"]:
-            component = str(line["component"])
-            reference = f"{parent}/{line.get('find_number') or component}"
-            quantity = line.get("quantity")
-            if quantity is None or float(quantity) <= 0:
-                problems.append(
-                    problem(
-                        BAD_QUANTITY,
-                        reference,
-                        f"BOM {parent}, component {component}: quantity "
-                        f"must be positive, got {quantity}",
-                    )
-                )
-            if component == parent:
-                problems.append(
-                    problem(
-                        CYCLE,
-                        reference,
-                        f"BOM {parent}: component {component} is its own parent",
-                    )
-                )
-            if component in known_parts:
-                category = known_parts[component]
-            elif component in carried:
-                category = units.get(carried[component].get("unit"))
-            elif component in released_parents:
-                category = None
-                problems.append(
-                    problem(
-                        UNKNOWN_COMPONENT,
-                        reference,
-                        f"BOM {parent}: subassembly {component} is "
-                        "neither in Odoo nor carried as an item",
-                    )
-                )
-            else:
-                category = None
-                problems.append(
-                    problem(
-                        UNKNOWN_COMPONENT,
-                        reference,
-                        f"BOM {parent}: component {component} is neither "
-                        "in Odoo nor carried as an item by this release",
-                    )
-                )
-            unit = line.get("unit")
-            if unit:
-                if unit not in units:
-                    problems.append(
-                        problem(
-                            UNKNOWN_UNIT,
-                            reference,
-                            f"BOM {parent}, component {component}: unit "
-                            f"'{unit}' does not exist in Odoo",
-                        )
-                    )
-                elif category is not None and units[unit] != category:
-                    problems.append(
-                        problem(
-                            UNIT_MISMATCH,
-                            reference,
-                            f"BOM {parent}, component {component}: unit "
-                            f"'{unit}' is not in the component's unit category",
-                        )
-                    )
-            op_ref = line.get("operation_ref")
-            if op_ref and str(op_ref) not in refs:
-                problems.append(
-                    problem(
-                        UNKNOWN_OPERATION,
-                        reference,
-                        f"BOM {parent}, component {component}: operation "
-                        f"'{op_ref}' is not an operation of this BOM",
-                    )
-                )
-    graph = dict(existing_graph or {})
-    graph.update(release_graph(payload))
+            problems += _line_problems(parent, line, refs, known_parts, carried, units)
     if not any(p["code"] == CYCLE for p in problems):
+        graph = dict(existing_graph or {})
+        graph.update(release_graph(payload))
         cycle = bom_graph.find_cycle(graph)
         if cycle:
             problems.append(
                 problem(
-                    CYCLE, cycle[0], "Cycle in the BOM: " + " → ".join(map(str, cycle))
+                    CYCLE,
+                    cycle[0],
+                    "Cycle in the BOM: " + " → ".join(map(str, cycle)),
                 )
             )
     return problems

@@ -308,7 +308,8 @@ class MfgPlmChange(models.Model):
             return False
         self._plm_mark_superseded(
             self.env._(
-                "Revision %(rev)s of %(part)s is older than revision %(current)s in effect "
+                "Revision %(rev)s of %(part)s is older than revision %(current)s "
+                "in effect "
                 "in Odoo: superseded, not applied.",
                 rev=self.revision,
                 part=self.part_number,
@@ -424,7 +425,8 @@ class MfgPlmChange(models.Model):
             if not change._plm_is_due():
                 raise UserError(
                     self.env._(
-                        "Change %(name)s takes effect on %(date)s: the scheduled action "
+                        "Change %(name)s takes effect on %(date)s: "
+                        "the scheduled action "
                         "applies it then, the BOM in effect stays until that day.",
                         name=change.name,
                         date=change.effectivity_date,

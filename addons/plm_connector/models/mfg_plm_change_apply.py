@@ -264,7 +264,8 @@ class MfgPlmChange(models.Model):
                 rev=new_bom.plm_revision,
             )
             note = Markup("<p>%s</p>") % self.env._(
-                "Engineering change %(change)s (%(name)s) replaces BOM %(old)s with %(new)s "
+                "Engineering change %(change)s (%(name)s) replaces BOM %(old)s "
+                "with %(new)s "
                 "(revision %(rev)s). This order keeps its components and operations: "
                 "decide whether to finish it as is, or to cancel and re-plan it.",
                 change=self.change_number or "-",

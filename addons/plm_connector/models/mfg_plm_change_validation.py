@@ -217,7 +217,8 @@ class MfgPlmChange(models.Model):
                         validation.UNKNOWN_PART,
                         item.part_number,
                         self.env._(
-                            "Affected item %s is neither in Odoo nor released by the PLM",
+                            "Affected item %s is neither in Odoo "
+                            "nor released by the PLM",
                             item.part_number,
                         ),
                     )

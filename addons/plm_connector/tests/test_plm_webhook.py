@@ -47,9 +47,12 @@ class TestPlmWebhook(PlmHttpCommon):
         self.connector.plm_auto_approve = True
         body = """<?xml version="1.0" encoding="UTF-8"?>
 <PlmRelease schemaVersion="1.0">
-  <BomRelease partNumber="PUMP-100" revision="B" changeNumber="ECO-0042" supersedesRevision="A">
-    <Operation ref="OP10" sequence="10" workCenter="ASM" name="Assemble" setupTime="15" runTime="12.5"/>
-    <Line component="HOUSING-10" quantity="1" unit="Units" findNumber="10" operationRef="OP10"/>
+  <BomRelease partNumber="PUMP-100" revision="B" changeNumber="ECO-0042"
+              supersedesRevision="A">
+    <Operation ref="OP10" sequence="10" workCenter="ASM" name="Assemble"
+               setupTime="15" runTime="12.5"/>
+    <Line component="HOUSING-10" quantity="1" unit="Units" findNumber="10"
+          operationRef="OP10"/>
     <Line component="SCREW-M6" quantity="8" unit="Units" findNumber="30"/>
   </BomRelease>
 </PlmRelease>"""
