@@ -26,6 +26,7 @@ class MfgWebhookController(http.Controller):
         methods=["POST"],
         csrf=False,
         save_session=False,
+        readonly=False,  # auth="none" routes default to a read-only cursor
     )
     def receive(self, connector_code, flow_code, **_kwargs):
         return self._answer(connector_code, flow_code, batch=False)
@@ -37,6 +38,7 @@ class MfgWebhookController(http.Controller):
         methods=["POST"],
         csrf=False,
         save_session=False,
+        readonly=False,  # auth="none" routes default to a read-only cursor
     )
     def receive_batch(self, connector_code, flow_code, **_kwargs):
         return self._answer(connector_code, flow_code, batch=True)
@@ -48,6 +50,7 @@ class MfgWebhookController(http.Controller):
         methods=["GET"],
         csrf=False,
         save_session=False,
+        readonly=True,
     )
     def message_status(self, connector_code, webhook_id, **_kwargs):
         intake = WebhookIntake(request.env, request.httprequest, connector_code, None)
@@ -64,6 +67,7 @@ class MfgWebhookController(http.Controller):
         methods=["GET"],
         csrf=False,
         save_session=False,
+        readonly=True,
     )
     def openapi_document(self, **_kwargs):
         specs = request.env["mfg.flow"].sudo()._get_flow_specs()
