@@ -236,6 +236,11 @@ class MfgPlmChange(models.Model):
             len(sub.get("lines") or ()) for sub in payload.get("subassemblies") or ()
         )
         return {
+            "title": self.env._(
+                "BOM of %(part)s, revision %(rev)s",
+                part=payload["part_number"],
+                rev=payload["revision"],
+            ),
             "supersedes_revision": payload.get("supersedes_revision"),
             "line_count": lines,
         }
