@@ -23,7 +23,7 @@
         "views/maintenance_views.xml",
         "views/quality_bridge_menus.xml",
     ],
-    "demo": [],
+    "demo": ["demo/quality_bridge_demo.xml"],
     "post_init_hook": "post_init_hook",
     "installable": True,
 }

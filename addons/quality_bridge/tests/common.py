@@ -94,8 +94,8 @@ class QualityFixturesMixin:
         )
         cls.equipment = cls.env["maintenance.equipment"].create(
             {
-                "name": "Press 1",
-                "serial_no": "SN-PRESS-1",
+                "name": "QB Press 1",
+                "serial_no": "QB-SN-PRESS-1",
                 "mfg_workcenter_id": cls.workcenter.id,
             }
         )

@@ -50,13 +50,13 @@ class TestQualityViews(QualityCommon):
     def test_forms_open_for_their_users(self):
         self._send(
             "quality.inspection.result",
-            self._fail_payload(cause={"equipment": "Press 1"}),
+            self._fail_payload(cause={"equipment": "QB Press 1"}),
         )
         self._send(
             "maintenance.alert",
             {
                 "alert_id": "A-9",
-                "equipment": "Press 1",
+                "equipment": "QB Press 1",
                 "summary": "Leak",
                 "block_workcenter": True,
             },

@@ -176,7 +176,7 @@ class TestInspectionResult(QualityCommon):
         msg = self._send(
             RESULT,
             self._fail_payload(
-                cause={"equipment": "SN-PRESS-1", "description": "Worn die"}
+                cause={"equipment": "QB-SN-PRESS-1", "description": "Worn die"}
             ),
         )
         self.assertEqual(msg.state, "done", msg.error_text)

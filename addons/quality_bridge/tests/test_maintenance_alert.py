@@ -14,7 +14,7 @@ class TestMaintenanceAlert(QualityCommon):
     def _alert(self, **vals):
         payload = {
             "alert_id": "ALRT-7",
-            "equipment": "Press 1",
+            "equipment": "QB Press 1",
             "summary": "Spindle vibration",
             "description": "RMS 9 mm/s over 5 min",
             "priority": "high",
@@ -84,7 +84,7 @@ class TestMaintenanceAlert(QualityCommon):
         self.assertEqual(self.workcenter.working_state, "normal")
 
     def test_equipment_by_serial_number(self):
-        msg = self._alert(equipment="SN-PRESS-1")
+        msg = self._alert(equipment="QB-SN-PRESS-1")
         self.assertEqual(msg.state, "done", msg.error_text)
         self.assertEqual(len(self._requests()), 1)
 
@@ -111,7 +111,7 @@ class TestMaintenanceAlert(QualityCommon):
         done = self._outbound("maintenance.request.done", request)
         self.assertEqual(len(done), 1)
         self.assertEqual(done[0]["alert_id"], "ALRT-7")
-        self.assertEqual(done[0]["equipment"], "Press 1")
+        self.assertEqual(done[0]["equipment"], "QB Press 1")
 
     def test_planner_is_told_which_request_blocks(self):
         mo = self._mo_on_press()

@@ -92,7 +92,7 @@ class TestQualityWebhook(QualityHttpCommon):
     def test_alert_over_http_twice_opens_one_request(self):
         alert = {
             "alert_id": "A-1",
-            "equipment": "Press 1",
+            "equipment": "QB Press 1",
             "summary": "Overheat",
             "block_workcenter": True,
         }
