@@ -85,8 +85,16 @@ def seed(env, mos, tag):
         {
             "name": f"Bench MES {tag}",
             "login": f"bench-mes-{tag}",
-            "groups_id": [(6, 0, [env.ref("base.group_user").id,
-                                  env.ref("mes_connector.mes_connector_group_technical").id])],
+            "groups_id": [
+                (
+                    6,
+                    0,
+                    [
+                        env.ref("base.group_user").id,
+                        env.ref("mes_connector.mes_connector_group_technical").id,
+                    ],
+                )
+            ],
         }
     )
     connector = env["mfg.connector"].create(
@@ -106,17 +114,27 @@ def seed(env, mos, tag):
     ):
         env["mfg.flow"].create({"connector_id": connector.id, "code": code})
     connector.action_activate()
-    stock = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1)
+    stock = env["stock.warehouse"].search(
+        [("company_id", "=", env.company.id)], limit=1
+    )
     stock = stock.lot_stock_id
     wc_cut = env["mrp.workcenter"].create({"name": f"Cut {tag}", "code": f"CUT-{tag}"})
     wc_asm = env["mrp.workcenter"].create({"name": f"Asm {tag}", "code": f"ASM-{tag}"})
     product = env["product.product"]
-    finished = product.create({"name": f"Table {tag}", "default_code": f"FG-{tag}",
-                               "is_storable": True})
-    screw = product.create({"name": f"Screw {tag}", "default_code": f"SCREW-{tag}",
-                            "is_storable": True})
-    board = product.create({"name": f"Board {tag}", "default_code": f"BOARD-{tag}",
-                            "is_storable": True, "tracking": "lot"})
+    finished = product.create(
+        {"name": f"Table {tag}", "default_code": f"FG-{tag}", "is_storable": True}
+    )
+    screw = product.create(
+        {"name": f"Screw {tag}", "default_code": f"SCREW-{tag}", "is_storable": True}
+    )
+    board = product.create(
+        {
+            "name": f"Board {tag}",
+            "default_code": f"BOARD-{tag}",
+            "is_storable": True,
+            "tracking": "lot",
+        }
+    )
     lot = env["stock.lot"].create({"name": f"LOT-{tag}", "product_id": board.id})
     bom = env["mrp.bom"].create(
         {
@@ -124,10 +142,28 @@ def seed(env, mos, tag):
             "product_qty": 1.0,
             "consumption": "flexible",
             "operation_ids": [
-                (0, 0, {"name": "Cutting", "workcenter_id": wc_cut.id, "time_mode": "manual",
-                        "time_cycle_manual": 10.0, "sequence": 1}),
-                (0, 0, {"name": "Assembly", "workcenter_id": wc_asm.id, "time_mode": "manual",
-                        "time_cycle_manual": 20.0, "sequence": 2}),
+                (
+                    0,
+                    0,
+                    {
+                        "name": "Cutting",
+                        "workcenter_id": wc_cut.id,
+                        "time_mode": "manual",
+                        "time_cycle_manual": 10.0,
+                        "sequence": 1,
+                    },
+                ),
+                (
+                    0,
+                    0,
+                    {
+                        "name": "Assembly",
+                        "workcenter_id": wc_asm.id,
+                        "time_mode": "manual",
+                        "time_cycle_manual": 20.0,
+                        "sequence": 2,
+                    },
+                ),
             ],
             "bom_line_ids": [
                 (0, 0, {"product_id": screw.id, "product_qty": 4}),
@@ -136,12 +172,16 @@ def seed(env, mos, tag):
         }
     )
     env["stock.quant"]._update_available_quantity(screw, stock, 20.0 * mos * 2)
-    env["stock.quant"]._update_available_quantity(board, stock, 4.0 * mos * 2, lot_id=lot)
+    env["stock.quant"]._update_available_quantity(
+        board, stock, 4.0 * mos * 2, lot_id=lot
+    )
     productions = env["mrp.production"]
     for start in range(0, 2 * mos, 100):
         batch = env["mrp.production"].create(
-            [{"product_id": finished.id, "product_qty": 2.0, "bom_id": bom.id}
-             for _i in range(min(100, 2 * mos - start))]
+            [
+                {"product_id": finished.id, "product_qty": 2.0, "bom_id": bom.id}
+                for _i in range(min(100, 2 * mos - start))
+            ]
         )
         batch.action_confirm()
         productions |= batch
@@ -165,22 +205,60 @@ def engine_event(production, index, ctx):
     base = {"schema_version": "1.0", "ordering_key": production.name, "sequence": index}
     op = "mes.operation.event"
     events = {
-        1: (op, {"workorder": {"operation": "Cutting"}, "event": "started",
-                 "timestamp": iso(times[1])}),
+        1: (
+            op,
+            {
+                "workorder": {"operation": "Cutting"},
+                "event": "started",
+                "timestamp": iso(times[1]),
+            },
+        ),
         2: ("mes.material.consumed", {"product": ctx["screw_code"], "quantity": 8}),
-        3: ("mes.material.consumed", {"product": ctx["board_code"], "quantity": 2,
-                                      "lot": ctx["lot_name"]}),
-        4: (op, {"workorder": {"operation": "Cutting"}, "event": "finished",
-                 "timestamp": iso(times[4])}),
-        5: (op, {"workorder": {"operation": "Assembly"}, "event": "started",
-                 "timestamp": iso(times[5])}),
-        6: (op, {"workorder": {"operation": "Assembly"}, "event": "paused",
-                 "timestamp": iso(times[6])}),
-        7: (op, {"workorder": {"operation": "Assembly"}, "event": "resumed",
-                 "timestamp": iso(times[7])}),
+        3: (
+            "mes.material.consumed",
+            {"product": ctx["board_code"], "quantity": 2, "lot": ctx["lot_name"]},
+        ),
+        4: (
+            op,
+            {
+                "workorder": {"operation": "Cutting"},
+                "event": "finished",
+                "timestamp": iso(times[4]),
+            },
+        ),
+        5: (
+            op,
+            {
+                "workorder": {"operation": "Assembly"},
+                "event": "started",
+                "timestamp": iso(times[5]),
+            },
+        ),
+        6: (
+            op,
+            {
+                "workorder": {"operation": "Assembly"},
+                "event": "paused",
+                "timestamp": iso(times[6]),
+            },
+        ),
+        7: (
+            op,
+            {
+                "workorder": {"operation": "Assembly"},
+                "event": "resumed",
+                "timestamp": iso(times[7]),
+            },
+        ),
         8: ("mes.scrap.reported", {"product": ctx["screw_code"], "quantity": 1}),
-        9: (op, {"workorder": {"operation": "Assembly"}, "event": "finished",
-                 "timestamp": iso(times[9])}),
+        9: (
+            op,
+            {
+                "workorder": {"operation": "Assembly"},
+                "event": "finished",
+                "timestamp": iso(times[9]),
+            },
+        ),
         10: ("mes.production.completed", {"quantity": 2, "timestamp": iso(times[10])}),
     }
     flow_code, fields = events[index]
@@ -242,13 +320,15 @@ class Bare:
         self.times = event_times()
         self.productivity = env["mrp.workcenter.productivity"]
         self.performance = env["mrp.workcenter.productivity.loss"].search(
-            [("loss_type", "=", "performance")], limit=1)
+            [("loss_type", "=", "performance")], limit=1
+        )
 
     def open_time(self, wo, ts, first):
         self.productivity.create(wo._prepare_timeline_vals(wo.duration, ts))
         if first:
             wo.with_context(bypass_duration_calculation=True).write(
-                {"state": "progress", "date_start": ts})
+                {"state": "progress", "date_start": ts}
+            )
 
     def close_time(self, wo, ts, finish):
         timer = wo.time_ids.filtered(lambda t: not t.date_end)
@@ -259,23 +339,39 @@ class Bare:
             if ts - over <= timer.date_start:
                 timer.loss_id = self.performance
             else:
-                timer.copy({"date_start": ts - over, "date_end": ts,
-                            "loss_id": self.performance.id})
+                timer.copy(
+                    {
+                        "date_start": ts - over,
+                        "date_end": ts,
+                        "loss_id": self.performance.id,
+                    }
+                )
                 timer.date_end = ts - over
         if finish:
             wo.with_context(bypass_duration_calculation=True).write(
-                {"state": "done", "date_finished": ts,
-                 "qty_produced": wo.qty_production,
-                 "costs_hour": wo.workcenter_id.costs_hour})
+                {
+                    "state": "done",
+                    "date_finished": ts,
+                    "qty_produced": wo.qty_production,
+                    "costs_hour": wo.workcenter_id.costs_hour,
+                }
+            )
 
     def consume(self, move, quantity, lot):
         if not move.picked:
             move.move_line_ids.unlink()
         self.env["stock.move.line"].create(
-            {"move_id": move.id, "product_id": move.product_id.id,
-             "product_uom_id": move.product_uom.id, "location_id": move.location_id.id,
-             "location_dest_id": move.location_dest_id.id, "lot_id": lot.id,
-             "quantity": quantity, "picked": True})
+            {
+                "move_id": move.id,
+                "product_id": move.product_id.id,
+                "product_uom_id": move.product_uom.id,
+                "location_id": move.location_id.id,
+                "location_dest_id": move.location_dest_id.id,
+                "lot_id": lot.id,
+                "quantity": quantity,
+                "picked": True,
+            }
+        )
         move.write({"picked": True, "manual_consumption": True})
 
     def apply(self, production, index):
@@ -300,9 +396,15 @@ class Bare:
             self.open_time(asm, times[7], False)
         elif index == 8:
             scrap = self.env["stock.scrap"].create(
-                {"product_id": data["screw"].id, "scrap_qty": 1,
-                 "product_uom_id": data["screw"].uom_id.id, "production_id": production.id,
-                 "location_id": data["stock"].id, "company_id": production.company_id.id})
+                {
+                    "product_id": data["screw"].id,
+                    "scrap_qty": 1,
+                    "product_uom_id": data["screw"].uom_id.id,
+                    "production_id": production.id,
+                    "location_id": data["stock"].id,
+                    "company_id": production.company_id.id,
+                }
+            )
             scrap.do_scrap()
         elif index == 9:
             self.close_time(asm, times[9], True)
@@ -329,17 +431,26 @@ def run_bare(env, data):
 # ------------------------------------------------------------------ checks
 def end_state(productions):
     """Summary of the end state: both variants must agree."""
-    summary = {"wo_done": 0, "minutes": 0.0, "qty_producing": 0.0, "scraps": 0,
-               "picked_qty": 0.0, "time_records": 0}
+    summary = {
+        "wo_done": 0,
+        "minutes": 0.0,
+        "qty_producing": 0.0,
+        "scraps": 0,
+        "picked_qty": 0.0,
+        "time_records": 0,
+    }
     for production in productions:
         for wo in production.workorder_ids:
             summary["wo_done"] += wo.state == "done"
             summary["minutes"] += wo.duration
             summary["time_records"] += len(wo.time_ids)
         summary["qty_producing"] += production.qty_producing
-        summary["scraps"] += len(production.scrap_ids.filtered(lambda s: s.state == "done"))
+        summary["scraps"] += len(
+            production.scrap_ids.filtered(lambda s: s.state == "done")
+        )
         summary["picked_qty"] += sum(
-            production.move_raw_ids.filtered("picked").mapped("quantity"))
+            production.move_raw_ids.filtered("picked").mapped("quantity")
+        )
     return {key: round(value, 2) for key, value in summary.items()}
 
 
@@ -348,7 +459,9 @@ def main():
     import odoo
     from odoo import api
 
-    odoo.tools.config.parse_config(["-c", args.config, "-d", args.database, "--log-level=warn"])
+    odoo.tools.config.parse_config(
+        ["-c", args.config, "-d", args.database, "--log-level=warn"]
+    )
     registry = odoo.modules.registry.Registry(args.database)
     tag = uuid.uuid4().hex[:6]
     with registry.cursor() as cr:
@@ -362,7 +475,9 @@ def main():
         bare_s = run_bare(env, data)
         engine_s = run_engine(env, data)
         env.invalidate_all()
-        messages = env["mfg.sync.message"].search([("connector_id", "=", data["connector"].id)])
+        messages = env["mfg.sync.message"].search(
+            [("connector_id", "=", data["connector"].id)]
+        )
         states = {}
         for state in messages.mapped("state"):
             states[state] = states.get(state, 0) + 1
@@ -393,15 +508,21 @@ def main():
     with open(args.output, "w") as handle:
         json.dump(result, handle, indent=2)
         handle.write("\n")
-    print(f"| {args.mos} MOs x {EVENTS_PER_MO} events | time (s) | events/s |")
-    print("|---|---:|---:|")
-    print(f"| bare ORM | {bare_s:.2f} | {events / bare_s:.1f} |")
-    print(f"| mes_connector (queue) | {engine_s:.2f} | {events / engine_s:.1f} |")
-    print(f"| **ratio** | **{engine_s / bare_s:.2f}x** (goal <= 1.4x) | |")
-    print()
-    print(f"messages: {states}; end states equal: {engine_state == bare_state}")
+    lines = [
+        f"| {args.mos} MOs x {EVENTS_PER_MO} events | time (s) | events/s |",
+        "|---|---:|---:|",
+        f"| bare ORM | {bare_s:.2f} | {events / bare_s:.1f} |",
+        f"| mes_connector (queue) | {engine_s:.2f} | {events / engine_s:.1f} |",
+        f"| **ratio** | **{engine_s / bare_s:.2f}x** (goal <= 1.4x) | |",
+        "",
+        f"messages: {states}; end states equal: {engine_state == bare_state}",
+    ]
     if engine_state != bare_state:
-        print(f"  mes_connector: {engine_state}\n  bare ORM:      {bare_state}")
+        lines.append(f"mes_connector: {engine_state}; bare ORM: {bare_state}")
+    table = "\n".join(lines)
+    with open(os.path.splitext(args.output)[0] + ".md", "w") as handle:
+        handle.write(table + "\n")
+    print(table)
     print(f"JSON: {os.path.relpath(args.output, ROOT)}")
 
 

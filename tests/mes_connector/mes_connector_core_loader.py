@@ -5,7 +5,9 @@ import importlib.util
 import pathlib
 import sys
 
-CORE_DIR = pathlib.Path(__file__).resolve().parents[2] / "addons" / "mes_connector" / "core"
+CORE_DIR = (
+    pathlib.Path(__file__).resolve().parents[2] / "addons" / "mes_connector" / "core"
+)
 
 
 def _load_core():

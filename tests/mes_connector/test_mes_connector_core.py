@@ -94,7 +94,9 @@ def test_operation_event_schema_rejects(change, fragment):
 def test_operation_event_schema_requires_ordering_key():
     payload = _op_event()
     del payload["ordering_key"]
-    assert _errors("mes.operation.event", payload) == ["'ordering_key' is a required property"]
+    assert _errors("mes.operation.event", payload) == [
+        "'ordering_key' is a required property"
+    ]
 
 
 def test_consumption_schema_rejects_zero_quantity():
@@ -105,17 +107,23 @@ def test_consumption_schema_rejects_zero_quantity():
         "product": "C-1",
         "quantity": 0,
     }
-    assert any("less than or equal" in e for e in _errors("mes.material.consumed", payload))
+    assert any(
+        "less than or equal" in e for e in _errors("mes.material.consumed", payload)
+    )
     payload["quantity"] = 2.5
     assert _errors("mes.material.consumed", payload) == []
 
 
 def test_parse_datetime_to_naive_utc():
-    assert timeutil.parse_datetime("2026-01-05T09:30:15.123+01:00") == datetime.datetime(
-        2026, 1, 5, 8, 30, 15
+    assert timeutil.parse_datetime(
+        "2026-01-05T09:30:15.123+01:00"
+    ) == datetime.datetime(2026, 1, 5, 8, 30, 15)
+    assert timeutil.parse_datetime("2026-01-05T08:30:00Z") == datetime.datetime(
+        2026, 1, 5, 8, 30
     )
-    assert timeutil.parse_datetime("2026-01-05T08:30:00Z") == datetime.datetime(2026, 1, 5, 8, 30)
-    assert timeutil.parse_datetime("2026-01-05 08:30:00") == datetime.datetime(2026, 1, 5, 8, 30)
+    assert timeutil.parse_datetime("2026-01-05 08:30:00") == datetime.datetime(
+        2026, 1, 5, 8, 30
+    )
     with pytest.raises(exc.InvalidTimestampError, match="start"):
         timeutil.parse_datetime("5 Jan", field="start")
     with pytest.raises(exc.InvalidTimestampError):
@@ -128,7 +136,9 @@ def test_format_datetime_roundtrip():
     assert text == "2026-01-05T08:30:00Z"
     assert timeutil.parse_datetime(text) == value.replace(microsecond=0)
     assert timeutil.format_datetime(False) is None
-    assert timeutil.minutes_between(value, value + datetime.timedelta(seconds=90)) == 1.5
+    assert (
+        timeutil.minutes_between(value, value + datetime.timedelta(seconds=90)) == 1.5
+    )
 
 
 def test_transitions_of_a_normal_run():
@@ -169,7 +179,9 @@ WOS = [
 def test_find_workorder_by_sequence_or_name():
     assert operations.find_workorder(WOS, {"sequence": 2}) == 12
     assert operations.find_workorder(WOS, {"operation": "cutting"}) == 11
-    assert operations.find_workorder(WOS, {"sequence": 3, "operation": "Assembly"}) == 13
+    assert (
+        operations.find_workorder(WOS, {"sequence": 3, "operation": "Assembly"}) == 13
+    )
 
 
 def test_find_workorder_errors():
@@ -202,7 +214,9 @@ def _order():
                 "quantity": 20.0,
                 "uom": "Units",
                 "operation_sequence": 1,
-                "reserved_lots": [{"lot": "L1", "quantity": 20.0, "location": "WH/Stock"}],
+                "reserved_lots": [
+                    {"lot": "L1", "quantity": 20.0, "location": "WH/Stock"}
+                ],
             }
         ],
         "work_orders": [
@@ -232,12 +246,23 @@ def test_build_order_released_is_schema_valid():
 
 
 def test_changes_between():
-    before = {"product_qty": 5.0, "date_start": 1, "date_finished": 2, "state": "confirmed",
-              "mes_on_hold": False}
+    before = {
+        "product_qty": 5.0,
+        "date_start": 1,
+        "date_finished": 2,
+        "state": "confirmed",
+        "mes_on_hold": False,
+    }
     assert payloads.changes_between(before, dict(before)) == []
-    assert payloads.changes_between(before, dict(before, product_qty=4.0)) == ["quantity"]
-    assert payloads.changes_between(before, dict(before, date_start=3, date_finished=4)) == ["dates"]
-    assert payloads.changes_between(before, dict(before, state="cancel")) == ["cancelled"]
+    assert payloads.changes_between(before, dict(before, product_qty=4.0)) == [
+        "quantity"
+    ]
+    assert payloads.changes_between(
+        before, dict(before, date_start=3, date_finished=4)
+    ) == ["dates"]
+    assert payloads.changes_between(before, dict(before, state="cancel")) == [
+        "cancelled"
+    ]
     assert payloads.changes_between(before, dict(before, state="progress")) == []
     assert payloads.changes_between(before, dict(before, mes_on_hold=True)) == ["hold"]
     on_hold = dict(before, mes_on_hold=True)

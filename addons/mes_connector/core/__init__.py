@@ -1,4 +1,4 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Pure python part of mes_connector: it never imports Odoo."""
 
-from . import exceptions, flows, operations, payloads, timeutil  # noqa: F401
+from . import exceptions, flows, operations, payloads, timeutil

@@ -57,13 +57,17 @@ def find_workorder(workorders, reference):
     sequence = reference.get("sequence")
     operation = reference.get("operation")
     if sequence is None and not operation:
-        raise WorkorderNotFoundError("the event names no work order (sequence or operation)")
+        raise WorkorderNotFoundError(
+            "the event names no work order (sequence or operation)"
+        )
     candidates = list(workorders)
     if sequence is not None:
         candidates = [wo for wo in candidates if wo["sequence"] == sequence]
     if operation:
         wanted = operation.strip().casefold()
-        candidates = [wo for wo in candidates if (wo["name"] or "").strip().casefold() == wanted]
+        candidates = [
+            wo for wo in candidates if (wo["name"] or "").strip().casefold() == wanted
+        ]
     label = ", ".join(
         part
         for part in (

@@ -26,7 +26,7 @@ def parse_datetime(value, field="timestamp"):
                 f"{field}: {value!r} is not an ISO 8601 date-time"
             ) from exc
     if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+        parsed = parsed.astimezone(datetime.UTC).replace(tzinfo=None)
     return parsed.replace(microsecond=0)
 
 
@@ -35,10 +35,10 @@ def format_datetime(value):
     if not value:
         return None
     if value.tzinfo is not None:
-        value = value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+        value = value.astimezone(datetime.UTC).replace(tzinfo=None)
     return value.replace(microsecond=0).isoformat() + "Z"
 
 
 def minutes_between(start, end):
-    """Minutes from ``start`` to ``end`` (naive UTC datetimes), rounded to 2 decimals."""
+    """Minutes from ``start`` to ``end`` (naive UTC datetimes), 2 decimals."""
     return round((end - start).total_seconds() / 60.0, 2)

@@ -6,7 +6,9 @@ from odoo import fields, models
 class MfgConnector(models.Model):
     _inherit = "mfg.connector"
 
-    kind = fields.Selection(selection_add=[("mes", "MES")], ondelete={"mes": "set default"})
+    kind = fields.Selection(
+        selection_add=[("mes", "MES")], ondelete={"mes": "set default"}
+    )
     mes_release_trigger = fields.Selection(
         [
             ("confirm", "On confirmation"),
@@ -32,6 +34,6 @@ class MfgConnector(models.Model):
     )
     mes_create_finished_lots = fields.Boolean(
         string="Create finished lots",
-        help="Create the finished lot or serial number the MES reports when it does not "
-        "exist yet. Otherwise an unknown finished lot fails the event.",
+        help="Create the finished lot or serial number the MES reports when it "
+        "does not exist yet. Otherwise an unknown finished lot fails the event.",
     )

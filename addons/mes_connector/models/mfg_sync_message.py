@@ -11,7 +11,10 @@ internal reference or external id, lots by name within the product.
 from odoo import models
 from odoo.tools import float_compare
 
-from odoo.addons.mfg_integration_base.exceptions import MfgConflictError, MfgValidationError
+from odoo.addons.mfg_integration_base.exceptions import (
+    MfgConflictError,
+    MfgValidationError,
+)
 
 from ..core import flows as mes_flows
 from ..core import operations as mes_operations
@@ -32,7 +35,9 @@ class MfgSyncMessage(models.Model):
                 mes_flows.OPERATION_EVENT: message._handle_mes_operation_event,
                 mes_flows.MATERIAL_CONSUMED: message._handle_mes_material_consumed,
                 mes_flows.SCRAP_REPORTED: message._handle_mes_scrap_reported,
-                mes_flows.PRODUCTION_COMPLETED: message._handle_mes_production_completed,
+                mes_flows.PRODUCTION_COMPLETED: (
+                    message._handle_mes_production_completed
+                ),
                 mes_flows.DOWNTIME_REPORTED: message._handle_mes_downtime_reported,
             }
         )
@@ -42,9 +47,16 @@ class MfgSyncMessage(models.Model):
         """A gap in an MES stream is an exception on the MO it is about."""
         self.ensure_one()
         if self.flow_id.code in mes_flows.INBOUND_FLOWS and self.ordering_key:
-            production = self.env["mrp.production"].sudo().search(
-                [("name", "=", self.ordering_key), ("company_id", "=", self.company_id.id)],
-                limit=1,
+            production = (
+                self.env["mrp.production"]
+                .sudo()
+                .search(
+                    [
+                        ("name", "=", self.ordering_key),
+                        ("company_id", "=", self.company_id.id),
+                    ],
+                    limit=1,
+                )
             )
             if production:
                 return production
@@ -92,14 +104,18 @@ class MfgSyncMessage(models.Model):
     def _mes_follow_release(self, state):
         """The MES answered a release: acknowledged on success, error when it failed."""
         releases = self.filtered(
-            lambda m: m.direction == "outbound"
-            and m.flow_id.code == mes_flows.ORDER_RELEASED
-            and m.res_model == "mrp.production"
-            and m.res_id
+            lambda m: (
+                m.direction == "outbound"
+                and m.flow_id.code == mes_flows.ORDER_RELEASED
+                and m.res_model == "mrp.production"
+                and m.res_id
+            )
         )
         if not releases:
             return
-        productions = self.env["mrp.production"].sudo().browse(releases.mapped("res_id")).exists()
+        productions = (
+            self.env["mrp.production"].sudo().browse(releases.mapped("res_id")).exists()
+        )
         if state == "done":
             productions.filtered(lambda p: p.mes_release_state == "released").write(
                 {"mes_release_state": "acknowledged"}
@@ -119,11 +135,13 @@ class MfgSyncMessage(models.Model):
     def _mes_get_production(self, payload):
         name = payload["ordering_key"]
         production = self.env["mrp.production"].search(
-            [("name", "=", name), ("company_id", "in", self.env.companies.ids)], limit=2
+            [("name", "=", name), ("company_id", "=", self.env.company.id)], limit=2
         )
         if len(production) != 1:
             raise self._mes_fail(
-                self.env._("No single manufacturing order is named %(name)s.", name=name)
+                self.env._(
+                    "No single manufacturing order is named %(name)s.", name=name
+                )
             )
         if production.state in ("done", "cancel"):
             raise self._mes_fail(
@@ -140,7 +158,10 @@ class MfgSyncMessage(models.Model):
             )
         if production.state == "draft":
             raise self._mes_fail(
-                self.env._("Manufacturing order %(name)s is not confirmed.", name=production.name),
+                self.env._(
+                    "Manufacturing order %(name)s is not confirmed.",
+                    name=production.name,
+                ),
                 production,
                 conflict=True,
             )
@@ -161,17 +182,20 @@ class MfgSyncMessage(models.Model):
             workorder_id = mes_operations.find_workorder(workorders, reference)
         except MesCoreError as error:
             raise self._mes_fail(
-                self.env._("%(mo)s: %(error)s.", mo=production.name, error=error), production
+                self.env._("%(mo)s: %(error)s.", mo=production.name, error=error),
+                production,
             ) from error
         return production.workorder_ids.filtered(lambda wo: wo.id == workorder_id)
 
     def _mes_get_workcenter(self, code, production):
         workcenter = self.env["mrp.workcenter"].search(
-            [("code", "=", code), ("company_id", "in", [False, *self.env.companies.ids])], limit=2
+            [("code", "=", code), ("company_id", "in", [False, self.env.company.id])],
+            limit=2,
         )
         if len(workcenter) != 1:
             raise self._mes_fail(
-                self.env._("No single work center has the code %(code)s.", code=code), production
+                self.env._("No single work center has the code %(code)s.", code=code),
+                production,
             )
         return workcenter
 
@@ -181,7 +205,7 @@ class MfgSyncMessage(models.Model):
             product = self.env["product.product"].search(
                 [
                     ("default_code", "=", code),
-                    ("company_id", "in", [False, *self.env.companies.ids]),
+                    ("company_id", "in", [False, self.env.company.id]),
                 ],
                 limit=2,
             )
@@ -197,7 +221,8 @@ class MfgSyncMessage(models.Model):
             if required and product.tracking != "none":
                 raise self._mes_fail(
                     self.env._(
-                        "%(product)s is tracked by lot or serial number: the MES must name it.",
+                        "%(product)s is tracked by lot or serial number: "
+                        "the MES must name it.",
                         product=product.display_name,
                     ),
                     production,
@@ -213,7 +238,7 @@ class MfgSyncMessage(models.Model):
                 production,
             )
         lots = self.env["stock.lot"].search(
-            [("name", "=", name), ("company_id", "in", [False, *self.env.companies.ids])]
+            [("name", "=", name), ("company_id", "in", [False, self.env.company.id])]
         )
         lot = lots.filtered(lambda lot: lot.product_id == product)[:1]
         if lot:
@@ -238,13 +263,14 @@ class MfgSyncMessage(models.Model):
         )
 
     def _mes_quantity(self, payload, to_uom, production):
-        """Quantity of the payload converted into ``to_uom`` (payload ``uom`` by name)."""
+        """The payload's quantity in ``to_uom`` (payload ``uom`` by name)."""
         quantity = payload["quantity"]
         name = payload.get("uom")
         if not name or name == to_uom.name:
             return quantity
         uom = self.env["uom.uom"].search(
-            [("name", "=ilike", name), ("category_id", "=", to_uom.category_id.id)], limit=1
+            [("name", "=ilike", name), ("category_id", "=", to_uom.category_id.id)],
+            limit=1,
         )
         if not uom:
             raise self._mes_fail(
@@ -258,7 +284,7 @@ class MfgSyncMessage(models.Model):
         return uom._compute_quantity(quantity, to_uom)
 
     def _mes_get_location(self, name, parent, production):
-        company_ids = [False, *self.env.companies.ids]
+        company_ids = [False, self.env.company.id]
         location = self.env["stock.location"].search(
             [("barcode", "=", name), ("company_id", "in", company_ids)], limit=1
         ) or self.env["stock.location"].search(
@@ -284,7 +310,10 @@ class MfgSyncMessage(models.Model):
         if payload.get("workcenter"):
             workcenter = self._mes_get_workcenter(payload["workcenter"], production)
         workorder._mes_apply_operation_event(
-            payload["event"], timestamp, operator=payload.get("operator"), workcenter=workcenter
+            payload["event"],
+            timestamp,
+            operator=payload.get("operator"),
+            workcenter=workcenter,
         )
         production._mes_mark_in_progress()
         return production
@@ -294,8 +323,10 @@ class MfgSyncMessage(models.Model):
         product = self._mes_get_product(payload["product"], production)
         if product == production.product_id:
             raise self._mes_fail(
-                self.env._("%(product)s is what the order produces, not a component.",
-                           product=product.display_name),
+                self.env._(
+                    "%(product)s is what the order produces, not a component.",
+                    product=product.display_name,
+                ),
                 production,
             )
         lot = self._mes_get_lot(payload.get("lot"), product, production, required=True)
@@ -305,15 +336,19 @@ class MfgSyncMessage(models.Model):
         move = production._mes_component_move(product, workorder)
         quantity = self._mes_quantity(payload, move.product_uom, production)
         if payload.get("location"):
-            location = self._mes_get_location(payload["location"], move.location_id, production)
+            location = self._mes_get_location(
+                payload["location"], move.location_id, production
+            )
         else:
             location = production._mes_lot_location(product, lot, move.location_id)
         planned = move.product_uom_qty
         already = move.mes_consumed_qty
         move._mes_consume(quantity, lot, location)
         rounding = move.product_uom.rounding
-        if float_compare(already, planned, precision_rounding=rounding) <= 0 < float_compare(
-            move.mes_consumed_qty, planned, precision_rounding=rounding
+        if (
+            float_compare(already, planned, precision_rounding=rounding)
+            <= 0
+            < float_compare(move.mes_consumed_qty, planned, precision_rounding=rounding)
         ):
             production.message_post(
                 body=self.env._(
@@ -353,9 +388,13 @@ class MfgSyncMessage(models.Model):
             # the lot (or product) lies under the MO's source location
             parent = production.location_src_id
             if payload.get("location"):
-                vals["location_id"] = self._mes_get_location(payload["location"], parent, production).id
+                vals["location_id"] = self._mes_get_location(
+                    payload["location"], parent, production
+                ).id
             else:
-                vals["location_id"] = production._mes_lot_location(product, lot, parent).id
+                vals["location_id"] = production._mes_lot_location(
+                    product, lot, parent
+                ).id
         reason = payload.get("reason")
         tags = self.env["stock.scrap.reason.tag"]
         if reason:
@@ -369,7 +408,9 @@ class MfgSyncMessage(models.Model):
                 "production_id": production.id,
                 "workorder_id": workorder.id,
                 "company_id": production.company_id.id,
-                "origin": f"{production.name} (MES: {reason})" if reason and not tags else production.name,
+                "origin": f"{production.name} (MES: {reason})"
+                if reason and not tags
+                else production.name,
                 "scrap_reason_tag_ids": [(6, 0, tags.ids)],
                 **vals,
             }
@@ -402,14 +443,19 @@ class MfgSyncMessage(models.Model):
         end = self._mes_time(payload, "end", production)
         if end < start:
             raise self._mes_fail(
-                self.env._("Downtime ends (%(end)s) before it starts (%(start)s).",
-                           end=end, start=start),
+                self.env._(
+                    "Downtime ends (%(end)s) before it starts (%(start)s).",
+                    end=end,
+                    start=start,
+                ),
                 production,
             )
         loss = self.env["mrp.workcenter.productivity.loss"]._mes_find(payload["reason"])
         if not loss:
             raise self._mes_fail(
-                self.env._("No loss reason has the MES code %(code)s.", code=payload["reason"]),
+                self.env._(
+                    "No loss reason has the MES code %(code)s.", code=payload["reason"]
+                ),
                 production,
             )
         workorder = self.env["mrp.workorder"]

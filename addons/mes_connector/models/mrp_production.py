@@ -38,9 +38,14 @@ class MrpProduction(models.Model):
         index=True,
         tracking=True,
     )
-    mes_released_at = fields.Datetime(string="Released to MES on", copy=False, readonly=True)
+    mes_released_at = fields.Datetime(
+        string="Released to MES on", copy=False, readonly=True
+    )
     mes_on_hold = fields.Boolean(
-        string="On Hold in MES", copy=False, tracking=True, help="The MES was told to hold it."
+        string="On Hold in MES",
+        copy=False,
+        tracking=True,
+        help="The MES was told to hold it.",
     )
     mes_consumption_deviation = fields.Text(
         string="Consumption off plan",
@@ -60,15 +65,20 @@ class MrpProduction(models.Model):
     )
     def _compute_mes_consumption_deviation(self):
         for production in self:
-            deviations = mes_payloads.consumption_deviations(production._mes_consumption_lines())
+            deviations = mes_payloads.consumption_deviations(
+                production._mes_consumption_lines()
+            )
             production.mes_has_consumption_deviation = bool(deviations)
             production.mes_consumption_deviation = "\n".join(
                 self.env._(
-                    "%(product)s: %(consumed)s consumed, %(expected)s planned (%(kind)s)",
+                    "%(product)s: %(consumed)s consumed, %(expected)s planned "
+                    "(%(kind)s)",
                     product=line["product"],
                     consumed=line["consumed"],
                     expected=line["expected"],
-                    kind=self.env._("over") if line["kind"] == "over" else self.env._("under"),
+                    kind=self.env._("over")
+                    if line["kind"] == "over"
+                    else self.env._("under"),
                 )
                 for line in deviations
             )
@@ -80,14 +90,17 @@ class MrpProduction(models.Model):
         if not self.product_qty:
             return lines
         ratio = (self.qty_producing or self.product_qty) / self.product_qty
-        for move in self.move_raw_ids.filtered(lambda m: m.state != "cancel" and not m.scrapped):
+        for move in self.move_raw_ids.filtered(
+            lambda m: m.state != "cancel" and not m.scrapped
+        ):
             if not move.picked:
                 continue
             lines.append(
                 {
                     "product": move.product_id.display_name,
                     "expected": float_round(
-                        move.product_uom_qty * ratio, precision_rounding=move.product_uom.rounding
+                        move.product_uom_qty * ratio,
+                        precision_rounding=move.product_uom.rounding,
                     ),
                     "consumed": move.quantity,
                     "rounding": move.product_uom.rounding,
@@ -144,7 +157,9 @@ class MrpProduction(models.Model):
             flows = production._mes_flows(mes_flows.ORDER_RELEASED)
             if not flows:
                 raise UserError(
-                    self.env._("No active MES connector has the flow mes.order.released.")
+                    self.env._(
+                        "No active MES connector has the flow mes.order.released."
+                    )
                 )
             try:
                 production._mes_release(flows)
@@ -176,7 +191,9 @@ class MrpProduction(models.Model):
     # ------------------------------------------------------- outbound: release
     def _mes_flows(self, flow_code):
         self.ensure_one()
-        return self.env["mfg.flow"]._mfg_active_flows(flow_code, company=self.company_id)
+        return self.env["mfg.flow"]._mfg_active_flows(
+            flow_code, company=self.company_id
+        )
 
     def _mes_auto_release(self, trigger):
         """Release the MOs of ``self`` whose MES connector releases on ``trigger``.
@@ -190,7 +207,10 @@ class MrpProduction(models.Model):
                 continue
             if production.state not in ("confirmed", "progress", "to_close"):
                 continue
-            if trigger == "components_ready" and production.reservation_state != "assigned":
+            if (
+                trigger == "components_ready"
+                and production.reservation_state != "assigned"
+            ):
                 continue
             flows = production._mes_flows(mes_flows.ORDER_RELEASED).filtered(
                 lambda f: f.connector_id.mes_release_trigger == trigger
@@ -210,11 +230,15 @@ class MrpProduction(models.Model):
             # sudo: a planner confirming an MO writes the outbox message without
             # integration rights; the payload carries only what the MES needs.
             connector = flow.connector_id.sudo()
-            payload = mes_payloads.build_order_released(self._mes_release_values(connector))
+            payload = mes_payloads.build_order_released(
+                self._mes_release_values(connector)
+            )
             connector._emit(
                 mes_flows.ORDER_RELEASED, payload, record=self, ordering_key=self.name
             )
-        self.write({"mes_release_state": "released", "mes_released_at": fields.Datetime.now()})
+        self.write(
+            {"mes_release_state": "released", "mes_released_at": fields.Datetime.now()}
+        )
         self.env["mail.activity"]._mfg_close_exception(self, key=RELEASE_EXCEPTION_KEY)
 
     def _mes_release_exception(self, error):
@@ -245,7 +269,9 @@ class MrpProduction(models.Model):
         """Plain values of the MO for core.payloads.build_order_released."""
         self.ensure_one()
         components = []
-        for move in self.move_raw_ids.filtered(lambda m: m.state != "cancel" and not m.scrapped):
+        for move in self.move_raw_ids.filtered(
+            lambda m: m.state != "cancel" and not m.scrapped
+        ):
             lots = []
             for line in move.move_line_ids.filtered("lot_id"):
                 lots.append(
@@ -260,7 +286,9 @@ class MrpProduction(models.Model):
                     "product": self._mes_product_values(connector, move.product_id),
                     "quantity": move.product_uom_qty,
                     "uom": move.product_uom.name,
-                    "operation_sequence": move.workorder_id.sequence if move.workorder_id else None,
+                    "operation_sequence": move.workorder_id.sequence
+                    if move.workorder_id
+                    else None,
                     "reserved_lots": lots,
                 }
             )
@@ -270,7 +298,8 @@ class MrpProduction(models.Model):
                 {
                     "sequence": workorder.sequence,
                     "operation": workorder.name,
-                    "workcenter": workorder.workcenter_id.code or workorder.workcenter_id.name,
+                    "workcenter": workorder.workcenter_id.code
+                    or workorder.workcenter_id.name,
                     "expected_duration_minutes": workorder.duration_expected,
                     "instructions": workorder.operation_id.note
                     and Markup(workorder.operation_id.note).striptags()
@@ -329,5 +358,8 @@ class MrpProduction(models.Model):
     # ------------------------------------------------- inbound: status follow-up
     def _mes_mark_in_progress(self):
         self.filtered(
-            lambda p: p.mes_release_state in ("not_released", "released", "acknowledged", "error")
+            lambda p: (
+                p.mes_release_state
+                in ("not_released", "released", "acknowledged", "error")
+            )
         ).mes_release_state = "in_progress"

@@ -10,7 +10,10 @@ from markupsafe import Markup, escape
 from odoo import models
 from odoo.tools import float_compare, float_is_zero
 
-from odoo.addons.mfg_integration_base.exceptions import MfgConflictError, MfgValidationError
+from odoo.addons.mfg_integration_base.exceptions import (
+    MfgConflictError,
+    MfgValidationError,
+)
 
 from .mrp_production import SKIP_OUTBOUND
 
@@ -25,7 +28,9 @@ class MrpProduction(models.Model):
         return error_class(message, record=self, user=self.user_id)
 
     def _mes_note(self, text):
-        self.message_post(body=Markup("<p>%s</p>") % escape(text), subtype_xmlid="mail.mt_note")
+        self.message_post(
+            body=Markup("<p>%s</p>") % escape(text), subtype_xmlid="mail.mt_note"
+        )
 
     # ------------------------------------------------------------ consumption
     def _mes_component_move(self, product, workorder):
@@ -33,17 +38,24 @@ class MrpProduction(models.Model):
         user add a component line to a started order, when the MO has none."""
         self.ensure_one()
         moves = self.move_raw_ids.filtered(
-            lambda m: m.product_id == product and m.state not in ("done", "cancel") and not m.scrapped
+            lambda m: (
+                m.product_id == product
+                and m.state not in ("done", "cancel")
+                and not m.scrapped
+            )
         ).sorted("id")
         if workorder:
             moves = moves.filtered(lambda m: m.workorder_id == workorder) or moves
         if moves:
             return moves[0]
-        move = self.env["stock.move"].create(self._get_move_raw_values(product, 0.0, product.uom_id))
+        move = self.env["stock.move"].create(
+            self._get_move_raw_values(product, 0.0, product.uom_id)
+        )
         move._action_confirm(merge=False)
         self._mes_note(
             self.env._(
-                "MES consumed %(product)s, which the order did not plan: extra component line added.",
+                "MES consumed %(product)s, which the order did not plan: "
+                "extra component line added.",
                 product=product.display_name,
             )
         )
@@ -70,7 +82,8 @@ class MrpProduction(models.Model):
             if product.tracking != "none" and not self.lot_producing_id:
                 raise self._mes_error(
                     self.env._(
-                        "%(product)s is tracked: the MES must name the finished lot or serial.",
+                        "%(product)s is tracked: the MES must name the finished "
+                        "lot or serial.",
                         product=product.display_name,
                     )
                 )
@@ -79,11 +92,19 @@ class MrpProduction(models.Model):
             connector.mes_create_finished_lots
             and product.tracking != "none"
             and not self.env["stock.lot"].search_count(
-                [("name", "=", name), ("company_id", "in", [False, self.company_id.id])], limit=1
+                [
+                    ("name", "=", name),
+                    ("company_id", "in", [False, self.company_id.id]),
+                ],
+                limit=1,
             )
         ):
             return self.env["stock.lot"].create(
-                {"name": name, "product_id": product.id, "company_id": self.company_id.id}
+                {
+                    "name": name,
+                    "product_id": product.id,
+                    "company_id": self.company_id.id,
+                }
             )
         return message._mes_get_lot(name, product, self)
 
@@ -99,7 +120,8 @@ class MrpProduction(models.Model):
         ):
             raise self._mes_error(
                 self.env._(
-                    "%(mo)s is already producing lot %(current)s; the MES reports lot %(lot)s. "
+                    "%(mo)s is already producing lot %(current)s; "
+                    "the MES reports lot %(lot)s. "
                     "One order makes one lot: split the order first.",
                     mo=self.name,
                     current=self.lot_producing_id.name,
@@ -108,12 +130,14 @@ class MrpProduction(models.Model):
                 conflict=True,
             )
         new_qty = self.qty_producing + quantity
-        if self.product_id.tracking == "serial" and float_compare(
-            new_qty, 1.0, precision_rounding=rounding
-        ) > 0:
+        if (
+            self.product_id.tracking == "serial"
+            and float_compare(new_qty, 1.0, precision_rounding=rounding) > 0
+        ):
             raise self._mes_error(
                 self.env._(
-                    "%(mo)s makes one serial-numbered unit; the MES reports %(qty)s in all.",
+                    "%(mo)s makes one serial-numbered unit; "
+                    "the MES reports %(qty)s in all.",
                     mo=self.name,
                     qty=new_qty,
                 ),
@@ -133,7 +157,8 @@ class MrpProduction(models.Model):
         issues = self._get_consumption_issues()
         if any(order.consumption == "strict" for order, *_rest in issues):
             lines = Markup("").join(
-                Markup("<li>%s: %s / %s</li>") % (product.display_name, consumed, expected)
+                Markup("<li>%s: %s / %s</li>")
+                % (product.display_name, consumed, expected)
                 for _order, product, consumed, expected in issues
             )
             self.env["mail.activity"]._mfg_upsert_exception(
@@ -143,7 +168,8 @@ class MrpProduction(models.Model):
                 note=Markup("<p>%s</p><ul>%s</ul>")
                 % (
                     self.env._(
-                        "The MES completed %(mo)s but its bill of materials is strict and "
+                        "The MES completed %(mo)s but its bill of materials is "
+                        "strict and "
                         "the consumption (consumed / expected) differs:",
                         mo=self.name,
                     ),
@@ -163,9 +189,14 @@ class MrpProduction(models.Model):
                 )
             )
         to_backorder = False
-        if float_compare(
-            self.qty_producing, self.product_qty, precision_rounding=self.product_uom_id.rounding
-        ) < 0:
+        if (
+            float_compare(
+                self.qty_producing,
+                self.product_qty,
+                precision_rounding=self.product_uom_id.rounding,
+            )
+            < 0
+        ):
             policy = self.picking_type_id.create_backorder
             to_backorder = policy == "always" or (
                 policy == "ask" and connector.mes_backorder_policy == "backorder"
@@ -179,11 +210,15 @@ class MrpProduction(models.Model):
         }
         self.with_context(**context).button_mark_done()
         self.with_context(**{SKIP_OUTBOUND: True}).date_finished = timestamp
-        self.env["mail.activity"]._mfg_close_exception(self, key=COMPLETION_EXCEPTION_KEY)
+        self.env["mail.activity"]._mfg_close_exception(
+            self, key=COMPLETION_EXCEPTION_KEY
+        )
         backorders = self.procurement_group_id.mrp_production_ids.filtered(
-            lambda p: p != self
-            and p.state not in ("done", "cancel")
-            and p.mes_release_state == "not_released"
+            lambda p: (
+                p != self
+                and p.state not in ("done", "cancel")
+                and p.mes_release_state == "not_released"
+            )
         )
         backorders._mes_auto_release("confirm")
         return True

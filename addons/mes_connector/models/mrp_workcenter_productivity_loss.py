@@ -12,8 +12,12 @@ class MrpWorkcenterProductivityLoss(models.Model):
         help="Reason code the MES sends in mes.downtime.reported.",
     )
 
-    _sql_constraints = [
-        ("mes_code_uniq", "unique(mes_code)", "An MES reason code names one loss reason."),
+    _sql_constraints = [  # noqa: RUF012 (Odoo's declaration)
+        (
+            "mes_code_uniq",
+            "unique(mes_code)",
+            "An MES reason code names one loss reason.",
+        ),
     ]
 
     @api.model

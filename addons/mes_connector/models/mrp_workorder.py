@@ -4,7 +4,10 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import fields, models
 
-from odoo.addons.mfg_integration_base.exceptions import MfgConflictError, MfgValidationError
+from odoo.addons.mfg_integration_base.exceptions import (
+    MfgConflictError,
+    MfgValidationError,
+)
 
 from ..core import operations as mes_operations
 from ..core.exceptions import InvalidTransitionError
@@ -30,7 +33,9 @@ class MrpWorkorder(models.Model):
         production = self.production_id
         return error_class(message, record=production, user=production.user_id)
 
-    def _mes_apply_operation_event(self, event, timestamp, operator=None, workcenter=None):
+    def _mes_apply_operation_event(
+        self, event, timestamp, operator=None, workcenter=None
+    ):
         """Apply one MES operation event (started/paused/resumed/finished).
 
         Time records use ``timestamp`` (naive UTC), the event's own time, not the
@@ -48,10 +53,13 @@ class MrpWorkorder(models.Model):
                 ),
             )
         try:
-            new_state, action = mes_operations.transition(self.mes_operation_state, event)
+            new_state, action = mes_operations.transition(
+                self.mes_operation_state, event
+            )
         except InvalidTransitionError as error:
             raise self._mes_error(
-                MfgConflictError, self.env._("%(wo)s: %(error)s", wo=self.display_name, error=error)
+                MfgConflictError,
+                self.env._("%(wo)s: %(error)s", wo=self.display_name, error=error),
             ) from error
         if workcenter and workcenter != self.workcenter_id:
             self._mes_switch_workcenter(workcenter)
@@ -65,12 +73,17 @@ class MrpWorkorder(models.Model):
 
     def _mes_switch_workcenter(self, workcenter):
         """The MES ran the operation on an alternative work center."""
-        if workcenter not in self.workcenter_id.alternative_workcenter_ids or self.time_ids:
+        if (
+            workcenter not in self.workcenter_id.alternative_workcenter_ids
+            or self.time_ids
+        ):
             raise self._mes_error(
                 MfgConflictError,
                 self.env._(
-                    "Work order %(wo)s is planned on %(planned)s; the MES reports %(actual)s, "
-                    "which is not an alternative work center of a work order not started yet.",
+                    "Work order %(wo)s is planned on %(planned)s; "
+                    "the MES reports %(actual)s, "
+                    "which is not an alternative work center of a work order "
+                    "not started yet.",
                     wo=self.display_name,
                     planned=self.workcenter_id.display_name,
                     actual=workcenter.display_name,
@@ -79,7 +92,9 @@ class MrpWorkorder(models.Model):
         self.workcenter_id = workcenter
 
     def _mes_last_time_end(self):
-        ends = self.time_ids.filtered(lambda t: t.mes_tracked and t.date_end).mapped("date_end")
+        ends = self.time_ids.filtered(lambda t: t.mes_tracked and t.date_end).mapped(
+            "date_end"
+        )
         return max(ends) if ends else False
 
     def _mes_open_time(self, timestamp, operator):
@@ -88,7 +103,8 @@ class MrpWorkorder(models.Model):
             raise self._mes_error(
                 MfgValidationError,
                 self.env._(
-                    "Work order %(wo)s: event time %(time)s is before the end of its last "
+                    "Work order %(wo)s: event time %(time)s is before the end "
+                    "of its last "
                     "time record (%(end)s).",
                     wo=self.display_name,
                     time=timestamp,
@@ -113,7 +129,8 @@ class MrpWorkorder(models.Model):
                     "name": self.display_name,
                     "calendar_id": self.workcenter_id.resource_calendar_id.id,
                     "date_from": timestamp,
-                    "date_to": timestamp + relativedelta(minutes=self.duration_expected),
+                    "date_to": timestamp
+                    + relativedelta(minutes=self.duration_expected),
                     "resource_id": self.workcenter_id.resource_id.id,
                     "time_type": "other",
                 }
@@ -153,12 +170,20 @@ class MrpWorkorder(models.Model):
         if productive_end <= timer.date_start:
             timer.loss_id = performance
         else:
-            timer.copy({"date_start": productive_end, "date_end": timestamp, "loss_id": performance.id})
+            timer.copy(
+                {
+                    "date_start": productive_end,
+                    "date_end": timestamp,
+                    "loss_id": performance.id,
+                }
+            )
             timer.date_end = productive_end
 
     def _mes_finish(self, timestamp):
         vals = {
-            "qty_produced": self.qty_produced or self.qty_producing or self.qty_production,
+            "qty_produced": self.qty_produced
+            or self.qty_producing
+            or self.qty_production,
             "state": "done",
             "date_finished": timestamp,
             "costs_hour": self.workcenter_id.costs_hour,

@@ -36,7 +36,9 @@ class StockMove(models.Model):
             lambda ml: ml.lot_id == lot and ml.location_id == location
         )[:1]
         if line:
-            line.quantity += self.product_uom._compute_quantity(quantity, line.product_uom_id)
+            line.quantity += self.product_uom._compute_quantity(
+                quantity, line.product_uom_id
+            )
             line.picked = True
         else:
             self.env["stock.move.line"].create(

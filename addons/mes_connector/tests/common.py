@@ -34,26 +34,48 @@ class MesTestMixin:
         cls.uom_unit = env.ref("uom.product_uom_unit")
         cls.uom_dozen = env.ref("uom.product_uom_dozen")
         cls.wc_cut = env["mrp.workcenter"].create(
-            {"name": "MES Cutting", "code": "CUT", "costs_hour": 60, "time_efficiency": 100}
+            {
+                "name": "MES Cutting",
+                "code": "CUT",
+                "costs_hour": 60,
+                "time_efficiency": 100,
+            }
         )
         cls.wc_asm = env["mrp.workcenter"].create(
-            {"name": "MES Assembly", "code": "ASM", "costs_hour": 30, "time_efficiency": 100}
+            {
+                "name": "MES Assembly",
+                "code": "ASM",
+                "costs_hour": 30,
+                "time_efficiency": 100,
+            }
         )
         product = env["product.product"]
         cls.finished = product.create(
-            {"name": "MES Table", "default_code": "FG-TABLE", "is_storable": True,
-             "tracking": "lot"}
+            {
+                "name": "MES Table",
+                "default_code": "FG-TABLE",
+                "is_storable": True,
+                "tracking": "lot",
+            }
         )
         cls.comp_plain = product.create(
             {"name": "MES Screw", "default_code": "C-SCREW", "is_storable": True}
         )
         cls.comp_lot = product.create(
-            {"name": "MES Board", "default_code": "C-BOARD", "is_storable": True,
-             "tracking": "lot"}
+            {
+                "name": "MES Board",
+                "default_code": "C-BOARD",
+                "is_storable": True,
+                "tracking": "lot",
+            }
         )
         cls.other = product.create(
-            {"name": "MES Paint", "default_code": "C-PAINT", "is_storable": True,
-             "tracking": "lot"}
+            {
+                "name": "MES Paint",
+                "default_code": "C-PAINT",
+                "is_storable": True,
+                "tracking": "lot",
+            }
         )
         lot = env["stock.lot"]
         cls.lot_board = lot.create({"name": "BOARD-1", "product_id": cls.comp_lot.id})
@@ -66,10 +88,28 @@ class MesTestMixin:
                 "product_qty": 1.0,
                 "consumption": "flexible",
                 "operation_ids": [
-                    (0, 0, {"name": "Cutting", "workcenter_id": cls.wc_cut.id,
-                            "time_mode": "manual", "time_cycle_manual": 6.0, "sequence": 1}),
-                    (0, 0, {"name": "Assembly", "workcenter_id": cls.wc_asm.id,
-                            "time_mode": "manual", "time_cycle_manual": 12.0, "sequence": 2}),
+                    (
+                        0,
+                        0,
+                        {
+                            "name": "Cutting",
+                            "workcenter_id": cls.wc_cut.id,
+                            "time_mode": "manual",
+                            "time_cycle_manual": 6.0,
+                            "sequence": 1,
+                        },
+                    ),
+                    (
+                        0,
+                        0,
+                        {
+                            "name": "Assembly",
+                            "workcenter_id": cls.wc_asm.id,
+                            "time_mode": "manual",
+                            "time_cycle_manual": 12.0,
+                            "sequence": 2,
+                        },
+                    ),
                 ],
                 "bom_line_ids": [
                     (0, 0, {"product_id": cls.comp_plain.id, "product_qty": 4}),
@@ -79,8 +119,12 @@ class MesTestMixin:
         )
         quant = env["stock.quant"]
         quant._update_available_quantity(cls.comp_plain, cls.stock, 200)
-        quant._update_available_quantity(cls.comp_lot, cls.shelf, 30, lot_id=cls.lot_board)
-        quant._update_available_quantity(cls.comp_lot, cls.shelf, 30, lot_id=cls.lot_board_2)
+        quant._update_available_quantity(
+            cls.comp_lot, cls.shelf, 30, lot_id=cls.lot_board
+        )
+        quant._update_available_quantity(
+            cls.comp_lot, cls.shelf, 30, lot_id=cls.lot_board_2
+        )
 
     @classmethod
     def _mes_create_mo(cls, qty=5.0, confirm=True, **vals):
@@ -99,11 +143,15 @@ class MesTestMixin:
 
     @staticmethod
     def _mes_payload(production, sequence, **fields):
-        return {"schema_version": "1.0", "ordering_key": production.name, "sequence": sequence,
-                **fields}
+        return {
+            "schema_version": "1.0",
+            "ordering_key": production.name,
+            "sequence": sequence,
+            **fields,
+        }
 
     def _mes_send(self, events, connector=None):
-        """Store ``(flow_code, payload)`` events as the webhook does, then run the queue."""
+        """Store ``(flow_code, payload)`` events as the webhook does, then drain."""
         connector = connector or self.connector
         messages = self.env["mfg.sync.message"]
         for flow_code, payload in events:
@@ -114,12 +162,17 @@ class MesTestMixin:
 
     def _mes_quants(self, products=None):
         """{(product code, lot, location): quantity} of the test products."""
-        products = products or (self.finished | self.comp_plain | self.comp_lot | self.other)
+        products = products or (
+            self.finished | self.comp_plain | self.comp_lot | self.other
+        )
         quants = self.env["stock.quant"].search([("product_id", "in", products.ids)])
         result = {}
         for quant in quants:
-            key = (quant.product_id.default_code, quant.lot_id.name or "",
-                   quant.location_id.complete_name)
+            key = (
+                quant.product_id.default_code,
+                quant.lot_id.name or "",
+                quant.location_id.complete_name,
+            )
             result[key] = result.get(key, 0.0) + quant.quantity
         return {key: round(qty, 4) for key, qty in result.items() if round(qty, 4)}
 

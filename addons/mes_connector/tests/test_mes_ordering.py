@@ -20,8 +20,12 @@ class TestMesOrdering(MesCommon):
         self.mo = self._mes_create_mo()
 
     def _consume(self, seq, qty=3):
-        return ("mes.material.consumed", self._mes_payload(
-            self.mo, seq, product="C-BOARD", quantity=qty, lot="BOARD-1"))
+        return (
+            "mes.material.consumed",
+            self._mes_payload(
+                self.mo, seq, product="C-BOARD", quantity=qty, lot="BOARD-1"
+            ),
+        )
 
     def test_resent_consumption_changes_nothing(self):
         first = self._mes_send([self._consume(1)])
@@ -31,12 +35,16 @@ class TestMesOrdering(MesCommon):
         self.assertEqual((move.quantity, move.mes_consumed_qty), (3.0, 3.0))
 
     def test_resent_scrap_changes_nothing(self):
-        scrap = ("mes.scrap.reported", self._mes_payload(
-            self.mo, 1, product="C-SCREW", quantity=2))
+        scrap = (
+            "mes.scrap.reported",
+            self._mes_payload(self.mo, 1, product="C-SCREW", quantity=2),
+        )
         messages = self._mes_send([scrap, scrap])
         self.assertEqual(sorted(messages.mapped("state")), ["done", "duplicate"])
         self.assertEqual(len(self.mo.scrap_ids), 1)
-        self.assertEqual(self._mes_quants()[("C-SCREW", "", self.stock.complete_name)], 198)
+        self.assertEqual(
+            self._mes_quants()[("C-SCREW", "", self.stock.complete_name)], 198
+        )
 
     def test_event_ahead_of_a_gap_waits_then_applies(self):
         second = self._mes_send([self._consume(2, qty=1)])
@@ -77,18 +85,23 @@ class TestMesOrdering(MesCommon):
         events = order_stream(self.mo.name)
         with self.env.cr.savepoint() as savepoint:
             ordered = self._mes_send(events)
-            self.assertEqual(set(ordered.mapped("state")), {"done"},
-                             ordered.mapped("error_text"))
+            self.assertEqual(
+                set(ordered.mapped("state")), {"done"}, ordered.mapped("error_text")
+            )
             expected = self._mes_snapshot(self.mo)
             savepoint.rollback()
         self.env.invalidate_all()
         self.assertEqual(self.mo.state, "confirmed")
         scrambled = self._mes_send(shuffled_with_duplicates(events))
         states = scrambled.mapped("state")
-        self.assertEqual((states.count("done"), states.count("duplicate")), (len(events), 5))
+        self.assertEqual(
+            (states.count("done"), states.count("duplicate")), (len(events), 5)
+        )
         self.assertEqual(self._mes_snapshot(self.mo), expected)
         # and the end state is the one the shop floor reported
         self.assertEqual(expected["state"], "done")
-        self.assertEqual(expected["quants"][("FG-TABLE", "TABLE-1", self.stock.complete_name)], 5)
+        self.assertEqual(
+            expected["quants"][("FG-TABLE", "TABLE-1", self.stock.complete_name)], 5
+        )
         cutting = expected["workorders"][0]
         self.assertEqual((cutting["duration"], cutting["state"]), (40.0, "done"))

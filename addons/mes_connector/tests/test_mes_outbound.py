@@ -19,35 +19,54 @@ class TestMesOutbound(MesCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.out = cls._mfg_create_connector(
-            "mesout", kind="mes", flows=mes_flows.OUTBOUND_FLOWS + mes_flows.INBOUND_FLOWS,
-            tech_groups=TECH_GROUPS, base_url="http://127.0.0.1:9", connect_timeout=1.0,
+            "mesout",
+            kind="mes",
+            flows=mes_flows.OUTBOUND_FLOWS + mes_flows.INBOUND_FLOWS,
+            tech_groups=TECH_GROUPS,
+            base_url="http://127.0.0.1:9",
+            connect_timeout=1.0,
             read_timeout=1.0,
         )
 
     def _outbox(self, production, flow_code):
-        return self.env["mfg.sync.message"].sudo().search(
-            [("connector_id", "=", self.out.id), ("flow_id.code", "=", flow_code),
-             ("res_model", "=", "mrp.production"), ("res_id", "=", production.id)],
-            order="id",
+        return (
+            self.env["mfg.sync.message"]
+            .sudo()
+            .search(
+                [
+                    ("connector_id", "=", self.out.id),
+                    ("flow_id.code", "=", flow_code),
+                    ("res_model", "=", "mrp.production"),
+                    ("res_id", "=", production.id),
+                ],
+                order="id",
+            )
         )
 
     def test_release_on_confirmation(self):
         production = self._mes_create_mo()
         self.assertEqual(production.mes_release_state, "released")
         message = self._outbox(production, "mes.order.released")
-        self.assertEqual((message.state, message.ordering_key), ("queued", production.name))
+        self.assertEqual(
+            (message.state, message.ordering_key), ("queued", production.name)
+        )
         payload = self._mes_canonical(message)
         self.assertEqual(payload["production_order"], production.name)
-        self.assertEqual((payload["product"]["code"], payload["quantity"], payload["uom"]),
-                         ("FG-TABLE", 5.0, "Units"))
+        self.assertEqual(
+            (payload["product"]["code"], payload["quantity"], payload["uom"]),
+            ("FG-TABLE", 5.0, "Units"),
+        )
         self.assertEqual(payload["tracking"], "lot")
         components = {c["product"]["code"]: c for c in payload["components"]}
         self.assertEqual(components["C-SCREW"]["quantity"], 20.0)
         self.assertEqual(
-            sum(lot["quantity"] for lot in components["C-BOARD"]["reserved_lots"]), 5.0)
+            sum(lot["quantity"] for lot in components["C-BOARD"]["reserved_lots"]), 5.0
+        )
         self.assertEqual(
-            [(w["operation"], w["workcenter"], w["expected_duration_minutes"])
-             for w in payload["work_orders"]],
+            [
+                (w["operation"], w["workcenter"], w["expected_duration_minutes"])
+                for w in payload["work_orders"]
+            ],
             [("Cutting", "CUT", 30.0), ("Assembly", "ASM", 60.0)],
         )
 
@@ -58,8 +77,11 @@ class TestMesOutbound(MesCommon):
         self.assertEqual(production.mes_release_state, "not_released")
         self.assertFalse(self._outbox(production, "mes.order.released"))
         self.env["stock.quant"]._update_available_quantity(
-            self.comp_lot, self.shelf, 40, lot_id=self.lot_board)
-        self.env["stock.quant"]._update_available_quantity(self.comp_plain, self.stock, 300)
+            self.comp_lot, self.shelf, 40, lot_id=self.lot_board
+        )
+        self.env["stock.quant"]._update_available_quantity(
+            self.comp_plain, self.stock, 300
+        )
         production.action_assign()
         self.assertEqual(production.reservation_state, "assigned")
         self.assertEqual(production.mes_release_state, "released")
@@ -74,7 +96,9 @@ class TestMesOutbound(MesCommon):
         self.assertEqual(len(self._outbox(production, "mes.order.released")), 1)
 
     def test_release_button_without_an_mes_flow(self):
-        self.out.flow_ids.filtered(lambda f: f.code == "mes.order.released").active = False
+        self.out.flow_ids.filtered(
+            lambda f: f.code == "mes.order.released"
+        ).active = False
         production = self._mes_create_mo()
         with self.assertRaisesRegex(UserError, "No active MES connector"):
             production.action_mes_release()
@@ -100,29 +124,39 @@ class TestMesOutbound(MesCommon):
 
     def test_quantity_change_is_sent(self):
         production = self._mes_create_mo()
-        wizard = Form(self.env["change.production.qty"].with_context(default_mo_id=production.id))
+        wizard = Form(
+            self.env["change.production.qty"].with_context(default_mo_id=production.id)
+        )
         wizard.product_qty = 8
         wizard.save().change_prod_qty()
         message = self._outbox(production, "mes.order.changed")
         self.assertEqual(len(message), 1)
         payload = self._mes_canonical(message)
         # a new quantity moves the planned end too: one message says both
-        self.assertEqual((payload["changes"], payload["quantity"]), (["dates", "quantity"], 8.0))
-        self.assertEqual(payload["date_finished"][:19], production.date_finished.isoformat())
+        self.assertEqual(
+            (payload["changes"], payload["quantity"]), (["dates", "quantity"], 8.0)
+        )
+        self.assertEqual(
+            payload["date_finished"][:19], production.date_finished.isoformat()
+        )
         self.assertEqual(message.ordering_key, production.name)
 
     def test_cancellation_is_sent(self):
         production = self._mes_create_mo()
         production.action_cancel()
         payload = self._mes_canonical(self._outbox(production, "mes.order.changed"))
-        self.assertEqual((payload["changes"], payload["cancelled"]), (["cancelled"], True))
+        self.assertEqual(
+            (payload["changes"], payload["cancelled"]), (["cancelled"], True)
+        )
 
     def test_hold_and_resume_are_sent(self):
         production = self._mes_create_mo()
         production.action_mes_hold()
         production.action_mes_unhold()
-        changes = [self._mes_canonical(m)["changes"]
-                   for m in self._outbox(production, "mes.order.changed")]
+        changes = [
+            self._mes_canonical(m)["changes"]
+            for m in self._outbox(production, "mes.order.changed")
+        ]
         self.assertEqual(changes, [["hold"], ["released_from_hold"]])
 
     def test_no_change_sent_for_an_order_the_mes_does_not_know(self):
@@ -141,8 +175,9 @@ class TestMesOutbound(MesCommon):
         self.assertEqual(self._outbox(production, "mes.order.released").state, "done")
         self.assertEqual(production.mes_release_state, "acknowledged")
         self.assertEqual(system.received[0]["path"], "/mes.order.released")
-        self.assertEqual(json.loads(system.received[0]["body"])["production_order"],
-                         production.name)
+        self.assertEqual(
+            json.loads(system.received[0]["body"])["production_order"], production.name
+        )
 
     def test_mes_refuses_the_release(self):
         with ScriptedSystem() as system:
@@ -152,19 +187,33 @@ class TestMesOutbound(MesCommon):
             self._mfg_process(self.out)
         self.assertEqual(self._outbox(production, "mes.order.released").state, "failed")
         self.assertEqual(production.mes_release_state, "error")
-        self.assertEqual(self._mfg_exception_activities(production).user_id, self.planner)
+        self.assertEqual(
+            self._mfg_exception_activities(production).user_id, self.planner
+        )
 
     def test_events_from_the_mes_are_not_echoed_and_backorders_are_released(self):
         self.out.mes_auto_done = True
         production = self._mes_create_mo()
         messages = self._mes_send(
-            [("mes.production.completed", self._mes_payload(
-                production, 1, quantity=3, lot="TABLE-1", final=True,
-                timestamp="2026-01-05T11:00:00Z"))],
+            [
+                (
+                    "mes.production.completed",
+                    self._mes_payload(
+                        production,
+                        1,
+                        quantity=3,
+                        lot="TABLE-1",
+                        final=True,
+                        timestamp="2026-01-05T11:00:00Z",
+                    ),
+                )
+            ],
             connector=self.out,
         )
         self.assertEqual(messages.state, "done", messages.error_text)
-        self.assertEqual((production.state, production.mes_release_state), ("done", "done"))
+        self.assertEqual(
+            (production.state, production.mes_release_state), ("done", "done")
+        )
         self.assertFalse(self._outbox(production, "mes.order.changed"))
         backorder = production.procurement_group_id.mrp_production_ids - production
         self.assertEqual(backorder.product_qty, 2.0)

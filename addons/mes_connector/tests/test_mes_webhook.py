@@ -29,13 +29,23 @@ class TestMesWebhook(MesHttpCommon):
             webhook_id = seen.get(key) if index % 2 else None
             webhook_id = webhook_id or uuid.uuid4().hex
             seen[key] = webhook_id
-            response = self._mfg_post(self.connector, flow_code, payload, webhook_id=webhook_id)
+            response = self._mfg_post(
+                self.connector, flow_code, payload, webhook_id=webhook_id
+            )
             statuses.append(response.status_code)
         return statuses
 
     def _messages(self):
-        return self.env["mfg.sync.message"].sudo().search(
-            [("connector_id", "=", self.connector.id), ("direction", "=", "inbound")])
+        return (
+            self.env["mfg.sync.message"]
+            .sudo()
+            .search(
+                [
+                    ("connector_id", "=", self.connector.id),
+                    ("direction", "=", "inbound"),
+                ]
+            )
+        )
 
     def test_order_executed_through_the_webhook(self):
         events = order_stream(self.mo.name)
@@ -43,7 +53,9 @@ class TestMesWebhook(MesHttpCommon):
         self.assertEqual(statuses, [202] * len(events))
         self._mfg_process(self.connector)
         messages = self._messages()
-        self.assertEqual(set(messages.mapped("state")), {"done"}, messages.mapped("error_text"))
+        self.assertEqual(
+            set(messages.mapped("state")), {"done"}, messages.mapped("error_text")
+        )
         self.assertEqual((self.mo.state, self.mo.mes_release_state), ("done", "done"))
         self.assertEqual(self.mo.qty_produced, 5.0)
         quants = self._mes_quants()
@@ -62,7 +74,9 @@ class TestMesWebhook(MesHttpCommon):
         self.assertEqual((assembly.duration, assembly.state), (70.0, "done"))
         self.assertIn("over-consumption", " ".join(self.mo.message_ids.mapped("body")))
 
-    def test_shuffled_duplicated_stream_through_the_webhook_ends_like_the_ordered_one(self):
+    def test_shuffled_duplicated_stream_through_the_webhook_ends_like_the_ordered_one(
+        self,
+    ):
         events = order_stream(self.mo.name)
         with self.env.cr.savepoint() as savepoint:
             self._post_all(events)
