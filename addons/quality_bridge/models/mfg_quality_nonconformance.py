@@ -139,8 +139,26 @@ class MfgQualityNonconformance(models.Model):
     # Actions (UI)
     # ------------------------------------------------------------------
     def action_contain(self):
+        """Contained by hand: when the NC names a lot and a quantity, that
+        quantity moves to quarantine (validated transfer) and the lot is held."""
         for nc in self:
-            nc._quality_set_state("contained")
+            if nc.lot_id and nc.quantity and not nc.quarantine_picking_ids:
+                try:
+                    plan = nc.lot_id._quality_plan_quarantine(nc.quantity)
+                except UserError as err:
+                    raise UserError(
+                        self.env._("%(nc)s: %(error)s", nc=nc.name, error=str(err))
+                    ) from err
+                origin = self.env._(
+                    "Quarantine of %(lot)s (%(nc)s)", lot=nc.lot_id.name, nc=nc.name
+                )
+                transfers = nc.lot_id._quality_quarantine(plan, origin)
+                nc.lot_id.mfg_quality_hold = True
+                nc.quarantine_picking_ids = [Command.set(transfers.ids)]
+            try:
+                nc._quality_set_state("contained")
+            except MfgConflictError as err:
+                raise UserError(str(err)) from err
         return True
 
     def action_close(self):

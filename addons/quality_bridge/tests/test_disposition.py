@@ -224,3 +224,32 @@ class TestDisposition(QualityCommon):
         with self.assertRaisesRegex(UserError, "exceeds the 10.0 left"):
             wizard.action_confirm()
         self._assert_quantities(stock=0, quarantine=10)
+
+    def test_manual_nonconformance_contained_by_the_planner(self):
+        nc = (
+            self.env["mfg.quality.nonconformance"]
+            .with_user(self.planner)
+            .create(
+                {"product_id": self.product.id, "lot_id": self.lot.id, "quantity": 3}
+            )
+        )
+        self.assertEqual(nc.source, "manual")
+        nc.action_contain()
+        self._assert_quantities(stock=7, quarantine=3)
+        self.assertTrue(self.lot.mfg_quality_hold)
+        self.assertEqual(nc.state, "contained")
+        self.assertEqual(nc.quarantine_picking_ids.state, "done")
+        wizard = self._wizard(nc, self.planner, disposition="release")
+        wizard.action_confirm()
+        self._assert_quantities(stock=10, quarantine=0)
+        self.assertEqual(nc.state, "closed")
+        self.assertFalse(self.lot.mfg_quality_hold)
+
+    def test_manual_nonconformance_cannot_contain_more_than_on_hand(self):
+        nc = self.env["mfg.quality.nonconformance"].create(
+            {"product_id": self.product.id, "lot_id": self.lot.id, "quantity": 30}
+        )
+        with self.assertRaisesRegex(UserError, "30.0 requested but only 10.0 on hand"):
+            nc.action_contain()
+        self._assert_quantities(stock=10, quarantine=0)
+        self.assertEqual(nc.state, "open")
