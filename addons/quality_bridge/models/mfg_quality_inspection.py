@@ -280,6 +280,8 @@ class MfgQualityInspection(models.Model):
             plan = lot._quality_plan_quarantine(payload.get("quantity"))
         except UserError as err:
             raise MfgValidationError(str(err), record=lot) from err
+        if not plan:
+            lot._quality_check_not_elsewhere()
         # Checks are over: from here on, every step is expected to succeed.
         inspection = self.create(vals)
         quantity = sum(qty for _quant, qty in plan)
@@ -363,7 +365,10 @@ class MfgQualityInspection(models.Model):
                 move_stock=False,
                 picking=transfers[:1],
             )
-        lot.mfg_quality_hold = False
+        # a lot shared between companies stays held while another company
+        # still has an open nonconformance on it (sudo: count only)
+        if not lot._quality_open_nonconformances_anywhere():
+            lot.mfg_quality_hold = False
         inspection.write(
             {
                 "quantity": sum(qty for _quant, qty in plan),

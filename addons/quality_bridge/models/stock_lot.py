@@ -3,6 +3,8 @@
 from odoo import Command, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.mfg_integration_base.exceptions import MfgValidationError
+
 from ..core import quantities as qb_quantities
 from ..core.exceptions import InsufficientQuantityError
 
@@ -61,6 +63,47 @@ class StockLot(models.Model):
             self._quality_quant_domain() + [("location_id.mfg_quarantine", "=", True)],
             order="in_date, id",
         )
+
+    def _quality_open_nonconformances_anywhere(self):
+        """Open nonconformances of the lot in every company. sudo: a lot shared
+        between companies is held for all of them; the records are only
+        counted and summed here, never shown or changed."""
+        self.ensure_one()
+        return (
+            self.env["mfg.quality.nonconformance"]
+            .sudo()
+            .search([("lot_id", "=", self.id), ("state", "!=", "closed")])
+        )
+
+    def _quality_check_not_elsewhere(self):
+        """A lot shared between companies (no company) that is on hand only in
+        other companies is not this company's to hold: refuse clearly."""
+        self.ensure_one()
+        company = self.company_id or self.env.company
+        # sudo: only to know whether other companies hold the lot, never to touch it
+        elsewhere = (
+            self.env["stock.quant"]
+            .sudo()
+            .search(
+                [
+                    ("lot_id", "=", self.id),
+                    ("location_id.usage", "=", "internal"),
+                    ("quantity", ">", 0),
+                    ("company_id", "!=", company.id),
+                ]
+            )
+        )
+        if elsewhere:
+            raise MfgValidationError(
+                self.env._(
+                    "Lot %(lot)s is on hand only in other companies (%(companies)s), "
+                    "not in %(company)s: this connector cannot hold it.",
+                    lot=self.name,
+                    companies=", ".join(elsewhere.company_id.mapped("name")),
+                    company=company.name,
+                ),
+                record=self,
+            )
 
     def _quality_plan(self, quants, quantity, free_only):
         """Plan (quant, qty) pairs before touching anything: refuse early."""
@@ -246,9 +289,7 @@ class StockLot(models.Model):
         """
         digits = self.env["decimal.precision"].precision_get("Product Unit of Measure")
         for lot in self.filtered("mfg_quality_hold"):
-            open_ncs = lot.mfg_nonconformance_ids.filtered(
-                lambda nc: nc.state != "closed"
-            )
+            open_ncs = lot._quality_open_nonconformances_anywhere()
             in_quarantine = sum(lot._quality_quarantine_quants().mapped("quantity"))
             undecided = sum(open_ncs.mapped("quantity_remaining"))
             if round(in_quarantine, digits) <= 0 and not open_ncs:

@@ -89,3 +89,56 @@ class TestQualityViews(QualityCommon):
         self.assertIn(
             "Leak", Form(self.workcenter.with_user(self.planner)).mfg_block_reason
         )
+
+
+@tagged("post_install", "-at_install")
+class TestQualityMultiCompany(QualityCommon):
+    def test_connector_of_another_company_never_touches_this_one(self):
+        company_b = self.env["res.company"].create({"name": "Plant B (quality test)"})
+        connector_b = self._mfg_create_connector(
+            "qms-b",
+            kind="quality",
+            flows=["quality.inspection.result"],
+            company_id=company_b.id,
+        )
+        connector_b.technical_user_id.write(
+            {
+                "company_ids": [(6, 0, company_b.ids)],
+                "company_id": company_b.id,
+                "groups_id": [
+                    (4, self.env.ref(g).id)
+                    for g in ("stock.group_stock_user", "mrp.group_mrp_user")
+                ],
+            }
+        )
+
+        def send_b(payload):
+            message = self._mfg_receive(
+                connector_b,
+                "quality.inspection.result",
+                dict(payload, schema_version="1.0"),
+            )
+            for _round in range(5):
+                connector_b.flow_ids._mfg_drain()
+            message.invalidate_recordset()
+            return message
+
+        # LOT-A's product is shared (no company), so is the lot: its stock is A's
+        message = send_b(self._fail_payload())
+        self.assertEqual(message.state, "failed")
+        self.assertIn(
+            "Lot LOT-A is on hand only in other companies", message.error_text
+        )
+        self._assert_quantities(stock=10, quarantine=0)
+        self.assertFalse(self.lot.mfg_quality_hold)
+        # a product of company A is unknown to company B's connector
+        self.product.product_tmpl_id.company_id = self.env.company
+        message = send_b(self._fail_payload(inspection_id="INSP-B2"))
+        self.assertEqual(message.state, "failed")
+        self.assertIn("Unknown product QB-BRACKET", message.error_text)
+        self._assert_quantities(stock=10, quarantine=0)
+        # company B's warehouse has its own quarantine
+        warehouse_b = self.env["stock.warehouse"].search(
+            [("company_id", "=", company_b.id)]
+        )
+        self.assertEqual(warehouse_b.mfg_quarantine_location_id.company_id, company_b)
