@@ -4,22 +4,36 @@ import random
 from datetime import datetime, timedelta
 
 import pytest
-
-from mfg_integration_base_core import backoff, crypto, errors, flows, hashing, openapi, ordering, schemas
+from mfg_integration_base_core import (
+    backoff,
+    crypto,
+    errors,
+    flows,
+    hashing,
+    openapi,
+    ordering,
+    schemas,
+)
 
 
 def test_backoff_grows_with_jitter_and_cap():
-    delays = [backoff.retry_delay(n, base=10, cap=300, rng=lambda: 1.0) for n in range(1, 8)]
+    delays = [
+        backoff.retry_delay(n, base=10, cap=300, rng=lambda: 1.0) for n in range(1, 8)
+    ]
     assert delays == [10, 20, 40, 80, 160, 300, 300]
     low = backoff.retry_delay(3, base=10, cap=300, rng=lambda: 0.0)
     assert low == 20  # half of the ceiling: full jitter keeps a floor
     rng = random.Random(1)
-    assert all(1 <= backoff.retry_delay(n, rng=rng.random) <= 3600 for n in range(1, 30))
+    assert all(
+        1 <= backoff.retry_delay(n, rng=rng.random) <= 3600 for n in range(1, 30)
+    )
 
 
 def test_retry_after_header():
     assert backoff.parse_retry_after("120") == 120
-    assert backoff.parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412470) == 10
+    assert (
+        backoff.parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412470) == 10
+    )
     assert backoff.parse_retry_after("soon") is None
     assert backoff.parse_retry_after(None) is None
 
@@ -38,12 +52,18 @@ def test_error_classification():
     assert errors.classify_pgcode("40001") == errors.TRANSIENT
     assert errors.classify_pgcode("23505") == errors.PERMANENT
     assert errors.classify_http_status(204) is None
-    assert [errors.classify_http_status(s) for s in (408, 429, 500, 503)] == [errors.TRANSIENT] * 4
-    assert [errors.classify_http_status(s) for s in (400, 401, 404, 422)] == [errors.PERMANENT] * 4
+    assert [errors.classify_http_status(s) for s in (408, 429, 500, 503)] == [
+        errors.TRANSIENT
+    ] * 4
+    assert [errors.classify_http_status(s) for s in (400, 401, 404, 422)] == [
+        errors.PERMANENT
+    ] * 4
 
 
 def test_hash_ignores_key_order():
-    assert hashing.payload_hash({"a": 1, "b": [1, 2]}) == hashing.payload_hash({"b": [1, 2], "a": 1})
+    assert hashing.payload_hash({"a": 1, "b": [1, 2]}) == hashing.payload_hash(
+        {"b": [1, 2], "a": 1}
+    )
     assert hashing.payload_hash({"a": 1}) != hashing.payload_hash({"a": 2})
 
 
@@ -51,11 +71,16 @@ def test_schema_validation_points_at_field():
     good = {"schema_version": "1.3", "external_id": "X", "values": {"name": "n"}}
     assert schemas.validate(good, flows.SCHEMA_DIR, "generic.record.upsert") == 1
     with pytest.raises(schemas.SchemaError) as err:
-        schemas.validate({"schema_version": "1.0", "external_id": "", "values": {"a": 1}},
-                         flows.SCHEMA_DIR, "generic.record.upsert")
+        schemas.validate(
+            {"schema_version": "1.0", "external_id": "", "values": {"a": 1}},
+            flows.SCHEMA_DIR,
+            "generic.record.upsert",
+        )
     assert err.value.errors[0]["path"] == "external_id"
     with pytest.raises(schemas.SchemaError, match="not supported"):
-        schemas.validate({"schema_version": "2.0"}, flows.SCHEMA_DIR, "generic.record.upsert")
+        schemas.validate(
+            {"schema_version": "2.0"}, flows.SCHEMA_DIR, "generic.record.upsert"
+        )
     with pytest.raises(schemas.SchemaError, match="schema_version is required"):
         schemas.validate({}, flows.SCHEMA_DIR, "generic.record.upsert")
     with pytest.raises(schemas.SchemaError, match="JSON object"):
@@ -80,7 +105,9 @@ def test_openapi_document_from_specs():
     doc = openapi.build(flows.FLOW_SPECS)
     assert doc["openapi"] == "3.1.0"
     assert "/mfg/v1/{connector_code}/generic.record.upsert" in doc["paths"]
-    assert "/mfg/v1/{connector_code}/generic.record.changed" not in doc["paths"], "outbound flows are not webhooks"
+    assert "/mfg/v1/{connector_code}/generic.record.changed" not in doc["paths"], (
+        "outbound flows are not webhooks"
+    )
 
 
 def test_crypto_round_trip_rotation_and_clear_errors():
@@ -103,10 +130,15 @@ def test_log_mask_hides_secrets():
 
     from mfg_integration_base_core import logmask
 
-    line = "sent Authorization: Bearer abc.def webhook-signature: v1,xyz= key whsec_QUJD X-API-Key: k123"
+    line = (
+        "sent Authorization: Bearer abc.def webhook-signature: v1,xyz= "
+        "key whsec_QUJD X-API-Key: k123"
+    )
     masked = logmask.mask_text(line)
     for secret in ("abc.def", "v1,xyz=", "QUJD", "k123"):
         assert secret not in masked
-    record = logging.LogRecord("t", logging.INFO, __file__, 1, "token %s", ("whsec_SECRET",), None)
+    record = logging.LogRecord(
+        "t", logging.INFO, __file__, 1, "token %s", ("whsec_SECRET",), None
+    )
     logmask.SecretMaskFilter().filter(record)
     assert "SECRET" not in record.getMessage()

@@ -4,7 +4,6 @@ import time
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from mfg_integration_base_core import signatures
 
 SECRET = "whsec_" + base64.b64encode(b"unit-test-secret").decode()
@@ -13,7 +12,11 @@ SECRET = "whsec_" + base64.b64encode(b"unit-test-secret").decode()
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     body=st.binary(max_size=2048),
-    msg_id=st.text(alphabet=st.characters(min_codepoint=33, max_codepoint=126), min_size=1, max_size=40),
+    msg_id=st.text(
+        alphabet=st.characters(min_codepoint=33, max_codepoint=126),
+        min_size=1,
+        max_size=40,
+    ),
     secret=st.binary(min_size=1, max_size=64),
 )
 def test_sign_verify_round_trip(body, msg_id, secret):
@@ -21,19 +24,33 @@ def test_sign_verify_round_trip(body, msg_id, secret):
     now = 1_700_000_000
     headers = signatures.sign_headers(key, msg_id, body, timestamp=now)
     assert signatures.verify(
-        [key], headers["webhook-id"], headers["webhook-timestamp"],
-        headers["webhook-signature"], body, now=now,
+        [key],
+        headers["webhook-id"],
+        headers["webhook-timestamp"],
+        headers["webhook-signature"],
+        body,
+        now=now,
     )
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(body=st.binary(min_size=1, max_size=256), flip=st.integers(min_value=0, max_value=255))
+@given(
+    body=st.binary(min_size=1, max_size=256),
+    flip=st.integers(min_value=0, max_value=255),
+)
 def test_any_changed_byte_is_rejected(body, flip):
     headers = signatures.sign_headers(SECRET, "id-1", body, timestamp=1000)
     tampered = bytearray(body)
     tampered[flip % len(body)] ^= 0x01
     with pytest.raises(signatures.SignatureError):
-        signatures.verify([SECRET], "id-1", "1000", headers["webhook-signature"], bytes(tampered), now=1000)
+        signatures.verify(
+            [SECRET],
+            "id-1",
+            "1000",
+            headers["webhook-signature"],
+            bytes(tampered),
+            now=1000,
+        )
 
 
 def test_rotation_accepts_either_secret_and_several_signatures():
@@ -52,11 +69,19 @@ def test_timestamp_outside_tolerance(skew):
     now = time.time()
     headers = signatures.sign_headers(SECRET, "m", b"x", timestamp=now + skew)
     with pytest.raises(signatures.SignatureError, match="tolerance"):
-        signatures.verify([SECRET], "m", headers["webhook-timestamp"], headers["webhook-signature"], b"x", now=now)
+        signatures.verify(
+            [SECRET],
+            "m",
+            headers["webhook-timestamp"],
+            headers["webhook-signature"],
+            b"x",
+            now=now,
+        )
 
 
 @pytest.mark.parametrize(
-    "msg_id,ts,sig", [(None, "1", "v1,x"), ("m", None, "v1,x"), ("m", "1", None), ("m", "abc", "v1,x")]
+    "msg_id,ts,sig",
+    [(None, "1", "v1,x"), ("m", None, "v1,x"), ("m", "1", None), ("m", "abc", "v1,x")],
 )
 def test_missing_or_malformed_headers(msg_id, ts, sig):
     with pytest.raises(signatures.SignatureError):

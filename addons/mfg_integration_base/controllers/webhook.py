@@ -15,7 +15,9 @@ _logger = logging.getLogger(__name__)
 
 
 def _json_response(status, body, headers=None):
-    return request.make_json_response(body, status=status, headers=list((headers or {}).items()))
+    return request.make_json_response(
+        body, status=status, headers=list((headers or {}).items())
+    )
 
 
 class MfgWebhookController(http.Controller):
@@ -77,7 +79,9 @@ class MfgWebhookController(http.Controller):
         )
 
     def _answer(self, connector_code, flow_code, batch):
-        intake = WebhookIntake(request.env, request.httprequest, connector_code, flow_code)
+        intake = WebhookIntake(
+            request.env, request.httprequest, connector_code, flow_code
+        )
         try:
             status, body = intake.receive_batch() if batch else intake.receive()
         except IntakeError as err:

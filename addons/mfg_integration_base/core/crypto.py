@@ -35,7 +35,9 @@ def decrypt(box, token):
     try:
         return box.decrypt(token.encode("ascii")).decode("utf-8")
     except InvalidToken as err:
-        raise SecretKeyError("a stored secret cannot be decrypted with the configured key") from err
+        raise SecretKeyError(
+            "a stored secret cannot be decrypted with the configured key"
+        ) from err
 
 
 def mask(secret):

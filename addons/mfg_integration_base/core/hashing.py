@@ -5,7 +5,9 @@ import json
 
 
 def canonical_json(payload):
-    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return json.dumps(
+        payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+    )
 
 
 def payload_hash(payload):

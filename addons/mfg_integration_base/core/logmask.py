@@ -5,7 +5,12 @@ import re
 
 PATTERNS = (
     (re.compile(r"whsec_[A-Za-z0-9+/=]+"), "whsec_***"),
-    (re.compile(r"(?i)(authorization['\"]?\s*[:=]\s*['\"]?(?:bearer|basic)\s+)[^\s'\",]+"), r"\1***"),
+    (
+        re.compile(
+            r"(?i)(authorization['\"]?\s*[:=]\s*['\"]?(?:bearer|basic)\s+)[^\s'\",]+"
+        ),
+        r"\1***",
+    ),
     (re.compile(r"(?i)(webhook-signature['\"]?\s*[:=]\s*['\"]?)[^'\"]+"), r"\1***"),
     (re.compile(r"(?i)(x-api-key['\"]?\s*[:=]\s*['\"]?)[^\s'\",]+"), r"\1***"),
 )

@@ -16,7 +16,7 @@ Every error names the path that failed.
 """
 
 import copy
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 try:  # Python 3.9+
     from zoneinfo import ZoneInfo
@@ -99,14 +99,16 @@ def _to_utc_iso(value, rule, path):
     fmt = rule.get("datetime_format")
     tzname = rule.get("timezone") or "UTC"
     try:
-        if isinstance(value, (int, float)):
-            moment = datetime.fromtimestamp(value, tz=timezone.utc)
+        if isinstance(value, int | float):
+            moment = datetime.fromtimestamp(value, tz=UTC)
         elif fmt:
             moment = datetime.strptime(value, fmt)
         else:
-            moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+            moment = datetime.fromisoformat(str(value))
     except (TypeError, ValueError) as err:
-        raise MappingError(path, f"cannot read {value!r} as a date/time ({err})") from err
+        raise MappingError(
+            path, f"cannot read {value!r} as a date/time ({err})"
+        ) from err
     if moment.tzinfo is None:
         if ZoneInfo is None:
             raise MappingError(path, "time zones are not available")
@@ -114,7 +116,7 @@ def _to_utc_iso(value, rule, path):
             moment = moment.replace(tzinfo=ZoneInfo(tzname))
         except Exception as err:  # zoneinfo raises several types for bad names
             raise MappingError(path, f"unknown time zone {tzname!r}") from err
-    return moment.astimezone(timezone.utc).replace(tzinfo=None).isoformat(timespec="seconds")
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds")
 
 
 def _transform_one(value, rule, path, lookup):
@@ -136,7 +138,9 @@ def _transform_one(value, rule, path, lookup):
             raise MappingError(path, "lookup transform needs a resolver")
         found = lookup(rule.get("lookup_model"), value)
         if not found:
-            raise MappingError(path, f"no {rule.get('lookup_model')} bound to external id {value!r}")
+            raise MappingError(
+                path, f"no {rule.get('lookup_model')} bound to external id {value!r}"
+            )
         return found
     if kind != "direct":
         raise MappingError(path, f"unknown transform {kind!r}")

@@ -15,7 +15,10 @@ ERROR_SCHEMA = {
             "type": "array",
             "items": {
                 "type": "object",
-                "properties": {"path": {"type": "string"}, "message": {"type": "string"}},
+                "properties": {
+                    "path": {"type": "string"},
+                    "message": {"type": "string"},
+                },
             },
         },
     },
@@ -26,19 +29,39 @@ ACCEPTED_SCHEMA = {
     "properties": {"message_id": {"type": "integer"}, "status": {"type": "string"}},
 }
 SIGNATURE_HEADERS = [
-    {"name": "webhook-id", "in": "header", "required": True, "schema": {"type": "string"}},
-    {"name": "webhook-timestamp", "in": "header", "required": True, "schema": {"type": "string"}},
-    {"name": "webhook-signature", "in": "header", "required": True, "schema": {"type": "string"}},
+    {
+        "name": "webhook-id",
+        "in": "header",
+        "required": True,
+        "schema": {"type": "string"},
+    },
+    {
+        "name": "webhook-timestamp",
+        "in": "header",
+        "required": True,
+        "schema": {"type": "string"},
+    },
+    {
+        "name": "webhook-signature",
+        "in": "header",
+        "required": True,
+        "schema": {"type": "string"},
+    },
 ]
 CONNECTOR_PARAM = {
-    "name": "connector_code", "in": "path", "required": True, "schema": {"type": "string"},
+    "name": "connector_code",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string"},
 }
 
 
 def _error(description):
     return {
         "description": description,
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+        },
     }
 
 
@@ -61,7 +84,9 @@ def _responses():
     }
 
 
-def build(flow_specs, title="Manufacturing Integration Suite webhooks", version="1.0.0"):
+def build(
+    flow_specs, title="Manufacturing Integration Suite webhooks", version="1.0.0"
+):
     """``flow_specs``: {flow_code: {"direction": ..., "schema_dir": ...}}."""
     paths = {}
     components = {"Error": ERROR_SCHEMA}
@@ -73,7 +98,9 @@ def build(flow_specs, title="Manufacturing Integration Suite webhooks", version=
         if not majors:
             continue
         schema = copy.deepcopy(
-            schema_lib.load_schema(schema_lib.schema_path(spec["schema_dir"], code, majors[-1]))
+            schema_lib.load_schema(
+                schema_lib.schema_path(spec["schema_dir"], code, majors[-1])
+            )
         )
         schema.pop("$schema", None)
         name = code.replace(".", "_")
@@ -98,11 +125,17 @@ def build(flow_specs, title="Manufacturing Integration Suite webhooks", version=
                 "parameters": [CONNECTOR_PARAM, *SIGNATURE_HEADERS],
                 "requestBody": {
                     "required": True,
-                    "content": {"application/json": {"schema": {"type": "array", "items": ref}}},
+                    "content": {
+                        "application/json": {"schema": {"type": "array", "items": ref}}
+                    },
                 },
                 "responses": {
                     "207": {"description": "One result per item, in order"},
-                    **{k: v for k, v in _responses().items() if k not in ("200", "202", "422")},
+                    **{
+                        k: v
+                        for k, v in _responses().items()
+                        if k not in ("200", "202", "422")
+                    },
                 },
             }
         }
@@ -112,7 +145,12 @@ def build(flow_specs, title="Manufacturing Integration Suite webhooks", version=
             "summary": "What became of a message (signed like a webhook, empty body)",
             "parameters": [
                 CONNECTOR_PARAM,
-                {"name": "webhook_id", "in": "path", "required": True, "schema": {"type": "string"}},
+                {
+                    "name": "webhook_id",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string"},
+                },
                 *SIGNATURE_HEADERS,
             ],
             "responses": {

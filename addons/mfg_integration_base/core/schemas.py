@@ -52,7 +52,11 @@ def _validator(path):
 def format_path(parts):
     text = ""
     for part in parts:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+        text += (
+            f"[{part}]"
+            if isinstance(part, int)
+            else (f".{part}" if text else str(part))
+        )
     return text or "$"
 
 
@@ -89,7 +93,9 @@ def validate(payload, schema_dir, flow_code):
             f"for {flow_code} (supported majors: {known or 'none'})",
             [{"path": "schema_version", "message": "unknown major version"}],
         )
-    errors = sorted(_validator(path).iter_errors(payload), key=lambda e: list(e.absolute_path))
+    errors = sorted(
+        _validator(path).iter_errors(payload), key=lambda e: list(e.absolute_path)
+    )
     if errors:
         details = [
             {"path": format_path(list(err.absolute_path)), "message": err.message}

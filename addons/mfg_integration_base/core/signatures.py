@@ -45,14 +45,18 @@ def sign_headers(secret, msg_id, body, timestamp=None):
     }
 
 
-def verify(secrets, msg_id, timestamp, signature_header, body, now=None, tolerance=None):
+def verify(
+    secrets, msg_id, timestamp, signature_header, body, now=None, tolerance=None
+):
     """Raise :class:`SignatureError` unless one signature matches one secret.
 
     ``secrets`` is a list (current first, then the previous one during a
     rotation). Comparison is constant-time.
     """
     if not msg_id or not timestamp or not signature_header:
-        raise SignatureError("missing webhook-id, webhook-timestamp or webhook-signature")
+        raise SignatureError(
+            "missing webhook-id, webhook-timestamp or webhook-signature"
+        )
     try:
         ts = int(timestamp)
     except (TypeError, ValueError) as err:

@@ -15,7 +15,9 @@ class MailActivity(models.Model):
     @api.model
     def _mfg_upsert_exception(self, record, key, summary, note, user):
         """One open 'Integration exception' activity per (record, key)."""
-        activity_type = self.env.ref("mfg_integration_base.mail_activity_type_integration_exception")
+        activity_type = self.env.ref(
+            "mfg_integration_base.mail_activity_type_integration_exception"
+        )
         activities = self.sudo()
         existing = activities.search(
             [

@@ -28,7 +28,7 @@ def secrets_box():
 class MfgConnector(models.Model):
     _name = "mfg.connector"
     _description = "Integration Connector"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread"]  # noqa: RUF012
     _order = "sequence, name"
 
     name = fields.Char(required=True, tracking=True)
@@ -53,7 +53,8 @@ class MfgConnector(models.Model):
         tracking=True,
     )
     base_url = fields.Char(
-        string="Base URL", help="Outbound messages are POSTed to <base URL>/<flow code>."
+        string="Base URL",
+        help="Outbound messages are POSTed to <base URL>/<flow code>.",
     )
     auth_type = fields.Selection(
         [
@@ -74,12 +75,15 @@ class MfgConnector(models.Model):
     inbound_secret_enc = fields.Char(groups="base.group_system", copy=False)
     inbound_secret_previous_enc = fields.Char(groups="base.group_system", copy=False)
     inbound_secret_previous_until = fields.Datetime(
-        copy=False, readonly=True, help="The previous signing secret is accepted until then."
+        copy=False,
+        readonly=True,
+        help="The previous signing secret is accepted until then.",
     )
     outbound_secret = fields.Char(
         compute="_compute_secrets",
         inverse="_inverse_outbound_secret",
-        help="API key, token, password or signing secret for outbound calls. Write-only.",
+        help="API key, token, password or signing secret for outbound calls. "
+        "Write-only.",
     )
     inbound_secret = fields.Char(
         compute="_compute_secrets",
@@ -118,7 +122,7 @@ class MfgConnector(models.Model):
     last_error = fields.Text(readonly=True, copy=False)
     consecutive_failures = fields.Integer(readonly=True, copy=False)
 
-    _sql_constraints = [
+    _sql_constraints = [  # noqa: RUF012 (Odoo's declaration)
         ("code_uniq", "unique(code)", "The connector code must be unique."),
     ]
 
@@ -132,7 +136,9 @@ class MfgConnector(models.Model):
 
     def _default_responsible_user(self):
         icp = self.env["ir.config_parameter"].sudo()
-        user_id = int(icp.get_param("mfg_integration_base.default_responsible_id", 0) or 0)
+        user_id = int(
+            icp.get_param("mfg_integration_base.default_responsible_id", 0) or 0
+        )
         return self.env["res.users"].browse(user_id).exists() if user_id else False
 
     @api.depends_context("uid")
@@ -149,7 +155,9 @@ class MfgConnector(models.Model):
     def _inverse_outbound_secret(self):
         box = secrets_box()
         for connector in self.filtered("outbound_secret"):
-            connector.sudo().outbound_secret_enc = crypto.encrypt(box, connector.outbound_secret)
+            connector.sudo().outbound_secret_enc = crypto.encrypt(
+                box, connector.outbound_secret
+            )
 
     def _inverse_inbound_secret(self):
         box = secrets_box()
@@ -163,8 +171,8 @@ class MfgConnector(models.Model):
             vals = {"inbound_secret_enc": crypto.encrypt(box, connector.inbound_secret)}
             if sudo.inbound_secret_enc:
                 vals["inbound_secret_previous_enc"] = sudo.inbound_secret_enc
-                vals["inbound_secret_previous_until"] = fields.Datetime.now() + timedelta(
-                    hours=grace
+                vals["inbound_secret_previous_until"] = (
+                    fields.Datetime.now() + timedelta(hours=grace)
                 )
             sudo.write(vals)
 
@@ -174,8 +182,8 @@ class MfgConnector(models.Model):
             if not CODE_RE.match(connector.code or ""):
                 raise ValidationError(
                     self.env._(
-                        "Connector code %(code)s must be 2-63 lowercase letters, digits, "
-                        "'-' or '_' (it is part of the webhook URL).",
+                        "Connector code %(code)s must be 2-63 lowercase letters, "
+                        "digits, '-' or '_' (it is part of the webhook URL).",
                         code=connector.code,
                     )
                 )
@@ -186,8 +194,8 @@ class MfgConnector(models.Model):
             if connector.state == "active" and not connector.technical_user_id:
                 raise ValidationError(
                     self.env._(
-                        "Connector %(name)s needs a technical user before it is active: "
-                        "inbound work runs as that user.",
+                        "Connector %(name)s needs a technical user before it is "
+                        "active: inbound work runs as that user.",
                         name=connector.name,
                     )
                 )
@@ -203,7 +211,9 @@ class MfgConnector(models.Model):
             try:
                 secrets_box()
             except crypto.SecretKeyError as err:
-                _logger.error("Integration connectors cannot use their secrets: %s", err)
+                _logger.error(
+                    "Integration connectors cannot use their secrets: %s", err
+                )
 
     # ---------------------------------------------------------------- secrets
     def _get_secret(self, name):
@@ -249,12 +259,17 @@ class MfgConnector(models.Model):
                 timeout=(self.connect_timeout, self.read_timeout),
             )
         except requests.RequestException as err:
-            self._record_failure(self.env._("Connection failed: %s", type(err).__name__))
-            return self._notify(self.env._("Connection failed: %s", type(err).__name__), "danger")
+            self._record_failure(
+                self.env._("Connection failed: %s", type(err).__name__)
+            )
+            return self._notify(
+                self.env._("Connection failed: %s", type(err).__name__), "danger"
+            )
         if response.status_code >= 500 or response.status_code in (401, 403):
             self._record_failure(self.env._("HTTP %s", response.status_code))
             return self._notify(
-                self.env._("The system answered HTTP %s.", response.status_code), "danger"
+                self.env._("The system answered HTTP %s.", response.status_code),
+                "danger",
             )
         self._record_success()
         return self._notify(
@@ -265,12 +280,19 @@ class MfgConnector(models.Model):
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
-            "params": {"title": self.name, "message": message, "type": kind, "sticky": False},
+            "params": {
+                "title": self.name,
+                "message": message,
+                "type": kind,
+                "sticky": False,
+            },
         }
 
     # ----------------------------------------------------------------- health
     def _record_success(self):
-        self.sudo().write({"last_success_at": fields.Datetime.now(), "consecutive_failures": 0})
+        self.sudo().write(
+            {"last_success_at": fields.Datetime.now(), "consecutive_failures": 0}
+        )
 
     def _record_failure(self, error):
         for connector in self.sudo():
@@ -292,7 +314,9 @@ class MfgConnector(models.Model):
         """Auth headers of an outbound request; a hook another addon may extend."""
         from ..core import signatures
 
-        secret = self._get_secret("outbound_secret") if self.auth_type != "none" else False
+        secret = (
+            self._get_secret("outbound_secret") if self.auth_type != "none" else False
+        )
         if not secret or self.auth_type == "basic":
             return {}
         if self.auth_type == "api_key":
@@ -301,7 +325,9 @@ class MfgConnector(models.Model):
             return {"Authorization": f"Bearer {secret}"}
         return signatures.sign_headers(secret, msg_id or uuid.uuid4().hex, body)
 
-    def _emit(self, flow_code, payload, record=None, ordering_key=None, idempotency_key=None):
+    def _emit(
+        self, flow_code, payload, record=None, ordering_key=None, idempotency_key=None
+    ):
         """Write an outbound message in the caller's transaction (outbox) and
         enqueue its send. Returns the message."""
         self.ensure_one()
@@ -309,7 +335,9 @@ class MfgConnector(models.Model):
         if not flow:
             raise UserError(
                 self.env._(
-                    "Connector %(name)s has no active flow %(flow)s.", name=self.name, flow=flow_code
+                    "Connector %(name)s has no active flow %(flow)s.",
+                    name=self.name,
+                    flow=flow_code,
                 )
             )
         payload = dict(payload)
@@ -318,7 +346,11 @@ class MfgConnector(models.Model):
         message = (
             self.env["mfg.sync.message"]
             .sudo()
-            .with_context(tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True)
+            .with_context(
+                tracking_disable=True,
+                mail_create_nolog=True,
+                mail_create_nosubscribe=True,
+            )
             .create(
                 {
                     "direction": "outbound",
@@ -352,7 +384,11 @@ class MfgConnector(models.Model):
             .sudo()
             .search(self._mfg_binding_domain(model, str(external_id)), limit=1)
         )
-        return self.env[model].browse(binding.res_id).exists() if binding else self.env[model]
+        return (
+            self.env[model].browse(binding.res_id).exists()
+            if binding
+            else self.env[model]
+        )
 
     def _mfg_binding(self, record):
         self.ensure_one()
@@ -389,7 +425,11 @@ class MfgConnector(models.Model):
             binding.write(vals)
             return binding
         vals.update(
-            {"connector_id": self.id, "model": record._name, "external_id": str(external_id)}
+            {
+                "connector_id": self.id,
+                "model": record._name,
+                "external_id": str(external_id),
+            }
         )
         return bindings.create(vals)
 

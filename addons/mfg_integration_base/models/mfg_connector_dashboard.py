@@ -6,7 +6,12 @@ from datetime import timedelta
 
 from odoo import fields, models
 
-HEALTH = [("green", "Healthy"), ("orange", "Degraded"), ("red", "Failing"), ("grey", "Idle")]
+HEALTH = [
+    ("green", "Healthy"),
+    ("orange", "Degraded"),
+    ("red", "Failing"),
+    ("grey", "Idle"),
+]
 
 
 class MfgConnector(models.Model):
@@ -14,10 +19,14 @@ class MfgConnector(models.Model):
 
     stat_in_24h = fields.Integer(string="In (24 h)", compute="_compute_dashboard")
     stat_out_24h = fields.Integer(string="Out (24 h)", compute="_compute_dashboard")
-    stat_failure_rate = fields.Float(string="Failure rate (%)", compute="_compute_dashboard")
+    stat_failure_rate = fields.Float(
+        string="Failure rate (%)", compute="_compute_dashboard"
+    )
     stat_backlog = fields.Integer(string="Backlog", compute="_compute_dashboard")
     stat_dead = fields.Integer(string="Dead letters", compute="_compute_dashboard")
-    stat_p95_latency_ms = fields.Integer(string="p95 latency (ms)", compute="_compute_dashboard")
+    stat_p95_latency_ms = fields.Integer(
+        string="p95 latency (ms)", compute="_compute_dashboard"
+    )
     stat_latency_target_ms = fields.Integer(
         string="Latency target (ms)", compute="_compute_dashboard"
     )
@@ -32,13 +41,16 @@ class MfgConnector(models.Model):
             self.env.cr.execute(
                 """
                 SELECT connector_id,
-                       COUNT(*) FILTER (WHERE direction = 'inbound' AND create_date >= %(since)s),
-                       COUNT(*) FILTER (WHERE direction = 'outbound' AND create_date >= %(since)s),
+                       COUNT(*) FILTER (WHERE direction = 'inbound'
+                                        AND create_date >= %(since)s),
+                       COUNT(*) FILTER (WHERE direction = 'outbound'
+                                        AND create_date >= %(since)s),
                        COUNT(*) FILTER (WHERE state IN ('failed', 'dead')
                                         AND create_date >= %(since)s),
                        COUNT(*) FILTER (WHERE state IN ('done', 'failed', 'dead')
                                         AND create_date >= %(since)s),
-                       COUNT(*) FILTER (WHERE state IN ('queued', 'received', 'parked')),
+                       COUNT(*) FILTER (WHERE state IN ('queued', 'received',
+                                                        'parked')),
                        COUNT(*) FILTER (WHERE state = 'dead'),
                        percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_ms)
                            FILTER (WHERE state = 'done' AND create_date >= %(since)s)

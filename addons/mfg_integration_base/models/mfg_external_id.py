@@ -10,7 +10,9 @@ class MfgExternalId(models.Model):
     _rec_name = "external_id"
 
     connector_id = fields.Many2one("mfg.connector", required=True, ondelete="cascade")
-    company_id = fields.Many2one(related="connector_id.company_id", store=True, index=True)
+    company_id = fields.Many2one(
+        related="connector_id.company_id", store=True, index=True
+    )
     model = fields.Char(required=True)
     res_id = fields.Integer(required=True)
     external_id = fields.Char(required=True)
@@ -18,10 +20,12 @@ class MfgExternalId(models.Model):
     payload_hash = fields.Char()
     last_sync_at = fields.Datetime()
     record_ref = fields.Reference(
-        selection="_selection_record_ref", compute="_compute_record_ref", string="Record"
+        selection="_selection_record_ref",
+        compute="_compute_record_ref",
+        string="Record",
     )
 
-    _sql_constraints = [
+    _sql_constraints = [  # noqa: RUF012 (Odoo's declaration)
         (
             "binding_uniq",
             "unique(connector_id, model, external_id)",

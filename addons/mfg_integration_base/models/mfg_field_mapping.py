@@ -56,7 +56,9 @@ class MfgFieldMapping(models.Model):
             "target": self.target_path,
             "transform": self.transform,
             "value_map": table,
-            "constant": json.loads(self.constant_value) if self.constant_value else None,
+            "constant": json.loads(self.constant_value)
+            if self.constant_value
+            else None,
             "default": json.loads(self.default_value) if self.default_value else None,
             "required": self.required,
             "datetime_format": self.datetime_format,

@@ -20,8 +20,12 @@ class MfgFlow(models.Model):
     _description = "Integration Flow"
     _order = "connector_id, sequence, id"
 
-    connector_id = fields.Many2one("mfg.connector", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one(related="connector_id.company_id", store=True, index=True)
+    connector_id = fields.Many2one(
+        "mfg.connector", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(
+        related="connector_id.company_id", store=True, index=True
+    )
     code = fields.Selection(
         selection=[
             ("generic.record.upsert", "Generic: record upsert"),
@@ -39,23 +43,30 @@ class MfgFlow(models.Model):
         store=True,
     )
     mode = fields.Selection(
-        [("realtime", "Real-time"), ("batch", "Batch")], default="realtime", required=True
+        [("realtime", "Real-time"), ("batch", "Batch")],
+        default="realtime",
+        required=True,
     )
     interval_minutes = fields.Integer(default=15, help="Batch flows run this often.")
     batch_size = fields.Integer(default=200, help="Messages one job handles at most.")
     channel = fields.Char(
         default="root.mfg",
         required=True,
-        help="queue_job channel; ordered flows use a capacity-1 channel (root.mfg.ordered).",
+        help="queue_job channel; ordered flows use a capacity-1 channel "
+        "(root.mfg.ordered).",
     )
     latency_target_seconds = fields.Integer(default=60)
     gap_timeout_minutes = fields.Integer(
-        default=30, help="A gap in an ordering key older than this becomes an exception."
+        default=30,
+        help="A gap in an ordering key older than this becomes an exception.",
     )
     responsible_user_id = fields.Many2one(
-        "res.users", help="Gets this flow's exception activities (else the connector's)."
+        "res.users",
+        help="Gets this flow's exception activities (else the connector's).",
     )
-    mapping_ids = fields.One2many("mfg.field.mapping", "flow_id", string="Field mappings")
+    mapping_ids = fields.One2many(
+        "mfg.field.mapping", "flow_id", string="Field mappings"
+    )
     last_run_at = fields.Datetime(readonly=True, copy=False)
     # Generic upsert settings
     target_model_id = fields.Many2one(
@@ -69,7 +80,7 @@ class MfgFlow(models.Model):
         help="Fields a generic upsert may write; any other key is refused.",
     )
 
-    _sql_constraints = [
+    _sql_constraints = [  # noqa: RUF012 (Odoo's declaration)
         (
             "connector_code_uniq",
             "unique(connector_id, code)",
@@ -94,7 +105,9 @@ class MfgFlow(models.Model):
         specs = self._get_flow_specs()
         for flow in self:
             if flow.code not in specs:
-                raise ValidationError(self.env._("Flow %s has no specification.", flow.code))
+                raise ValidationError(
+                    self.env._("Flow %s has no specification.", flow.code)
+                )
 
     # ------------------------------------------------------------ extension
     def _get_flow_specs(self):
@@ -113,7 +126,9 @@ class MfgFlow(models.Model):
         return schema_lib.validate(payload, self._get_spec()["schema_dir"], self.code)
 
     def _mapping_rules(self, reverse=False):
-        return [m._as_rule(reverse=reverse) for m in self.mapping_ids.sorted("sequence")]
+        return [
+            m._as_rule(reverse=reverse) for m in self.mapping_ids.sorted("sequence")
+        ]
 
     def _map_inbound(self, payload):
         """External payload → canonical (identity without mapping rows)."""
@@ -192,14 +207,19 @@ class MfgFlow(models.Model):
         self.env.cr.execute(
             """
             SELECT DISTINCT flow_id FROM mfg_sync_message
-             WHERE state = 'queued' AND (next_attempt_at IS NULL OR next_attempt_at <= %s)
+             WHERE state = 'queued'
+               AND (next_attempt_at IS NULL OR next_attempt_at <= %s)
             """,
             [now],
         )
         due = self.browse([row[0] for row in self.env.cr.fetchall()])
-        for flow in due.filtered(lambda f: f.active and f.connector_id.state == "active"):
-            if flow.mode == "batch" and flow.last_run_at and (
-                flow.last_run_at + timedelta(minutes=flow.interval_minutes) > now
+        for flow in due.filtered(
+            lambda f: f.active and f.connector_id.state == "active"
+        ):
+            if (
+                flow.mode == "batch"
+                and flow.last_run_at
+                and (flow.last_run_at + timedelta(minutes=flow.interval_minutes) > now)
             ):
                 continue
             flow._schedule_drain(eta=now)

@@ -11,27 +11,35 @@ class MfgFlow(models.Model):
     _inherit = "mfg.flow"
 
     alert_failure_rate = fields.Float(
-        string="Alert: failure rate (%)", default=20.0,
+        string="Alert: failure rate (%)",
+        default=20.0,
         help="Failed or dead share of the last hour's finished messages; 0 disables.",
     )
     alert_backlog_age_minutes = fields.Integer(
-        string="Alert: backlog age (min)", default=30,
+        string="Alert: backlog age (min)",
+        default=30,
         help="Oldest queued or parked message older than this; 0 disables.",
     )
     alert_dead_letters = fields.Integer(
-        string="Alert: dead letters", default=1, help="This many dead messages; 0 disables."
+        string="Alert: dead letters",
+        default=1,
+        help="This many dead messages; 0 disables.",
     )
     alert_latency = fields.Boolean(
-        string="Alert: latency over target", default=True,
+        string="Alert: latency over target",
+        default=True,
         help="p95 latency of the last hour above the flow's latency target.",
     )
     escalation_user_id = fields.Many2one(
-        "res.users", help="Gets the alert, with a mail, when it stays open past the delay."
+        "res.users",
+        help="Gets the alert, with a mail, when it stays open past the delay.",
     )
     escalation_delay_minutes = fields.Integer(default=60)
     alert_state = fields.Selection(
         [("ok", "OK"), ("alert", "Alert"), ("escalated", "Escalated")],
-        default="ok", readonly=True, copy=False,
+        default="ok",
+        readonly=True,
+        copy=False,
     )
     alert_reasons = fields.Text(readonly=True, copy=False)
     alert_since = fields.Datetime(readonly=True, copy=False)
@@ -43,10 +51,12 @@ class MfgFlow(models.Model):
         self.env.cr.execute(
             """
             SELECT flow_id,
-                   COUNT(*) FILTER (WHERE state IN ('failed', 'dead') AND create_date >= %(hour)s),
+                   COUNT(*) FILTER (WHERE state IN ('failed', 'dead')
+                                    AND create_date >= %(hour)s),
                    COUNT(*) FILTER (WHERE state IN ('done', 'failed', 'dead')
                                     AND create_date >= %(hour)s),
-                   MIN(create_date) FILTER (WHERE state IN ('queued', 'parked', 'received')),
+                   MIN(create_date) FILTER (WHERE state IN ('queued', 'parked',
+                                                            'received')),
                    COUNT(*) FILTER (WHERE state = 'dead'),
                    percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_ms)
                        FILTER (WHERE state = 'done' AND create_date >= %(hour)s)
@@ -66,21 +76,44 @@ class MfgFlow(models.Model):
     def _alert_reasons_for(self, metrics):
         self.ensure_one()
         rate, age, dead, p95 = metrics.get(self.id, (0.0, 0, 0, 0))
-        _ = self.env._
         reasons = []
         if self.alert_failure_rate and rate >= self.alert_failure_rate:
-            reasons.append(_("failure rate %(rate).0f%% ≥ %(limit).0f%%", rate=rate, limit=self.alert_failure_rate))
+            reasons.append(
+                self.env._(
+                    "failure rate %(rate).0f%% ≥ %(limit).0f%%",
+                    rate=rate,
+                    limit=self.alert_failure_rate,
+                )
+            )
         if self.alert_backlog_age_minutes and age >= self.alert_backlog_age_minutes:
-            reasons.append(_("oldest backlog %(age)d min ≥ %(limit)d min", age=age, limit=self.alert_backlog_age_minutes))
+            reasons.append(
+                self.env._(
+                    "oldest backlog %(age)d min ≥ %(limit)d min",
+                    age=age,
+                    limit=self.alert_backlog_age_minutes,
+                )
+            )
         if self.alert_dead_letters and dead >= self.alert_dead_letters:
-            reasons.append(_("%(dead)d dead letter(s)", dead=dead))
-        if self.alert_latency and self.latency_target_seconds and p95 > self.latency_target_seconds * 1000:
-            reasons.append(_("p95 latency %(p95)d ms > target %(target)d ms", p95=p95, target=self.latency_target_seconds * 1000))
+            reasons.append(self.env._("%(dead)d dead letter(s)", dead=dead))
+        if (
+            self.alert_latency
+            and self.latency_target_seconds
+            and p95 > self.latency_target_seconds * 1000
+        ):
+            reasons.append(
+                self.env._(
+                    "p95 latency %(p95)d ms > target %(target)d ms",
+                    p95=p95,
+                    target=self.latency_target_seconds * 1000,
+                )
+            )
         return reasons
 
     @api.model
     def _cron_check_alerts(self):
-        flows = self.sudo().search([("active", "=", True), ("connector_id.state", "=", "active")])
+        flows = self.sudo().search(
+            [("active", "=", True), ("connector_id.state", "=", "active")]
+        )
         flows._check_alerts()
 
     def _check_alerts(self):
@@ -93,15 +126,36 @@ class MfgFlow(models.Model):
             key = f"alert:{flow.id}"
             if not reasons:
                 if flow.alert_state != "ok":
-                    Activity._mfg_close_exception(connector, key, feedback=self.env._("Cleared."))
-                    Activity._mfg_close_exception(connector, key + ":escalated", feedback=self.env._("Cleared."))
-                    flow.write({"alert_state": "ok", "alert_reasons": False, "alert_since": False})
-                    connector.message_post(body=self.env._("Alert on %s cleared.", flow.name))
+                    Activity._mfg_close_exception(
+                        connector, key, feedback=self.env._("Cleared.")
+                    )
+                    Activity._mfg_close_exception(
+                        connector, key + ":escalated", feedback=self.env._("Cleared.")
+                    )
+                    flow.write(
+                        {
+                            "alert_state": "ok",
+                            "alert_reasons": False,
+                            "alert_since": False,
+                        }
+                    )
+                    connector.message_post(
+                        body=self.env._("Alert on %s cleared.", flow.name)
+                    )
                 continue
             text = "; ".join(reasons)
             summary = self.env._("Integration alert: %s", flow.name)
-            note = self.env._("<p>%(flow)s of %(connector)s: %(text)s</p>", flow=flow.name, connector=connector.name, text=text)
-            responsible = flow.responsible_user_id or connector.responsible_user_id or self.env.ref("base.user_admin")
+            note = self.env._(
+                "<p>%(flow)s of %(connector)s: %(text)s</p>",
+                flow=flow.name,
+                connector=connector.name,
+                text=text,
+            )
+            responsible = (
+                flow.responsible_user_id
+                or connector.responsible_user_id
+                or self.env.ref("base.user_admin")
+            )
             Activity._mfg_upsert_exception(connector, key, summary, note, responsible)
             vals = {"alert_reasons": text}
             if flow.alert_state == "ok":
@@ -110,10 +164,19 @@ class MfgFlow(models.Model):
             late = since + timedelta(minutes=flow.escalation_delay_minutes) <= now
             if flow.alert_state == "alert" and late and flow.escalation_user_id:
                 Activity._mfg_upsert_exception(
-                    connector, key + ":escalated", self.env._("Escalated: %s", summary), note, flow.escalation_user_id
+                    connector,
+                    key + ":escalated",
+                    self.env._("Escalated: %s", summary),
+                    note,
+                    flow.escalation_user_id,
                 )
                 connector.message_post(
-                    body=self.env._("Escalated: %(flow)s still failing since %(since)s: %(text)s", flow=flow.name, since=since, text=text),
+                    body=self.env._(
+                        "Escalated: %(flow)s still failing since %(since)s: %(text)s",
+                        flow=flow.name,
+                        since=since,
+                        text=text,
+                    ),
                     partner_ids=flow.escalation_user_id.partner_id.ids,
                     subtype_xmlid="mail.mt_comment",
                 )

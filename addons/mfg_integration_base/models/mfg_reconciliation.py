@@ -6,7 +6,6 @@ list every difference a person must look at. A run never changes stock."""
 import json
 
 import requests
-
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -16,13 +15,19 @@ from odoo.exceptions import UserError
 class MfgReconciliation(models.Model):
     _name = "mfg.reconciliation"
     _description = "Integration Reconciliation Run"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin"]  # noqa: RUF012
     _order = "id desc"
 
     name = fields.Char(compute="_compute_name", store=True)
-    connector_id = fields.Many2one("mfg.connector", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one(related="connector_id.company_id", store=True, index=True)
-    kind = fields.Char(required=True, help="The snapshot compared, e.g. messages.snapshot.")
+    connector_id = fields.Many2one(
+        "mfg.connector", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(
+        related="connector_id.company_id", store=True, index=True
+    )
+    kind = fields.Char(
+        required=True, help="The snapshot compared, e.g. messages.snapshot."
+    )
     state = fields.Selection(
         [("agreed", "Agreed"), ("differences", "Differences")], readonly=True
     )
@@ -34,7 +39,9 @@ class MfgReconciliation(models.Model):
     @api.depends("kind", "connector_id", "create_date")
     def _compute_name(self):
         for run in self:
-            run.name = f"{run.connector_id.code or '?'} {run.kind} {run.create_date or ''}"
+            run.name = (
+                f"{run.connector_id.code or '?'} {run.kind} {run.create_date or ''}"
+            )
 
     @api.depends("line_ids.above_tolerance")
     def _compute_counts(self):
@@ -42,7 +49,7 @@ class MfgReconciliation(models.Model):
             run.difference_count = len(run.line_ids.filtered("above_tolerance"))
 
     def _get_comparators(self):
-        """{snapshot kind: bound comparator(connector, snapshot, tolerance) -> [line vals]}.
+        """{snapshot kind: comparator(connector, snapshot, tolerance) -> [vals]}.
         Domain addons add theirs with ``_inherit`` and ``super()``."""
         return {"messages.snapshot": self._compare_messages}
 
@@ -66,15 +73,27 @@ class MfgReconciliation(models.Model):
         if above:
             items = Markup("").join(
                 Markup("<li>%s %s: Odoo %s, %s %s</li>")
-                % (line.label, line.key, line.odoo_value, connector.name, line.external_value)
+                % (
+                    line.label,
+                    line.key,
+                    line.odoo_value,
+                    connector.name,
+                    line.external_value,
+                )
                 for line in above[:50]
             )
             note = Markup("<p>%s</p><ul>%s</ul>") % (
-                self.env._("%s difference(s) above tolerance:", len(above)), items
+                self.env._("%s difference(s) above tolerance:", len(above)),
+                items,
             )
             self.env["mail.activity"]._mfg_upsert_exception(
-                run, f"reconciliation:{run.id}",
-                self.env._("Reconciliation %s: %s difference(s)", kind, len(above)),
+                run,
+                f"reconciliation:{run.id}",
+                self.env._(
+                    "Reconciliation %(kind)s: %(count)s difference(s)",
+                    kind=kind,
+                    count=len(above),
+                ),
                 note,
                 connector.responsible_user_id or self.env.ref("base.user_admin"),
             )
@@ -83,7 +102,10 @@ class MfgReconciliation(models.Model):
     def _compare_messages(self, connector, snapshot, tolerance):
         """What the sender says it sent vs what Odoo received, by idempotency key."""
         keys = [item["idempotency_key"] for item in snapshot.get("sent", [])]
-        flows = {item["idempotency_key"]: item.get("flow") for item in snapshot.get("sent", [])}
+        flows = {
+            item["idempotency_key"]: item.get("flow")
+            for item in snapshot.get("sent", [])
+        }
         received = set()
         if keys:
             self.env.cr.execute(
@@ -114,7 +136,9 @@ class MfgReconciliationLine(models.Model):
     _description = "Integration Reconciliation Difference"
     _order = "reconciliation_id, above_tolerance desc, id"
 
-    reconciliation_id = fields.Many2one("mfg.reconciliation", required=True, ondelete="cascade", index=True)
+    reconciliation_id = fields.Many2one(
+        "mfg.reconciliation", required=True, ondelete="cascade", index=True
+    )
     company_id = fields.Many2one(related="reconciliation_id.company_id", store=True)
     label = fields.Char(required=True)
     key = fields.Char(help="Product / lot / location, MO, or idempotency key.")
@@ -133,7 +157,9 @@ class MfgConnector(models.Model):
         """GET <base_url>/<kind> from the external system."""
         self.ensure_one()
         if not self.base_url:
-            raise UserError(self.env._("Connector %s has no base URL to pull from.", self.name))
+            raise UserError(
+                self.env._("Connector %s has no base URL to pull from.", self.name)
+            )
         try:
             response = requests.get(
                 f"{self.base_url.rstrip('/')}/{kind}",
@@ -144,7 +170,9 @@ class MfgConnector(models.Model):
             response.raise_for_status()
             return response.json()
         except (requests.RequestException, ValueError) as err:
-            raise UserError(self.env._("Could not pull %(kind)s: %(err)s", kind=kind, err=err)) from err
+            raise UserError(
+                self.env._("Could not pull %(kind)s: %(err)s", kind=kind, err=err)
+            ) from err
 
     def action_reconcile_now(self):
         """Pull every snapshot kind this connector has a flow for and compare."""
@@ -153,10 +181,17 @@ class MfgConnector(models.Model):
         kinds = set(Reconciliation._get_comparators())
         flows = self.flow_ids.filtered(lambda f: f.code in kinds)
         if not flows:
-            raise UserError(self.env._("This connector has no snapshot flow to reconcile."))
+            raise UserError(
+                self.env._("This connector has no snapshot flow to reconcile.")
+            )
         runs = Reconciliation
         for flow in flows:
-            runs |= Reconciliation._run(self, flow.code, self._pull_snapshot(flow.code), flow.reconcile_tolerance)
+            runs |= Reconciliation._run(
+                self,
+                flow.code,
+                self._pull_snapshot(flow.code),
+                flow.reconcile_tolerance,
+            )
         return {
             "type": "ir.actions.act_window",
             "res_model": "mfg.reconciliation",
@@ -177,7 +212,14 @@ class MfgFlow(models.Model):
         """Pull and compare the snapshot flows whose interval has come."""
         now = fields.Datetime.now()
         kinds = list(self.env["mfg.reconciliation"]._get_comparators())
-        for flow in self.sudo().search([("code", "in", kinds), ("mode", "=", "batch"), ("active", "=", True), ("connector_id.state", "=", "active")]):
+        for flow in self.sudo().search(
+            [
+                ("code", "in", kinds),
+                ("mode", "=", "batch"),
+                ("active", "=", True),
+                ("connector_id.state", "=", "active"),
+            ]
+        ):
             last = flow.last_run_at
             if last and (now - last).total_seconds() < flow.interval_minutes * 60:
                 continue
@@ -187,7 +229,9 @@ class MfgFlow(models.Model):
             except UserError as err:
                 flow.connector_id._record_failure(str(err))
                 continue
-            self.env["mfg.reconciliation"]._run(flow.connector_id, flow.code, snapshot, flow.reconcile_tolerance)
+            self.env["mfg.reconciliation"]._run(
+                flow.connector_id, flow.code, snapshot, flow.reconcile_tolerance
+            )
 
 
 class MfgSyncMessage(models.Model):
@@ -199,6 +243,13 @@ class MfgSyncMessage(models.Model):
         return handlers
 
     def _handle_messages_snapshot(self, payload):
-        return self.env["mfg.reconciliation"].sudo()._run(
-            self.connector_id, "messages.snapshot", payload, self.flow_id.reconcile_tolerance
+        return (
+            self.env["mfg.reconciliation"]
+            .sudo()
+            ._run(
+                self.connector_id,
+                "messages.snapshot",
+                payload,
+                self.flow_id.reconcile_tolerance,
+            )
         )

@@ -29,7 +29,7 @@ ERROR_KINDS = [
 class MfgSyncMessage(models.Model):
     _name = "mfg.sync.message"
     _description = "Integration Message"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin"]  # noqa: RUF012
     _order = "id desc"
 
     name = fields.Char(compute="_compute_name", store=True)
@@ -40,7 +40,9 @@ class MfgSyncMessage(models.Model):
     connector_code_received = fields.Char(help="Connector code as the sender wrote it.")
     flow_id = fields.Many2one("mfg.flow", ondelete="restrict", index=True)
     flow_code = fields.Char(index=True)
-    company_id = fields.Many2one(related="connector_id.company_id", store=True, index=True)
+    company_id = fields.Many2one(
+        related="connector_id.company_id", store=True, index=True
+    )
     idempotency_key = fields.Char(index=True, copy=False)
     correlation_id = fields.Char(index=True)
     ordering_key = fields.Char()
@@ -49,7 +51,9 @@ class MfgSyncMessage(models.Model):
     payload_raw = fields.Text(string="Raw payload")
     payload_canonical = fields.Text(string="Canonical payload")
     headers = fields.Text(string="Headers (sanitized)")
-    state = fields.Selection(STATES, default="received", required=True, index=True, tracking=True)
+    state = fields.Selection(
+        STATES, default="received", required=True, index=True, tracking=True
+    )
     attempts = fields.Integer(readonly=True)
     next_attempt_at = fields.Datetime(readonly=True)
     parked_at = fields.Datetime(readonly=True)
@@ -60,9 +64,13 @@ class MfgSyncMessage(models.Model):
     res_model = fields.Char(string="Record model", index=True)
     res_id = fields.Integer(string="Record id")
     record_ref = fields.Reference(
-        selection="_selection_record_ref", compute="_compute_record_ref", string="Record"
+        selection="_selection_record_ref",
+        compute="_compute_record_ref",
+        string="Record",
     )
-    exception_activity_id = fields.Many2one("mail.activity", readonly=True, ondelete="set null")
+    exception_activity_id = fields.Many2one(
+        "mail.activity", readonly=True, ondelete="set null"
+    )
     processed_at = fields.Datetime(readonly=True)
     latency_ms = fields.Integer(readonly=True, aggregator="avg")
 
@@ -95,7 +103,9 @@ class MfgSyncMessage(models.Model):
     def _compute_name(self):
         for message in self:
             arrow = "→" if message.direction == "outbound" else "←"
-            message.name = f"{arrow} {message.flow_code or '?'} {message.idempotency_key or ''}"
+            message.name = (
+                f"{arrow} {message.flow_code or '?'} {message.idempotency_key or ''}"
+            )
 
     @api.model
     def _selection_record_ref(self):
@@ -125,7 +135,9 @@ class MfgSyncMessage(models.Model):
         """Queue failed or dead messages again, as they are."""
         for message in self:
             if message.state not in ("failed", "dead"):
-                raise UserError(self.env._("Only failed or dead messages can be retried."))
+                raise UserError(
+                    self.env._("Only failed or dead messages can be retried.")
+                )
             message._requeue(self.env._("Retried by %s", self.env.user.name))
         return True
 
@@ -169,7 +181,12 @@ class MfgSyncMessage(models.Model):
     def _requeue(self, note):
         self.ensure_one()
         self.sudo().write(
-            {"state": "queued", "attempts": 0, "next_attempt_at": False, "parked_at": False}
+            {
+                "state": "queued",
+                "attempts": 0,
+                "next_attempt_at": False,
+                "parked_at": False,
+            }
         )
         self.message_post(body=note)
         self.flow_id._schedule_drain(eta=fields.Datetime.now())

@@ -29,7 +29,13 @@ TRANSIENT_DB_ERRORS = (
     psycopg2.errors.LockNotAvailable,
     psycopg2.errors.QueryCanceled,
 )
-RELATIONAL_TYPES = ("many2one", "one2many", "many2many", "reference", "many2one_reference")
+RELATIONAL_TYPES = (
+    "many2one",
+    "one2many",
+    "many2many",
+    "reference",
+    "many2one_reference",
+)
 
 
 class MfgSyncMessage(models.Model):
@@ -108,7 +114,9 @@ class MfgSyncMessage(models.Model):
         except Exception as err:
             # A bug in one handler must not block the batch behind it: the
             # message fails alone with the traceback in the log, for a person.
-            _logger.exception("mfg message %s: unexpected error in its handler", self.id)
+            _logger.exception(
+                "mfg message %s: unexpected error in its handler", self.id
+            )
             self._mfg_fail("permanent", f"{type(err).__name__}: {err}")
         else:
             self._mfg_after_outcome(outcome, record)
@@ -136,8 +144,10 @@ class MfgSyncMessage(models.Model):
             self._mfg_close_exception_activity()
             connector = self.connector_id
             # Touch the connector row rarely: it is shared by every job.
-            if connector.consecutive_failures or not connector.last_success_at or (
-                connector.last_success_at < now - timedelta(minutes=1)
+            if (
+                connector.consecutive_failures
+                or not connector.last_success_at
+                or (connector.last_success_at < now - timedelta(minutes=1))
             ):
                 connector._record_success()
             self._mfg_process_next_in_order()
@@ -249,7 +259,9 @@ class MfgSyncMessage(models.Model):
         )
         if kind == error_lib.TRANSIENT:
             error = MfgTransientError(text)
-            error.retry_after = backoff.parse_retry_after(response.headers.get("Retry-After"))
+            error.retry_after = backoff.parse_retry_after(
+                response.headers.get("Retry-After")
+            )
         else:
             error = MfgError(text, record=self._get_business_record())
         error.http_status = response.status_code
@@ -257,7 +269,14 @@ class MfgSyncMessage(models.Model):
 
     # -------------------------------------------------------------- failure
     def _mfg_fail(
-        self, kind, text, details=None, record=None, user=None, retry_after=None, http_status=None
+        self,
+        kind,
+        text,
+        details=None,
+        record=None,
+        user=None,
+        retry_after=None,
+        http_status=None,
     ):
         self.ensure_one()
         connector = self.connector_id
@@ -274,10 +293,15 @@ class MfgSyncMessage(models.Model):
             vals.update({"res_model": record._name, "res_id": record.id})
         retry = kind == error_lib.TRANSIENT and attempts < connector.max_attempts
         if retry:
-            delay = backoff.retry_delay(attempts, connector.backoff_base, connector.backoff_cap)
+            delay = backoff.retry_delay(
+                attempts, connector.backoff_base, connector.backoff_cap
+            )
             delay = max(delay, retry_after or 0)
             vals.update(
-                {"state": "queued", "next_attempt_at": fields.Datetime.now() + timedelta(seconds=delay)}
+                {
+                    "state": "queued",
+                    "next_attempt_at": fields.Datetime.now() + timedelta(seconds=delay),
+                }
             )
         else:
             vals.update({"state": "dead" if kind == error_lib.TRANSIENT else "failed"})
@@ -298,7 +322,9 @@ class MfgSyncMessage(models.Model):
 
     def _mfg_responsible(self, user=None):
         icp = self.env["ir.config_parameter"].sudo()
-        default_id = int(icp.get_param("mfg_integration_base.default_responsible_id", 0) or 0)
+        default_id = int(
+            icp.get_param("mfg_integration_base.default_responsible_id", 0) or 0
+        )
         return (
             user
             or self.flow_id.responsible_user_id
@@ -315,7 +341,8 @@ class MfgSyncMessage(models.Model):
             "%(flow)s failed (%(kind)s)", flow=self.flow_code, kind=self.error_kind
         )
         note = self.env._(
-            "<p>%(text)s</p><p>Message: %(name)s (id %(id)s). Fix the data, then replay it.</p>",
+            "<p>%(text)s</p><p>Message: %(name)s (id %(id)s). "
+            "Fix the data, then replay it.</p>",
             text=text,
             name=self.name,
             id=self.id,
@@ -339,7 +366,8 @@ class MfgSyncMessage(models.Model):
         self.sudo().exception_activity_id = False
         if not others and activity.exists():
             activity.action_feedback(
-                feedback=feedback or self.env._("Closed: message %s was processed.", self.name)
+                feedback=feedback
+                or self.env._("Closed: message %s was processed.", self.name)
             )
 
     # ------------------------------------------------------- ordering crons
@@ -367,21 +395,26 @@ class MfgSyncMessage(models.Model):
     def _mfg_expire_gaps(self):
         """A gap older than its flow allows becomes an exception activity."""
         now = fields.Datetime.now()
-        parked = self.sudo().search([("state", "=", "parked"), ("exception_activity_id", "=", False)])
+        parked = self.sudo().search(
+            [("state", "=", "parked"), ("exception_activity_id", "=", False)]
+        )
         for message in parked:
             timeout = message.flow_id.gap_timeout_minutes * 60
             if not ordering.gap_expired(message.parked_at, now, timeout):
                 continue
             text = self.env._(
-                "Sequence %(seq)s of %(key)s waits since %(since)s for sequence %(missing)s, "
-                "which never arrived. Ask the sender to resend it, or ignore this message.",
+                "Sequence %(seq)s of %(key)s waits since %(since)s for sequence "
+                "%(missing)s, which never arrived. Ask the sender to resend it, "
+                "or ignore this message.",
                 seq=message.sequence,
                 key=message.ordering_key,
                 since=message.parked_at,
                 missing=message._mfg_last_applied() + 1,
             )
             message.write({"error_kind": "conflict", "error_text": text})
-            message._mfg_open_exception_activity(text, record=message._mfg_ordering_record())
+            message._mfg_open_exception_activity(
+                text, record=message._mfg_ordering_record()
+            )
 
     # -------------------------------------------------------- generic flow
     def _handle_generic_record_upsert(self, payload):
@@ -395,12 +428,15 @@ class MfgSyncMessage(models.Model):
                 self.env._("Flow %s has no target model configured.", flow.code)
             )
         model = flow.target_model_id.model
-        allowed = {f.name for f in flow.allowed_field_ids if f.ttype not in RELATIONAL_TYPES}
+        allowed = {
+            f.name for f in flow.allowed_field_ids if f.ttype not in RELATIONAL_TYPES
+        }
         refused = sorted(set(payload["values"]) - allowed)
         if refused:
             raise MfgValidationError(
                 self.env._(
-                    "values.%(field)s: not a field this flow may write (allowed: %(allowed)s)",
+                    "values.%(field)s: not a field this flow may write "
+                    "(allowed: %(allowed)s)",
                     field=refused[0],
                     allowed=", ".join(sorted(allowed)) or "-",
                 )
@@ -413,5 +449,7 @@ class MfgSyncMessage(models.Model):
             record.write(payload["values"])
         else:
             record = self.env[model].create(payload["values"])
-        connector._mfg_bind(record, external_id, revision=payload.get("revision"), payload=payload)
+        connector._mfg_bind(
+            record, external_id, revision=payload.get("revision"), payload=payload
+        )
         return record

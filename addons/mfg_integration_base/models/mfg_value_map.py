@@ -15,7 +15,7 @@ class MfgValueMap(models.Model):
     external_value = fields.Char(required=True)
     canonical_value = fields.Char(required=True)
 
-    _sql_constraints = [
+    _sql_constraints = [  # noqa: RUF012 (Odoo's declaration)
         (
             "external_uniq",
             "unique(mapping_id, external_value)",

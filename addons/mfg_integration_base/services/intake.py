@@ -33,7 +33,9 @@ NOT_FOUND = "No active connector and flow at this address."
 
 
 class IntakeError(Exception):
-    def __init__(self, status, error, message, details=None, message_id=None, headers=None):
+    def __init__(
+        self, status, error, message, details=None, message_id=None, headers=None
+    ):
         super().__init__(message)
         self.headers = headers or {}
         self.status = status
@@ -102,14 +104,18 @@ class WebhookIntake:
             return "application/xml"
         accepted = "application/json" + (" or application/xml" if allow_xml else "")
         raise IntakeError(
-            415, "unsupported_media_type", f"Content-Type must be {accepted}, not {mimetype or 'empty'}."
+            415,
+            "unsupported_media_type",
+            f"Content-Type must be {accepted}, not {mimetype or 'empty'}.",
         )
 
     def _verify_signature(self, body):
         headers = self.httprequest.headers
         secrets = self.connector._get_inbound_secrets()
         if not secrets:
-            raise IntakeError(401, "unauthorized", "The connector has no signing secret.")
+            raise IntakeError(
+                401, "unauthorized", "The connector has no signing secret."
+            )
         try:
             signatures.verify(
                 secrets,
@@ -120,7 +126,9 @@ class WebhookIntake:
                 tolerance=self.connector.signature_tolerance,
             )
         except signatures.SignatureError as err:
-            raise IntakeError(401, "unauthorized", f"Signature rejected: {err}.") from err
+            raise IntakeError(
+                401, "unauthorized", f"Signature rejected: {err}."
+            ) from err
         return headers.get("webhook-id")
 
     def _parse(self, body, content_type, flow):
@@ -134,7 +142,9 @@ class WebhookIntake:
             try:
                 payload = json.loads(body)
             except (ValueError, UnicodeDecodeError) as err:
-                raise IntakeError(400, "malformed_json", f"Body is not valid JSON: {err}") from err
+                raise IntakeError(
+                    400, "malformed_json", f"Body is not valid JSON: {err}"
+                ) from err
         return self._check_payload(payload, flow)
 
     def _check_payload(self, payload, flow):
@@ -150,7 +160,9 @@ class WebhookIntake:
             try:
                 flow._validate_canonical(payload)
             except SchemaError as err:
-                raise IntakeError(422, "schema_violation", str(err), err.errors) from err
+                raise IntakeError(
+                    422, "schema_violation", str(err), err.errors
+                ) from err
         return payload
 
     # -------------------------------------------------------------- store
@@ -181,7 +193,11 @@ class WebhookIntake:
         env = self.su_env
         if technical and self.connector and self.connector.technical_user_id:
             env = env(user=self.connector.technical_user_id.id, su=False)
-            env = env(context=dict(env.context, allowed_company_ids=[self.connector.company_id.id]))
+            env = env(
+                context=dict(
+                    env.context, allowed_company_ids=[self.connector.company_id.id]
+                )
+            )
         return env["mfg.sync.message"].with_context(
             tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True
         )
@@ -206,8 +222,15 @@ class WebhookIntake:
         vals["state"] = "queued"
         if content_type == "application/xml":
             vals["payload_canonical"] = hashing.canonical_json(payload)
-        if isinstance(payload.get("ordering_key"), str) and isinstance(payload.get("sequence"), int):
-            vals.update({"ordering_key": payload["ordering_key"], "sequence": payload["sequence"]})
+        if isinstance(payload.get("ordering_key"), str) and isinstance(
+            payload.get("sequence"), int
+        ):
+            vals.update(
+                {
+                    "ordering_key": payload["ordering_key"],
+                    "sequence": payload["sequence"],
+                }
+            )
         try:
             with self.su_env.cr.savepoint(flush=False):
                 message = self._message_model().create(vals)
@@ -221,14 +244,20 @@ class WebhookIntake:
         vals = self._base_vals(key, raw, content_type)
         vals.update({"state": "duplicate", "http_status": 200})
         self._message_model(technical=False).create(vals)
-        return 200, {"message_id": existing[0], "status": existing[1], "duplicate": True}
+        return 200, {
+            "message_id": existing[0],
+            "status": existing[1],
+            "duplicate": True,
+        }
 
     def log_rejection(self, err, key=None, raw=None):
         """Every refused request is kept as a rejected message."""
         headers = self.httprequest.headers
         if raw is None and err.status != 413 and self.body is not None:
             raw = self.body[:RAW_LOG_LIMIT].decode("utf-8", "replace")
-        vals = self._base_vals(key or headers.get("webhook-id"), raw, self.httprequest.mimetype)
+        vals = self._base_vals(
+            key or headers.get("webhook-id"), raw, self.httprequest.mimetype
+        )
         vals.update(
             {
                 "state": "rejected",
@@ -276,12 +305,16 @@ class WebhookIntake:
         flow, body, content_type, key = self._prepare()
         existing = self._existing(key)
         if existing:
-            return self._duplicate_answer(key, body.decode("utf-8", "replace"), content_type, existing)
+            return self._duplicate_answer(
+                key, body.decode("utf-8", "replace"), content_type, existing
+            )
         payload = self._parse(body, content_type, flow)
         message = self._store(key, body, content_type, payload)
         if message is None:
             existing = self._existing(key)
-            return self._duplicate_answer(key, body.decode("utf-8", "replace"), content_type, existing)
+            return self._duplicate_answer(
+                key, body.decode("utf-8", "replace"), content_type, existing
+            )
         flow._schedule_drain()
         return 202, {"message_id": message.id, "status": "queued"}
 
@@ -290,9 +323,13 @@ class WebhookIntake:
         try:
             items = json.loads(body)
         except (ValueError, UnicodeDecodeError) as err:
-            raise IntakeError(400, "malformed_json", f"Body is not valid JSON: {err}") from err
+            raise IntakeError(
+                400, "malformed_json", f"Body is not valid JSON: {err}"
+            ) from err
         if not isinstance(items, list) or not items:
-            raise IntakeError(400, "not_an_array", "A batch body is a non-empty JSON array.")
+            raise IntakeError(
+                400, "not_an_array", "A batch body is a non-empty JSON array."
+            )
         results, accepted = [], 0
         for index, item in enumerate(items):
             item_key = f"{key}:{index}"
@@ -300,14 +337,21 @@ class WebhookIntake:
             existing = self._existing(item_key)
             if existing:
                 self._duplicate_answer(item_key, raw, content_type, existing)
-                results.append({"index": index, "status": "duplicate", "message_id": existing[0]})
+                results.append(
+                    {"index": index, "status": "duplicate", "message_id": existing[0]}
+                )
                 continue
             try:
                 payload = self._check_payload(item, flow)
             except IntakeError as err:
                 rejected = self.log_rejection(err, key=item_key, raw=raw)
                 results.append(
-                    {"index": index, "status": "rejected", "message_id": rejected.id, **err.as_body()}
+                    {
+                        "index": index,
+                        "status": "rejected",
+                        "message_id": rejected.id,
+                        **err.as_body(),
+                    }
                 )
                 continue
             message = self._store(item_key, raw.encode(), content_type, payload)
@@ -315,10 +359,16 @@ class WebhookIntake:
                 results.append({"index": index, "status": "duplicate"})
                 continue
             accepted += 1
-            results.append({"index": index, "status": "queued", "message_id": message.id})
+            results.append(
+                {"index": index, "status": "queued", "message_id": message.id}
+            )
         if accepted:
             flow._schedule_drain()
-        return 207, {"accepted": accepted, "rejected": len(items) - accepted, "results": results}
+        return 207, {
+            "accepted": accepted,
+            "rejected": len(items) - accepted,
+            "results": results,
+        }
 
     def status(self, webhook_id):
         self._find_connector()

@@ -5,7 +5,6 @@
 import json
 import time
 import uuid
-
 from urllib.parse import urlsplit
 
 from odoo import fields
@@ -41,7 +40,10 @@ class MfgTestMixin:
         cls, code, kind="generic", flows=(), tech_groups=(), secret=TEST_SECRET, **vals
     ):
         """An active connector with its technical user and the given flows."""
-        groups = ["base.group_user", "mfg_integration_base.mfg_integration_base_group_technical"]
+        groups = [
+            "base.group_user",
+            "mfg_integration_base.mfg_integration_base_group_technical",
+        ]
         tech_user = new_test_user(
             cls.env, login=f"tech_{code}", groups=",".join([*groups, *tech_groups])
         )
@@ -57,7 +59,9 @@ class MfgTestMixin:
             }
         )
         for flow_code in flows:
-            cls.env["mfg.flow"].create({"connector_id": connector.id, "code": flow_code})
+            cls.env["mfg.flow"].create(
+                {"connector_id": connector.id, "code": flow_code}
+            )
         connector.action_activate()
         return connector
 
@@ -89,14 +93,18 @@ class MfgTestMixin:
     def _mfg_process(self, connector, max_rounds=50):
         """Run the drain jobs of the connector's flows until nothing is due."""
         for _round in range(max_rounds):
-            due = self.env["mfg.sync.message"].sudo().search(
-                [
-                    ("connector_id", "=", connector.id),
-                    ("state", "=", "queued"),
-                    "|",
-                    ("next_attempt_at", "=", False),
-                    ("next_attempt_at", "<=", fields.Datetime.now()),
-                ]
+            due = (
+                self.env["mfg.sync.message"]
+                .sudo()
+                .search(
+                    [
+                        ("connector_id", "=", connector.id),
+                        ("state", "=", "queued"),
+                        "|",
+                        ("next_attempt_at", "=", False),
+                        ("next_attempt_at", "<=", fields.Datetime.now()),
+                    ]
+                )
             )
             if not due:
                 return
@@ -108,12 +116,16 @@ class MfgTestMixin:
         activity_type = self.env.ref(
             "mfg_integration_base.mail_activity_type_integration_exception"
         )
-        return self.env["mail.activity"].sudo().search(
-            [
-                ("res_model", "=", record._name),
-                ("res_id", "=", record.id),
-                ("activity_type_id", "=", activity_type.id),
-            ]
+        return (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", record._name),
+                    ("res_id", "=", record.id),
+                    ("activity_type_id", "=", activity_type.id),
+                ]
+            )
         )
 
     @staticmethod
@@ -158,7 +170,9 @@ class MfgHttpCommon(MfgTestMixin, HttpCase):
             body = body.encode()
         all_headers = {"Content-Type": content_type}
         if sign:
-            all_headers.update(self._mfg_signed_headers(body, secret, webhook_id, timestamp))
+            all_headers.update(
+                self._mfg_signed_headers(body, secret, webhook_id, timestamp)
+            )
         all_headers.update(headers or {})
         url = f"/mfg/v1/{code}/{flow_code}" + ("/batch" if batch else "")
         return self.url_open(url, data=body, headers=all_headers)

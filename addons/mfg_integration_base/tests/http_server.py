@@ -20,13 +20,15 @@ class ScriptedSystem:
         system = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 (http.server API)
+            def do_POST(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
                 system.received.append(
                     {"path": self.path, "headers": dict(self.headers), "body": body}
                 )
-                reply = system.replies.pop(0) if system.replies else (200, {}, {"ok": True})
+                reply = (
+                    system.replies.pop(0) if system.replies else (200, {}, {"ok": True})
+                )
                 if reply[0] == "sleep":
                     time.sleep(reply[1])
                     reply = (200, {}, {"ok": True})
@@ -40,7 +42,7 @@ class ScriptedSystem:
                 self.end_headers()
                 self.wfile.write(data)
 
-            do_GET = do_POST  # noqa: N815
+            do_GET = do_POST
 
             def log_message(self, *args):
                 return

@@ -20,7 +20,9 @@ class TestConnector(MfgCommon):
 
     def _stored(self, column):
         self.env.flush_all()
-        self.env.cr.execute(f"SELECT {column} FROM mfg_connector WHERE id = %s", [self.connector.id])
+        self.env.cr.execute(
+            f"SELECT {column} FROM mfg_connector WHERE id = %s", [self.connector.id]
+        )
         return self.env.cr.fetchone()[0]
 
     def test_secrets_encrypted_at_rest_and_write_only(self):
@@ -28,7 +30,9 @@ class TestConnector(MfgCommon):
         self.assertTrue(stored)
         self.assertNotIn("s3cr3t-token", stored)
         self.assertNotIn(TEST_SECRET, self._stored("inbound_secret_enc"))
-        self.assertFalse(self.connector.outbound_secret, "never sent back to the client")
+        self.assertFalse(
+            self.connector.outbound_secret, "never sent back to the client"
+        )
         self.assertTrue(self.connector.outbound_secret_set)
         self.assertEqual(self.connector._get_secret("outbound_secret"), "s3cr3t-token")
         data = self.connector.read(["outbound_secret", "inbound_secret"])[0]
@@ -47,8 +51,9 @@ class TestConnector(MfgCommon):
         self.assertEqual(self.connector._get_secret("outbound_secret"), "rotated")
 
     def test_missing_key_is_a_clear_error(self):
-        with patch.dict(config.options, {"mfg_secrets_key": ""}), patch.dict(
-            "os.environ", {"MFG_SECRETS_KEY": ""}
+        with (
+            patch.dict(config.options, {"mfg_secrets_key": ""}),
+            patch.dict("os.environ", {"MFG_SECRETS_KEY": ""}),
         ):
             with self.assertRaisesRegex(UserError, "mfg_secrets_key"):
                 self.connector._get_secret("outbound_secret")
@@ -66,7 +71,9 @@ class TestConnector(MfgCommon):
             self.env["mfg.connector"].create({"name": "Bad", "code": "has space/slash"})
 
     def test_active_connector_needs_technical_user(self):
-        connector = self.env["mfg.connector"].create({"name": "No bot", "code": "nobot"})
+        connector = self.env["mfg.connector"].create(
+            {"name": "No bot", "code": "nobot"}
+        )
         with self.assertRaisesRegex(ValidationError, "technical user"):
             connector.action_activate()
 
@@ -81,8 +88,12 @@ class TestConnector(MfgCommon):
         )
         visible = self.env["mfg.connector"].with_user(user).search([])
         self.assertNotIn(self.connector, visible)
-        other_connector = self.connector.copy({"code": "conn-p2", "company_id": other.id})
-        self.assertIn(other_connector, self.env["mfg.connector"].with_user(user).search([]))
+        other_connector = self.connector.copy(
+            {"code": "conn-p2", "company_id": other.id}
+        )
+        self.assertIn(
+            other_connector, self.env["mfg.connector"].with_user(user).search([])
+        )
 
     def test_external_ids_resolve_within_connector_only(self):
         partner = self.env["res.partner"].create({"name": "Bound"})
@@ -94,12 +105,19 @@ class TestConnector(MfgCommon):
 
     def test_menus_groups_and_settings(self):
         self.assertTrue(self.env.ref("mfg_integration_base.mfg_integration_menu_root"))
-        manager = self.env.ref("mfg_integration_base.mfg_integration_base_group_manager")
-        user_group = self.env.ref("mfg_integration_base.mfg_integration_base_group_user")
+        manager = self.env.ref(
+            "mfg_integration_base.mfg_integration_base_group_manager"
+        )
+        user_group = self.env.ref(
+            "mfg_integration_base.mfg_integration_base_group_user"
+        )
         self.assertIn(user_group, manager.implied_ids)
         self.assertIn(self.env.ref("base.user_admin"), manager.users)
         settings = self.env["res.config.settings"].create(
-            {"mfg_retention_days": 7, "mfg_default_responsible_id": self.mfg_responsible.id}
+            {
+                "mfg_retention_days": 7,
+                "mfg_default_responsible_id": self.mfg_responsible.id,
+            }
         )
         settings.execute()
         icp = self.env["ir.config_parameter"].sudo()

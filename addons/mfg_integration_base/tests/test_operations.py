@@ -14,8 +14,11 @@ from .http_server import ScriptedSystem
 
 
 def upsert(external_id, **values):
-    return {"schema_version": "1.0", "external_id": external_id,
-            "values": values or {"name": f"Partner {external_id}"}}
+    return {
+        "schema_version": "1.0",
+        "external_id": external_id,
+        "values": values or {"name": f"Partner {external_id}"},
+    }
 
 
 class TestOperations(MfgCommon):
@@ -23,29 +26,66 @@ class TestOperations(MfgCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.connector = cls._mfg_create_connector(
-            "ops1", flows=["generic.record.upsert", "generic.record.changed", "messages.snapshot"],
+            "ops1",
+            flows=[
+                "generic.record.upsert",
+                "generic.record.changed",
+                "messages.snapshot",
+            ],
             tech_groups=("base.group_partner_manager",),
         )
         cls.flow = cls._mfg_flow(cls, cls.connector, "generic.record.upsert")
-        cls.flow.write({
-            "target_model_id": cls.env.ref("base.model_res_partner").id,
-            "allowed_field_ids": [(6, 0, cls.env["ir.model.fields"].search(
-                [("model", "=", "res.partner"), ("name", "in", ("name", "email"))]).ids)],
-        })
+        cls.flow.write(
+            {
+                "target_model_id": cls.env.ref("base.model_res_partner").id,
+                "allowed_field_ids": [
+                    (
+                        6,
+                        0,
+                        cls.env["ir.model.fields"]
+                        .search(
+                            [
+                                ("model", "=", "res.partner"),
+                                ("name", "in", ("name", "email")),
+                            ]
+                        )
+                        .ids,
+                    )
+                ],
+            }
+        )
 
     # ------------------------------------------------------ reconciliation
     def test_reconciliation_finds_missing_message_and_nothing_when_agreeing(self):
-        self._mfg_receive(self.connector, "generic.record.upsert", upsert("R1"), webhook_id="k1")
-        self._mfg_receive(self.connector, "generic.record.upsert", upsert("R2"), webhook_id="k2")
+        self._mfg_receive(
+            self.connector, "generic.record.upsert", upsert("R1"), webhook_id="k1"
+        )
+        self._mfg_receive(
+            self.connector, "generic.record.upsert", upsert("R2"), webhook_id="k2"
+        )
         Reconciliation = self.env["mfg.reconciliation"]
-        agreed = Reconciliation._run(self.connector, "messages.snapshot", {
-            "schema_version": "1.0", "sent": [{"idempotency_key": "k1"}, {"idempotency_key": "k2"}]})
+        agreed = Reconciliation._run(
+            self.connector,
+            "messages.snapshot",
+            {
+                "schema_version": "1.0",
+                "sent": [{"idempotency_key": "k1"}, {"idempotency_key": "k2"}],
+            },
+        )
         self.assertEqual(agreed.state, "agreed")
         self.assertFalse(agreed.line_ids)
         self.assertFalse(self._mfg_exception_activities(agreed))
-        run = Reconciliation._run(self.connector, "messages.snapshot", {
-            "schema_version": "1.0",
-            "sent": [{"idempotency_key": "k1"}, {"idempotency_key": "lost-3", "flow": "generic.record.upsert"}]})
+        run = Reconciliation._run(
+            self.connector,
+            "messages.snapshot",
+            {
+                "schema_version": "1.0",
+                "sent": [
+                    {"idempotency_key": "k1"},
+                    {"idempotency_key": "lost-3", "flow": "generic.record.upsert"},
+                ],
+            },
+        )
         self.assertEqual(run.state, "differences")
         self.assertEqual(run.line_ids.mapped("key"), ["lost-3"])
         activity = self._mfg_exception_activities(run)
@@ -55,7 +95,13 @@ class TestOperations(MfgCommon):
 
     def test_reconciliation_pulled_from_endpoint(self):
         with ScriptedSystem() as system:
-            system.replies = [(200, {}, {"schema_version": "1.0", "sent": [{"idempotency_key": "never"}]})]
+            system.replies = [
+                (
+                    200,
+                    {},
+                    {"schema_version": "1.0", "sent": [{"idempotency_key": "never"}]},
+                )
+            ]
             self.connector.base_url = system.url
             action = self.connector.action_reconcile_now()
         run = self.env["mfg.reconciliation"].browse(action["domain"][0][2])
@@ -65,11 +111,20 @@ class TestOperations(MfgCommon):
     # ------------------------------------------------ alerts and escalation
     def test_escalation_fires_and_clears(self):
         boss = new_test_user(self.env, login="mfg_boss", groups="base.group_user")
-        self.flow.write({"escalation_user_id": boss.id, "escalation_delay_minutes": 30,
-                         "alert_failure_rate": 50})
+        self.flow.write(
+            {
+                "escalation_user_id": boss.id,
+                "escalation_delay_minutes": 30,
+                "alert_failure_rate": 50,
+            }
+        )
         start = fields.Datetime.now()
         with freeze_time(start):
-            bad = self._mfg_receive(self.connector, "generic.record.upsert", upsert("A1", name="x", comment="no"))
+            bad = self._mfg_receive(
+                self.connector,
+                "generic.record.upsert",
+                upsert("A1", name="x", comment="no"),
+            )
             self._mfg_process(self.connector)
             self.assertEqual(bad.state, "failed")
             self.flow._check_alerts()
@@ -81,9 +136,13 @@ class TestOperations(MfgCommon):
         with freeze_time(start + timedelta(minutes=31)):
             self.flow._check_alerts()
         self.assertEqual(self.flow.alert_state, "escalated")
-        escalated = self._mfg_exception_activities(self.connector).filtered(lambda a: a.user_id == boss)
+        escalated = self._mfg_exception_activities(self.connector).filtered(
+            lambda a: a.user_id == boss
+        )
         self.assertEqual(len(escalated), 1)
-        mail = self.connector.message_ids.filtered(lambda m: boss.partner_id in m.partner_ids)
+        mail = self.connector.message_ids.filtered(
+            lambda m: boss.partner_id in m.partner_ids
+        )
         self.assertTrue(mail, "the escalation user is notified by mail")
         with freeze_time(start + timedelta(minutes=40)):
             bad.action_ignore()
@@ -99,7 +158,10 @@ class TestOperations(MfgCommon):
             self.connector.outbound_secret = "prod-credential"
             partner = self.env["res.partner"].create({"name": "N"})
             message = self.connector._emit(
-                "generic.record.changed", {"model": "res.partner", "external_id": "N", "values": {}}, record=partner)
+                "generic.record.changed",
+                {"model": "res.partner", "external_id": "N", "values": {}},
+                record=partner,
+            )
             self.env.flush_all()
             neutralize_database(self.env.cr)
             self.env.invalidate_all()
@@ -119,7 +181,9 @@ class TestOperations(MfgCommon):
             messages = self.env["mfg.sync.message"]
             for i in range(5):
                 messages |= self.connector._emit(
-                    "generic.record.changed", {"model": "res.partner", "external_id": str(i), "values": {}})
+                    "generic.record.changed",
+                    {"model": "res.partner", "external_id": str(i), "values": {}},
+                )
             flow._mfg_drain()
             flow._mfg_drain()
         self.assertEqual(len(system.received), 2)
@@ -128,8 +192,16 @@ class TestOperations(MfgCommon):
     # ------------------------------------------------------------ templates
     def test_template_has_no_secrets(self):
         mapping = self.env["mfg.field.mapping"].create(
-            {"flow_id": self.flow.id, "source_path": "k", "target_path": "values.name", "transform": "value_map"})
-        self.env["mfg.value.map"].create({"mapping_id": mapping.id, "external_value": "a", "canonical_value": "b"})
+            {
+                "flow_id": self.flow.id,
+                "source_path": "k",
+                "target_path": "values.name",
+                "transform": "value_map",
+            }
+        )
+        self.env["mfg.value.map"].create(
+            {"mapping_id": mapping.id, "external_value": "a", "canonical_value": "b"}
+        )
         self.connector.outbound_secret = "do-not-export"
         text = json.dumps(self.connector._template_dict())
         self.assertNotIn("do-not-export", text)
@@ -143,35 +215,69 @@ class TestOperationsHttp(MfgHttpCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.connector = cls._mfg_create_connector(
-            "site1", flows=["generic.record.upsert"], tech_groups=("base.group_partner_manager",))
-        cls.connector.flow_ids.write({
-            "target_model_id": cls.env.ref("base.model_res_partner").id,
-            "allowed_field_ids": [(6, 0, cls.env["ir.model.fields"].search(
-                [("model", "=", "res.partner"), ("name", "in", ("name", "email"))]).ids)],
-        })
+            "site1",
+            flows=["generic.record.upsert"],
+            tech_groups=("base.group_partner_manager",),
+        )
+        cls.connector.flow_ids.write(
+            {
+                "target_model_id": cls.env.ref("base.model_res_partner").id,
+                "allowed_field_ids": [
+                    (
+                        6,
+                        0,
+                        cls.env["ir.model.fields"]
+                        .search(
+                            [
+                                ("model", "=", "res.partner"),
+                                ("name", "in", ("name", "email")),
+                            ]
+                        )
+                        .ids,
+                    )
+                ],
+            }
+        )
 
     def test_template_imported_into_other_company_processes_webhook(self):
         plant2 = self.env["res.company"].create({"name": "Plant 2"})
         bot2 = new_test_user(
-            self.env, login="bot_plant2", company_id=plant2.id, company_ids=[(6, 0, plant2.ids)],
+            self.env,
+            login="bot_plant2",
+            company_id=plant2.id,
+            company_ids=[(6, 0, plant2.ids)],
             groups="base.group_user,base.group_partner_manager,"
-                   "mfg_integration_base.mfg_integration_base_group_technical")
+            "mfg_integration_base.mfg_integration_base_group_technical",
+        )
         data = json.dumps(self.connector._template_dict())
-        wizard = self.env["mfg.connector.template.import"].create({
-            "template_json": data, "code": "site2", "name": "Plant 2 system",
-            "company_id": plant2.id, "technical_user_id": bot2.id,
-            "responsible_user_id": self.mfg_responsible.id,
-        })
+        wizard = self.env["mfg.connector.template.import"].create(
+            {
+                "template_json": data,
+                "code": "site2",
+                "name": "Plant 2 system",
+                "company_id": plant2.id,
+                "technical_user_id": bot2.id,
+                "responsible_user_id": self.mfg_responsible.id,
+            }
+        )
         self.assertIn("generic.record.upsert", wizard.preview)
         action = wizard.action_import()
         site2 = self.env["mfg.connector"].browse(action["res_id"])
         self.assertEqual((site2.company_id, site2.state), (plant2, "draft"))
-        self.assertFalse(site2.inbound_secret_set, "secrets never travel with a template")
-        self.assertEqual(site2.flow_ids.target_model_id, self.connector.flow_ids.target_model_id)
+        self.assertFalse(
+            site2.inbound_secret_set, "secrets never travel with a template"
+        )
+        self.assertEqual(
+            site2.flow_ids.target_model_id, self.connector.flow_ids.target_model_id
+        )
         site2.inbound_secret = "whsec_c2l0ZTI="
         site2.action_activate()
-        response = self._mfg_post(site2, "generic.record.upsert", upsert("S2", name="From plant 2"),
-                                  secret="whsec_c2l0ZTI=")
+        response = self._mfg_post(
+            site2,
+            "generic.record.upsert",
+            upsert("S2", name="From plant 2"),
+            secret="whsec_c2l0ZTI=",
+        )
         self.assertEqual(response.status_code, 202, response.text)
         self._mfg_process(site2)
         partner = site2._mfg_resolve("res.partner", "S2")
@@ -183,7 +289,9 @@ class TestOperationsHttp(MfgHttpCommon):
         self.connector.inbound_rate_limit = 5
         statuses, accepted = [], []
         for i in range(8):
-            response = self._mfg_post(self.connector, "generic.record.upsert", upsert(f"L{i}"))
+            response = self._mfg_post(
+                self.connector, "generic.record.upsert", upsert(f"L{i}")
+            )
             statuses.append(response.status_code)
             if response.status_code == 202:
                 accepted.append(response.json()["message_id"])
@@ -193,7 +301,14 @@ class TestOperationsHttp(MfgHttpCommon):
         self.assertEqual(statuses, [202] * 5 + [429] * 3)
         self._mfg_process(self.connector)
         done = self.env["mfg.sync.message"].sudo().browse(accepted)
-        self.assertEqual(done.mapped("state"), ["done"] * 5, "every accepted message is processed")
-        rejected = self.env["mfg.sync.message"].sudo().search(
-            [("connector_id", "=", self.connector.id), ("state", "=", "rejected")])
+        self.assertEqual(
+            done.mapped("state"), ["done"] * 5, "every accepted message is processed"
+        )
+        rejected = (
+            self.env["mfg.sync.message"]
+            .sudo()
+            .search(
+                [("connector_id", "=", self.connector.id), ("state", "=", "rejected")]
+            )
+        )
         self.assertEqual(set(rejected.mapped("http_status")), {429})

@@ -21,13 +21,18 @@ class TestOutbound(MfgCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.connector = cls._mfg_create_connector(
-            "out1", flows=["generic.record.changed"], outbound_secret=OUT_SECRET,
-            read_timeout=1.0, connect_timeout=1.0,
+            "out1",
+            flows=["generic.record.changed"],
+            outbound_secret=OUT_SECRET,
+            read_timeout=1.0,
+            connect_timeout=1.0,
         )
         cls.partner = cls.env["res.partner"].create({"name": "Acme"})
 
     def emit(self):
-        return self.connector._emit("generic.record.changed", changed(), record=self.partner)
+        return self.connector._emit(
+            "generic.record.changed", changed(), record=self.partner
+        )
 
     def test_emit_writes_outbox_message_in_same_transaction(self):
         message = self.emit()
@@ -112,7 +117,9 @@ class TestOutbound(MfgCommon):
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
         sock.close()
-        self.connector.write({"base_url": f"http://127.0.0.1:{port}", "max_attempts": 2})
+        self.connector.write(
+            {"base_url": f"http://127.0.0.1:{port}", "max_attempts": 2}
+        )
         message = self.emit()
         self.connector.flow_ids._mfg_drain()
         self.assertEqual(message.state, "queued")

@@ -39,9 +39,18 @@ class TestProcessing(MfgCommon):
             {
                 "target_model_id": cls.env.ref("base.model_res_partner").id,
                 "allowed_field_ids": [
-                    (6, 0, cls.env["ir.model.fields"].search(
-                        [("model", "=", "res.partner"), ("name", "in", ("name", "email", "ref"))]
-                    ).ids)
+                    (
+                        6,
+                        0,
+                        cls.env["ir.model.fields"]
+                        .search(
+                            [
+                                ("model", "=", "res.partner"),
+                                ("name", "in", ("name", "email", "ref")),
+                            ]
+                        )
+                        .ids,
+                    )
                 ],
             }
         )
@@ -74,7 +83,9 @@ class TestProcessing(MfgCommon):
         partner.name = "Edited in Odoo"
         self.receive(upsert("E2", name="Same"))
         self._mfg_process(self.connector)
-        self.assertEqual(partner.name, "Edited in Odoo", "unchanged payload must not rewrite")
+        self.assertEqual(
+            partner.name, "Edited in Odoo", "unchanged payload must not rewrite"
+        )
 
     def test_field_not_allowed_fails_with_activity_for_responsible(self):
         message = self.receive(upsert("E3", name="X", comment="not allowed"))
@@ -92,16 +103,22 @@ class TestProcessing(MfgCommon):
         bad = self.receive(upsert("G2", name="Y", comment="nope"))
         good2 = self.receive(upsert("G3"))
         self.flow._mfg_drain()
-        self.assertEqual((good1.state, bad.state, good2.state), ("done", "failed", "done"))
+        self.assertEqual(
+            (good1.state, bad.state, good2.state), ("done", "failed", "done")
+        )
         self.assertTrue(self.partner("Partner G1") and self.partner("Partner G3"))
 
     def test_runs_as_technical_user(self):
         self.receive(upsert("T1", name="Tech made"))
         self._mfg_process(self.connector)
-        self.assertEqual(self.partner("Tech made").create_uid, self.connector.technical_user_id)
+        self.assertEqual(
+            self.partner("Tech made").create_uid, self.connector.technical_user_id
+        )
 
     def test_technical_user_without_rights_gets_validation_failure(self):
-        self.connector.technical_user_id.groups_id -= self.env.ref("base.group_partner_manager")
+        self.connector.technical_user_id.groups_id -= self.env.ref(
+            "base.group_partner_manager"
+        )
         self.connector.technical_user_id.groups_id -= self.env.ref("base.group_user")
         message = self.receive(upsert("T2", name="Denied"))
         self._mfg_process(self.connector)
@@ -127,17 +144,38 @@ class TestProcessing(MfgCommon):
 
     def test_mapping_rows_translate_payload(self):
         mapping = self.env["mfg.field.mapping"]
-        mapping.create({"flow_id": self.flow.id, "source_path": "id", "target_path": "external_id"})
-        mapping.create({"flow_id": self.flow.id, "source_path": "v", "target_path": "schema_version"})
         mapping.create(
-            {"flow_id": self.flow.id, "source_path": "nm", "target_path": "values.name", "required": True}
+            {"flow_id": self.flow.id, "source_path": "id", "target_path": "external_id"}
+        )
+        mapping.create(
+            {
+                "flow_id": self.flow.id,
+                "source_path": "v",
+                "target_path": "schema_version",
+            }
+        )
+        mapping.create(
+            {
+                "flow_id": self.flow.id,
+                "source_path": "nm",
+                "target_path": "values.name",
+                "required": True,
+            }
         )
         kind = mapping.create(
-            {"flow_id": self.flow.id, "source_path": "kind", "target_path": "values.ref",
-             "transform": "value_map"}
+            {
+                "flow_id": self.flow.id,
+                "source_path": "kind",
+                "target_path": "values.ref",
+                "transform": "value_map",
+            }
         )
         self.env["mfg.value.map"].create(
-            {"mapping_id": kind.id, "external_value": "S", "canonical_value": "SUPPLIER"}
+            {
+                "mapping_id": kind.id,
+                "external_value": "S",
+                "canonical_value": "SUPPLIER",
+            }
         )
         ok = self.receive({"id": "M1", "v": "1.0", "nm": "Mapped", "kind": "S"})
         missing = self.receive({"id": "M2", "v": "1.0", "kind": "S"})
@@ -158,7 +196,9 @@ class TestProcessing(MfgCommon):
         self.assertEqual((third.state, second.state), ("parked", "parked"))
         first = self.receive(upsert("O1", seq=1, name="v1"))
         self._mfg_process(self.connector)
-        self.assertEqual((first.state, second.state, third.state), ("done", "done", "done"))
+        self.assertEqual(
+            (first.state, second.state, third.state), ("done", "done", "done")
+        )
         self.assertEqual(self.connector._mfg_resolve("res.partner", "O1").name, "v3")
         resent = self.receive(upsert("O1", seq=2, name="v2"))
         self._mfg_process(self.connector)
@@ -234,17 +274,22 @@ class TestProcessing(MfgCommon):
         message.action_replay()
         self._mfg_process(self.connector)
         self.assertEqual(message.state, "done")
-        self.assertFalse(self._mfg_exception_activities(message), "closed by the replay")
+        self.assertFalse(
+            self._mfg_exception_activities(message), "closed by the replay"
+        )
         bodies = " ".join(message.message_ids.mapped("body"))
         self.assertIn("Retried by", bodies)
         self.assertIn("Replayed by", bodies)
 
     def test_idempotency_key_unique_in_database(self):
         self.receive(upsert("U1"), webhook_id="same-key")
-        with mute_logger("odoo.sql_db"), self.assertRaises(psycopg2.errors.UniqueViolation):
-            with self.env.cr.savepoint():
-                self.receive(upsert("U1"), webhook_id="same-key")
-                self.env.flush_all()
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(psycopg2.errors.UniqueViolation),
+            self.env.cr.savepoint(),
+        ):
+            self.receive(upsert("U1"), webhook_id="same-key")
+            self.env.flush_all()
 
     def test_rejected_message_does_not_hold_the_key(self):
         rejected = self.receive(upsert("U2"), webhook_id="k-rej")

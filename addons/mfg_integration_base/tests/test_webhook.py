@@ -55,16 +55,21 @@ class TestWebhook(MfgHttpCommon):
         return body
 
     def test_accepted_then_processed(self):
-        response = self._mfg_post(self.connector, "generic.record.upsert", upsert("P-1"))
+        response = self._mfg_post(
+            self.connector, "generic.record.upsert", upsert("P-1")
+        )
         self.assertEqual(response.status_code, 202, response.text)
         body = response.json()
         self.assertEqual(body["status"], "queued")
         message = self.Message.browse(body["message_id"])
         self.assertEqual(message.state, "queued")
         job = self.env["queue.job"].search(
-            [("model_name", "=", "mfg.flow"), ("method_name", "=", "_mfg_drain")], limit=1
+            [("model_name", "=", "mfg.flow"), ("method_name", "=", "_mfg_drain")],
+            limit=1,
         )
-        self.assertEqual(job.user_id, self.connector.technical_user_id, "job runs as the bot")
+        self.assertEqual(
+            job.user_id, self.connector.technical_user_id, "job runs as the bot"
+        )
         self.assertFalse(self.env["res.partner"].search([("name", "=", "Partner P-1")]))
         self._mfg_process(self.connector)
         self.assertEqual(message.state, "done", message.error_text)
@@ -74,13 +79,21 @@ class TestWebhook(MfgHttpCommon):
         self.assertEqual(partner.create_uid, self.connector.technical_user_id)
 
     def test_duplicate_webhook_id_returns_first(self):
-        first = self._mfg_post(self.connector, "generic.record.upsert", upsert(), webhook_id="dup-1")
-        again = self._mfg_post(self.connector, "generic.record.upsert", upsert(), webhook_id="dup-1")
+        first = self._mfg_post(
+            self.connector, "generic.record.upsert", upsert(), webhook_id="dup-1"
+        )
+        again = self._mfg_post(
+            self.connector, "generic.record.upsert", upsert(), webhook_id="dup-1"
+        )
         self.assertEqual(again.status_code, 200)
         self.assertEqual(again.json()["message_id"], first.json()["message_id"])
         self.assertTrue(again.json()["duplicate"])
-        self.assertEqual(len(self._messages(idempotency_key="dup-1", state="queued")), 1)
-        self.assertEqual(len(self._messages(idempotency_key="dup-1", state="duplicate")), 1)
+        self.assertEqual(
+            len(self._messages(idempotency_key="dup-1", state="queued")), 1
+        )
+        self.assertEqual(
+            len(self._messages(idempotency_key="dup-1", state="duplicate")), 1
+        )
 
     def test_unknown_and_paused_connector_same_404(self):
         unknown = self._mfg_post("nope", "generic.record.upsert", upsert())
@@ -89,7 +102,9 @@ class TestWebhook(MfgHttpCommon):
         self.assertEqual(unknown.status_code, 404)
         self.assertEqual(paused.status_code, 404)
         self.assertEqual(unknown.json(), paused.json())
-        logged = self.Message.search([("connector_code_received", "in", ("nope", "wh1"))])
+        logged = self.Message.search(
+            [("connector_code_received", "in", ("nope", "wh1"))]
+        )
         self.assertEqual(logged.mapped("state"), ["rejected", "rejected"])
         self.assertEqual(set(logged.mapped("http_status")), {404})
 
@@ -105,14 +120,19 @@ class TestWebhook(MfgHttpCommon):
         self.assertEqual(self._messages(state="rejected").http_status, 401)
 
     def test_absent_signature_401(self):
-        response = self._mfg_post(self.connector, "generic.record.upsert", upsert(), sign=False)
+        response = self._mfg_post(
+            self.connector, "generic.record.upsert", upsert(), sign=False
+        )
         body = self.assertError(response, 401, "unauthorized")
         self.assertIn("missing", body["message"])
         self.assertEqual(len(self._messages(state="rejected")), 1)
 
     def test_expired_signature_401(self):
         response = self._mfg_post(
-            self.connector, "generic.record.upsert", upsert(), timestamp=time.time() - 3600
+            self.connector,
+            "generic.record.upsert",
+            upsert(),
+            timestamp=time.time() - 3600,
         )
         body = self.assertError(response, 401, "unauthorized")
         self.assertIn("tolerance", body["message"])
@@ -120,23 +140,35 @@ class TestWebhook(MfgHttpCommon):
     def test_replayed_request_is_a_duplicate_not_redone(self):
         body = json.dumps(upsert("P-9")).encode()
         headers = self._mfg_signed_headers(body)
-        first = self._mfg_post(self.connector, "generic.record.upsert", body=body, headers=headers)
-        replay = self._mfg_post(self.connector, "generic.record.upsert", body=body, headers=headers)
+        first = self._mfg_post(
+            self.connector, "generic.record.upsert", body=body, headers=headers
+        )
+        replay = self._mfg_post(
+            self.connector, "generic.record.upsert", body=body, headers=headers
+        )
         self.assertEqual(first.status_code, 202)
         self.assertEqual(replay.status_code, 200)
         self._mfg_process(self.connector)
-        self.assertEqual(len(self.env["res.partner"].search([("name", "=", "Partner P-9")])), 1)
+        self.assertEqual(
+            len(self.env["res.partner"].search([("name", "=", "Partner P-9")])), 1
+        )
 
     def test_secret_rotation_grace(self):
         self.connector.inbound_secret = NEW_SECRET
-        new = self._mfg_post(self.connector, "generic.record.upsert", upsert("A"), secret=NEW_SECRET)
-        old = self._mfg_post(self.connector, "generic.record.upsert", upsert("B"), secret=TEST_SECRET)
+        new = self._mfg_post(
+            self.connector, "generic.record.upsert", upsert("A"), secret=NEW_SECRET
+        )
+        old = self._mfg_post(
+            self.connector, "generic.record.upsert", upsert("B"), secret=TEST_SECRET
+        )
         self.assertEqual(new.status_code, 202)
         self.assertEqual(old.status_code, 202, "old secret accepted during the grace")
-        self.connector.sudo().inbound_secret_previous_until = fields.Datetime.now() - timedelta(
-            minutes=1
+        self.connector.sudo().inbound_secret_previous_until = (
+            fields.Datetime.now() - timedelta(minutes=1)
         )
-        late = self._mfg_post(self.connector, "generic.record.upsert", upsert("C"), secret=TEST_SECRET)
+        late = self._mfg_post(
+            self.connector, "generic.record.upsert", upsert("C"), secret=TEST_SECRET
+        )
         self.assertError(late, 401, "unauthorized")
 
     def test_body_too_big_413(self):
@@ -156,12 +188,16 @@ class TestWebhook(MfgHttpCommon):
         self.assertError(response, 415, "unsupported_media_type")
 
     def test_not_json_400(self):
-        response = self._mfg_post(self.connector, "generic.record.upsert", body=b"{not json")
+        response = self._mfg_post(
+            self.connector, "generic.record.upsert", body=b"{not json"
+        )
         self.assertError(response, 400, "malformed_json")
         self.assertEqual(self._messages(state="rejected").payload_raw, "{not json")
 
     def test_json_not_object_400(self):
-        response = self._mfg_post(self.connector, "generic.record.upsert", body=b"[1, 2]")
+        response = self._mfg_post(
+            self.connector, "generic.record.upsert", body=b"[1, 2]"
+        )
         self.assertError(response, 400, "not_an_object")
 
     def test_schema_violation_names_field_422(self):
@@ -179,12 +215,16 @@ class TestWebhook(MfgHttpCommon):
         payload = upsert()
         payload["schema_version"] = "7.0"
         response = self._mfg_post(self.connector, "generic.record.upsert", payload)
-        body = self.assertError(response, 422, "schema_violation", path="schema_version")
+        body = self.assertError(
+            response, 422, "schema_violation", path="schema_version"
+        )
         self.assertIn("not supported", body["message"])
 
     def test_batch_with_one_bad_item(self):
         items = [upsert("B1"), {"schema_version": "1.0", "values": {}}, upsert("B3")]
-        response = self._mfg_post(self.connector, "generic.record.upsert", items, batch=True)
+        response = self._mfg_post(
+            self.connector, "generic.record.upsert", items, batch=True
+        )
         self.assertEqual(response.status_code, 207, response.text)
         body = response.json()
         self.assertEqual((body["accepted"], body["rejected"]), (2, 1))
@@ -192,12 +232,16 @@ class TestWebhook(MfgHttpCommon):
         self.assertEqual(statuses, ["queued", "rejected", "queued"])
         self.assertEqual(body["results"][1]["error"], "schema_violation")
         self._mfg_process(self.connector)
-        names = self.env["res.partner"].search([("name", "in", ("Partner B1", "Partner B3"))])
+        names = self.env["res.partner"].search(
+            [("name", "in", ("Partner B1", "Partner B3"))]
+        )
         self.assertEqual(len(names), 2)
         self.assertEqual(len(self._messages(state="rejected")), 1)
 
     def test_status_endpoint(self):
-        posted = self._mfg_post(self.connector, "generic.record.upsert", upsert(), webhook_id="st-1")
+        posted = self._mfg_post(
+            self.connector, "generic.record.upsert", upsert(), webhook_id="st-1"
+        )
         self._mfg_process(self.connector)
         headers = self._mfg_signed_headers(b"")
         response = self.url_open("/mfg/v1/wh1/messages/st-1", headers=headers)
@@ -220,7 +264,9 @@ class TestWebhook(MfgHttpCommon):
     @freeze_time("2026-01-01 12:00:00")
     def test_retention_vacuum_keeps_failed(self):
         done = self._mfg_receive(self.connector, "generic.record.upsert", upsert("V1"))
-        failed = self._mfg_receive(self.connector, "generic.record.upsert", upsert("V2"))
+        failed = self._mfg_receive(
+            self.connector, "generic.record.upsert", upsert("V2")
+        )
         done.state, failed.state = "done", "failed"
         self.env.cr.execute(
             "UPDATE mfg_sync_message SET create_date = %s WHERE id IN %s",

@@ -15,22 +15,32 @@ class MfgConnectorTemplateImport(models.TransientModel):
 
     template_file = fields.Binary(string="Template file (JSON)")
     template_json = fields.Text()
-    code = fields.Char(required=True, help="Code of the new connector (part of its URLs).")
+    code = fields.Char(
+        required=True, help="Code of the new connector (part of its URLs)."
+    )
     name = fields.Char(required=True)
-    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
     technical_user_id = fields.Many2one("res.users")
     responsible_user_id = fields.Many2one("res.users")
     preview = fields.Html(compute="_compute_preview", sanitize=False)
 
     def _template(self):
         self.ensure_one()
-        raw = base64.b64decode(self.template_file) if self.template_file else self.template_json
+        raw = (
+            base64.b64decode(self.template_file)
+            if self.template_file
+            else self.template_json
+        )
         if not raw:
             raise UserError(self.env._("Upload a template file first."))
         try:
             return json.loads(raw)
         except ValueError as err:
-            raise UserError(self.env._("The template is not valid JSON: %s", err)) from err
+            raise UserError(
+                self.env._("The template is not valid JSON: %s", err)
+            ) from err
 
     @api.depends("template_file", "template_json", "code", "company_id")
     def _compute_preview(self):
@@ -49,15 +59,24 @@ class MfgConnectorTemplateImport(models.TransientModel):
                 for flow in template.get("flows", [])
             )
             wizard.preview = Markup(
-                "<p>Creates connector <b>%s</b> (%s) in %s, in draft, without secrets:</p><ul>%s</ul>"
-            ) % (escape(wizard.code or "?"), escape(template.get("connector", {}).get("kind", "?")),
-                 escape(wizard.company_id.name or "?"), rows)
+                "<p>Creates connector <b>%s</b> (%s) in %s, in draft, "
+                "without secrets:</p><ul>%s</ul>"
+            ) % (
+                escape(wizard.code or "?"),
+                escape(template.get("connector", {}).get("kind", "?")),
+                escape(wizard.company_id.name or "?"),
+                rows,
+            )
 
     def action_import(self):
         self.ensure_one()
         connector = self.env["mfg.connector"]._create_from_template(
-            self._template(), self.code, self.name, self.company_id,
-            technical_user=self.technical_user_id, responsible=self.responsible_user_id,
+            self._template(),
+            self.code,
+            self.name,
+            self.company_id,
+            technical_user=self.technical_user_id,
+            responsible=self.responsible_user_id,
         )
         return {
             "type": "ir.actions.act_window",
