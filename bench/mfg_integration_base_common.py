@@ -49,6 +49,8 @@ FLOW_CODE = "generic.record.upsert"
 WEBHOOK_SECRET = "whsec_" + base64.b64encode(b"mfg-bench-signing-secret-32bytes").decode()
 ENGINE_PATH = f"/mfg/v1/{CONNECTOR_CODE}/{FLOW_CODE}"
 FLOOR_PATH = "/mfg_bench/floor"
+PROPOSAL_PATH = f"/mfg/v1p/{CONNECTOR_CODE}/{FLOW_CODE}"
+PROPOSAL_MODULE = "mfg_bench_proposal"
 BARE_PATH = "/mfg_bench/bare"
 
 
@@ -229,17 +231,17 @@ def write_config(path, db, port, workers, runner=False, extra=None):
     return path
 
 
-def install(conf, db, logfile):
-    cmd = [sys.executable, ODOO_BIN, "-c", conf, "-d", db, "-i", MODULES, "--stop-after-init"]
+def install(conf, db, logfile, modules=MODULES):
+    cmd = [sys.executable, ODOO_BIN, "-c", conf, "-d", db, "-i", modules, "--stop-after-init"]
     with open(logfile, "a") as out:
         proc = subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT)
     if proc.returncode:
         raise RuntimeError(f"install failed, see {logfile}")
 
 
-def setup_db(conf, db, logfile):
+def setup_db(conf, db, logfile, modules=MODULES):
     """Install, then configure the connector and the floor secret (child process)."""
-    install(conf, db, logfile)
+    install(conf, db, logfile, modules)
     out = subprocess.run(
         [sys.executable, os.path.abspath(__file__), "setup", conf, db],
         capture_output=True,

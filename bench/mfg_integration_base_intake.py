@@ -52,6 +52,7 @@ VARIANTS = {
     "floor": (common.FLOOR_PATH, 202),
     "engine": (common.ENGINE_PATH, 202),
 }
+PROPOSAL = {"proposal": (common.PROPOSAL_PATH, 202)}
 
 
 def parse_args(argv=None):
@@ -64,6 +65,11 @@ def parse_args(argv=None):
     parser.add_argument("--database", default=common.DB_PREFIX + "intake")
     parser.add_argument("--profile-requests", type=int, default=300)
     parser.add_argument("--keep-db", action="store_true")
+    parser.add_argument(
+        "--no-proposal",
+        action="store_true",
+        help="skip the prototype of the proposed intake fixes (bench/addons/mfg_bench_proposal)",
+    )
     return parser.parse_args(argv)
 
 
@@ -97,8 +103,9 @@ def measure_rounds(port, args):
 
 def profile_in_process(conf, db, count):
     """Child process: queries per request and cProfile of each route."""
+    with_proposal = "1" if "proposal" in VARIANTS else "0"
     out = subprocess.run(
-        [sys.executable, os.path.abspath(__file__), "--_profile", conf, db, str(count)],
+        [sys.executable, os.path.abspath(__file__), "--_profile", conf, db, str(count), with_proposal],
         capture_output=True,
         text=True,
     )
@@ -144,6 +151,8 @@ def _profile_main(conf, db, count):
 
     result = {}
     for name, (path, _status) in VARIANTS.items():
+        if name in ("engine", "proposal"):
+            result.setdefault("answers", {})[name] = _answers(client, path)
         send(common.signed_requests(path, 30, f"pwarm-{name}"))
         counts = send(common.signed_requests(path, 50, f"pcount-{name}"))
         collector = Collect()
@@ -181,9 +190,31 @@ def _profile_main(conf, db, count):
     print(json.dumps(result))
 
 
+def _answers(client, path):
+    """The same bad and repeated inputs to the engine and to the prototype:
+    their statuses must match (the prototype keeps the engine's contract)."""
+    (p, body, headers) = common.signed_requests(path, 1, "answers")[0]
+    out = {}
+    out["first"] = client.post(p, data=body, headers=headers).status_code
+    out["same webhook-id again"] = client.post(p, data=body, headers=headers).status_code
+    bad = dict(headers, **{"webhook-signature": "v1,AAAA"})
+    bad["webhook-id"] = headers["webhook-id"] + "-bad"
+    out["wrong signature"] = client.post(p, data=body, headers=bad).status_code
+    schema_body = json.dumps({"schema_version": "1.0", "external_id": "x"}).encode()
+    msg_id = headers["webhook-id"] + "-schema"
+    signed = dict(headers, **common.signatures.sign_headers(common.WEBHOOK_SECRET, msg_id, schema_body))
+    out["schema violation"] = client.post(p, data=schema_body, headers=signed).status_code
+    text = dict(headers, **{"Content-Type": "text/plain"})
+    text["webhook-id"] = headers["webhook-id"] + "-text"
+    out["text/plain"] = client.post(p, data=body, headers=text).status_code
+    unknown = p.replace(f"/{common.CONNECTOR_CODE}/", "/nosuchconnector/")
+    out["unknown connector"] = client.post(unknown, data=body, headers=headers).status_code
+    return out
+
+
 def summarize(rounds, profile):
     names = list(VARIANTS)
-    summary = {}
+    summary = {"answers": (profile or {}).get("answers")}
     for name in names:
         summary[name] = {
             "median_rps": common.median([r[name]["rps"] for r in rounds]),
@@ -209,7 +240,7 @@ def print_table(summary, info, args):
         s = summary[name]
         rows.append(
             [
-                name,
+                "proposal (prototype of the fixes, not the engine)" if name == "proposal" else name,
                 f"{s['median_rps']:.1f}",
                 f"{s['median_p50_ms']:.1f}",
                 f"{s['median_p95_ms']:.1f}",
@@ -239,6 +270,16 @@ def print_table(summary, info, args):
             rows,
         )
     )
+    answers = summary.get("answers")
+    if answers:
+        cases = list(next(iter(answers.values())))
+        print("\nSame inputs, same answers (HTTP status), engine vs prototype:\n")
+        print(
+            common.md_table(
+                ["input", *answers],
+                [[case, *(answers[name][case] for name in answers)] for case in cases],
+            )
+        )
     engine = summary["engine"]["ratio_vs_floor"]
     print(
         f"\nGoal engine >= 0.8 x floor: {engine:.2f} -> {'met' if engine >= 0.8 else 'NOT met'} "
@@ -249,10 +290,16 @@ def print_table(summary, info, args):
 
 
 def main():
-    if len(sys.argv) == 5 and sys.argv[1] == "--_profile":
+    if len(sys.argv) == 6 and sys.argv[1] == "--_profile":
+        if sys.argv[5] == "1":
+            VARIANTS.update(PROPOSAL)
         _profile_main(sys.argv[2], sys.argv[3], int(sys.argv[4]))
         return
     args = parse_args()
+    modules = common.MODULES
+    if not args.no_proposal:
+        VARIANTS.update(PROPOSAL)
+        modules += "," + common.PROPOSAL_MODULE
     engine = common.prepare_engine(args.engine)
     tmp = os.path.join(common.RESULTS_DIR, "tmp")
     os.makedirs(tmp, exist_ok=True)
@@ -264,7 +311,7 @@ def main():
     common.log(f"engine {engine['source']} {engine['commit']}; database {db}; port {port}")
     common.create_db(db)
     try:
-        ids = common.setup_db(conf, db, os.path.join(tmp, f"{db}.install.log"))
+        ids = common.setup_db(conf, db, os.path.join(tmp, f"{db}.install.log"), modules)
         common.log(f"setup done: {ids}")
         with common.OdooServer(conf, port, os.path.join(tmp, f"{db}.server.log")):
             rounds = measure_rounds(port, args)
