@@ -173,7 +173,9 @@ mfg_pg_setup() {
     user=$(id -un)
     rc=0
     mfg_pg_ping || rc=$?
-    [[ $rc == 0 ]] && return 0
+    if [[ $rc == 0 ]]; then
+      return 0
+    fi
   fi
   [[ $rc == 2 ]] || mfg_pg_start_local
   rc=0
