@@ -20,39 +20,35 @@ def _json_response(status, body, headers=None):
     )
 
 
+# Webhooks carry no session. auth="none" routes default to a read-only
+# cursor: intake writes, so its POST routes ask for a read/write one.
+ROUTE = {"type": "http", "auth": "none", "csrf": False, "save_session": False}
+
+
 class MfgWebhookController(http.Controller):
     @http.route(
         "/mfg/v1/<string:connector_code>/<string:flow_code>",
-        type="http",
-        auth="none",
         methods=["POST"],
-        csrf=False,
-        save_session=False,
-        readonly=False,  # auth="none" routes default to a read-only cursor
+        readonly=False,
+        **ROUTE,
     )
     def receive(self, connector_code, flow_code, **_kwargs):
         return self._answer(connector_code, flow_code, batch=False)
 
     @http.route(
         "/mfg/v1/<string:connector_code>/<string:flow_code>/batch",
-        type="http",
-        auth="none",
         methods=["POST"],
-        csrf=False,
-        save_session=False,
-        readonly=False,  # auth="none" routes default to a read-only cursor
+        readonly=False,
+        **ROUTE,
     )
     def receive_batch(self, connector_code, flow_code, **_kwargs):
         return self._answer(connector_code, flow_code, batch=True)
 
     @http.route(
         "/mfg/v1/<string:connector_code>/messages/<string:webhook_id>",
-        type="http",
-        auth="none",
         methods=["GET"],
-        csrf=False,
-        save_session=False,
         readonly=True,
+        **ROUTE,
     )
     def message_status(self, connector_code, webhook_id, **_kwargs):
         intake = WebhookIntake(request.env, request.httprequest, connector_code, None)
@@ -62,15 +58,7 @@ class MfgWebhookController(http.Controller):
             status, body = err.status, err.as_body()
         return _json_response(status, body)
 
-    @http.route(
-        "/mfg/v1/openapi.json",
-        type="http",
-        auth="none",
-        methods=["GET"],
-        csrf=False,
-        save_session=False,
-        readonly=True,
-    )
+    @http.route("/mfg/v1/openapi.json", methods=["GET"], readonly=True, **ROUTE)
     def openapi_document(self, **_kwargs):
         specs = request.env["mfg.flow"].sudo()._get_flow_specs()
         return request.make_response(

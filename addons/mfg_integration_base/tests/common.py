@@ -65,6 +65,23 @@ class MfgTestMixin:
         connector.action_activate()
         return connector
 
+    @classmethod
+    def _mfg_partner_upsert_connector(cls, code, fields=("name", "email"), flows=()):
+        """A connector whose generic.record.upsert flow writes partners."""
+        connector = cls._mfg_create_connector(
+            code,
+            flows=["generic.record.upsert", *flows],
+            tech_groups=("base.group_partner_manager",),
+        )
+        upsert = connector.flow_ids.filtered(
+            lambda f: f.code == "generic.record.upsert"
+        )
+        upsert.target_model_id = cls.env.ref("base.model_res_partner")
+        upsert.allowed_field_ids = cls.env["ir.model.fields"].search(
+            [("model", "=", "res.partner"), ("name", "in", list(fields))]
+        )
+        return connector
+
     def _mfg_flow(self, connector, flow_code):
         return connector.flow_ids.filtered(lambda f: f.code == flow_code)
 

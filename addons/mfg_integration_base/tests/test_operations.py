@@ -25,35 +25,10 @@ class TestOperations(MfgCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.connector = cls._mfg_create_connector(
-            "ops1",
-            flows=[
-                "generic.record.upsert",
-                "generic.record.changed",
-                "messages.snapshot",
-            ],
-            tech_groups=("base.group_partner_manager",),
+        cls.connector = cls._mfg_partner_upsert_connector(
+            "ops1", flows=["generic.record.changed", "messages.snapshot"]
         )
         cls.flow = cls._mfg_flow(cls, cls.connector, "generic.record.upsert")
-        cls.flow.write(
-            {
-                "target_model_id": cls.env.ref("base.model_res_partner").id,
-                "allowed_field_ids": [
-                    (
-                        6,
-                        0,
-                        cls.env["ir.model.fields"]
-                        .search(
-                            [
-                                ("model", "=", "res.partner"),
-                                ("name", "in", ("name", "email")),
-                            ]
-                        )
-                        .ids,
-                    )
-                ],
-            }
-        )
 
     # ------------------------------------------------------ reconciliation
     def test_reconciliation_finds_missing_message_and_nothing_when_agreeing(self):
@@ -214,30 +189,7 @@ class TestOperationsHttp(MfgHttpCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.connector = cls._mfg_create_connector(
-            "site1",
-            flows=["generic.record.upsert"],
-            tech_groups=("base.group_partner_manager",),
-        )
-        cls.connector.flow_ids.write(
-            {
-                "target_model_id": cls.env.ref("base.model_res_partner").id,
-                "allowed_field_ids": [
-                    (
-                        6,
-                        0,
-                        cls.env["ir.model.fields"]
-                        .search(
-                            [
-                                ("model", "=", "res.partner"),
-                                ("name", "in", ("name", "email")),
-                            ]
-                        )
-                        .ids,
-                    )
-                ],
-            }
-        )
+        cls.connector = cls._mfg_partner_upsert_connector("site1")
 
     def test_template_imported_into_other_company_processes_webhook(self):
         plant2 = self.env["res.company"].create({"name": "Plant 2"})

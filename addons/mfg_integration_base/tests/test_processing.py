@@ -29,31 +29,10 @@ class TestProcessing(MfgCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.connector = cls._mfg_create_connector(
-            "proc1",
-            flows=["generic.record.upsert"],
-            tech_groups=("base.group_partner_manager",),
+        cls.connector = cls._mfg_partner_upsert_connector(
+            "proc1", fields=("name", "email", "ref")
         )
         cls.flow = cls.connector.flow_ids
-        cls.flow.write(
-            {
-                "target_model_id": cls.env.ref("base.model_res_partner").id,
-                "allowed_field_ids": [
-                    (
-                        6,
-                        0,
-                        cls.env["ir.model.fields"]
-                        .search(
-                            [
-                                ("model", "=", "res.partner"),
-                                ("name", "in", ("name", "email", "ref")),
-                            ]
-                        )
-                        .ids,
-                    )
-                ],
-            }
-        )
         cls.Partner = cls.env["res.partner"]
 
     def receive(self, payload, **kw):

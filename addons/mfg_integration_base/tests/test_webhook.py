@@ -27,16 +27,7 @@ class TestWebhook(MfgHttpCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.connector = cls._mfg_create_connector(
-            "wh1",
-            flows=["generic.record.upsert"],
-            tech_groups=("base.group_partner_manager",),
-        )
-        flow = cls.connector.flow_ids
-        flow.target_model_id = cls.env.ref("base.model_res_partner")
-        flow.allowed_field_ids = cls.env["ir.model.fields"].search(
-            [("model", "=", "res.partner"), ("name", "in", ("name", "email"))]
-        )
+        cls.connector = cls._mfg_partner_upsert_connector("wh1")
         cls.Message = cls.env["mfg.sync.message"].sudo()
 
     def _messages(self, **domain):
