@@ -3,10 +3,13 @@
 import json
 import logging
 
+import psycopg2
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+
+from odoo.addons.mfg_integration_base.exceptions import MfgTransientError
 
 from ..core import revision as revision_lib
 from ..exceptions import PlmApplyError
@@ -123,6 +126,19 @@ class MfgPlmChange(models.Model):
     approved_date = fields.Datetime(readonly=True, copy=False)
     applied_date = fields.Datetime(readonly=True, copy=False)
 
+    def init(self):
+        # One staged change per release: the same change number, part and
+        # revision sent twice (even by two jobs at once) is staged once.
+        self.env.cr.execute(
+            """
+            CREATE UNIQUE INDEX IF NOT EXISTS mfg_plm_change_release_uniq
+                ON mfg_plm_change (connector_id, release_type,
+                                   COALESCE(change_number, ''),
+                                   COALESCE(part_number, ''),
+                                   COALESCE(revision, ''))
+            """
+        )
+
     @api.depends("payload")
     def _compute_payload_text(self):
         for change in self:
@@ -169,7 +185,18 @@ class MfgPlmChange(models.Model):
             return existing
         vals = self._plm_prepare_vals(connector, release_type, payload)
         vals["message_id"] = message.id
-        change = self.sudo().with_context(mail_create_nosubscribe=True).create(vals)
+        try:
+            with self.env.cr.savepoint():
+                change = (
+                    self.sudo().with_context(mail_create_nosubscribe=True).create(vals)
+                )
+                change.flush_recordset()
+        except psycopg2.errors.UniqueViolation as err:
+            # Another job staged the same release meanwhile: next attempt
+            # finds it and does nothing.
+            raise MfgTransientError(
+                self.env._("The same release is being staged by another job.")
+            ) from err
         change = change.with_env(self.env)
         change._plm_process()
         return change

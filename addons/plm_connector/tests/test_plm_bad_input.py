@@ -5,7 +5,10 @@ the BOM in effect (PUMP-100 revision A) untouched."""
 
 import base64
 
+import psycopg2
+
 from odoo.exceptions import UserError
+from odoo.tools import mute_logger
 
 from .common import PlmCommon
 
@@ -210,6 +213,33 @@ class TestPlmBadInput(PlmCommon):
         )
         self.assertEqual(self._boms_of(self.pump), bom_b)
         self.assertEqual(len(self._boms_of(self.pump, active=False)), 1)
+
+    def test_duplicate_release_is_refused_by_the_database_too(self):
+        # Two jobs staging the same release at once: the unique index stops the
+        # second (the engine retries it, and the retry finds the first: no-op).
+        change = self._change_of(
+            self._plm_release("plm.bom.released", self._bom_payload())
+        )
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(psycopg2.errors.UniqueViolation),
+            self.env.cr.savepoint(),
+        ):
+            self.env["mfg.plm.change"].create(
+                {
+                    "connector_id": self.connector.id,
+                    "release_type": "bom",
+                    "change_number": change.change_number,
+                    "part_number": change.part_number,
+                    "revision": change.revision,
+                }
+            )
+        self.assertEqual(
+            self.env["mfg.plm.change"].search_count(
+                [("connector_id", "=", self.connector.id)]
+            ),
+            1,
+        )
 
     def test_failed_apply_leaves_the_bom_in_effect_untouched(self):
         change = self._change_of(
