@@ -124,6 +124,9 @@ class MrpProduction(models.Model):
     def action_confirm(self):
         res = super().action_confirm()
         self._mes_auto_release("confirm")
+        # components reserved during the confirmation itself (the MO was still
+        # a draft when stock.move._action_assign ran)
+        self._mes_auto_release("components_ready")
         return res
 
     def _action_cancel(self):

@@ -87,6 +87,13 @@ class TestMesOutbound(MesCommon):
         self.assertEqual(production.mes_release_state, "released")
         self.assertEqual(len(self._outbox(production, "mes.order.released")), 1)
 
+    def test_release_at_confirmation_when_components_are_there(self):
+        self.out.mes_release_trigger = "components_ready"
+        production = self._mes_create_mo(qty=5)
+        self.assertEqual(production.reservation_state, "assigned")
+        self.assertEqual(production.mes_release_state, "released")
+        self.assertEqual(len(self._outbox(production, "mes.order.released")), 1)
+
     def test_manual_release_button(self):
         self.out.mes_release_trigger = "manual"
         production = self._mes_create_mo()
