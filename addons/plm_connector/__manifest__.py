@@ -24,6 +24,6 @@
         "wizards/mfg_plm_xml_import_wizard_views.xml",
         "views/plm_connector_menus.xml",
     ],
-    "demo": [],
+    "demo": ["demo/plm_connector_demo.xml"],
     "installable": True,
 }
