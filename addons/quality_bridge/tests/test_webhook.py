@@ -119,3 +119,83 @@ class TestQualityWebhook(QualityHttpCommon):
         self.assertEqual(response.status_code, 422, response.text)
         self.assertIn("quantiy", response.text)
         self._assert_quantities(stock=10, quarantine=0)
+
+    def test_every_bad_input_over_http_leaves_stock_untouched(self):
+        """The issue's bad inputs, each through the signed webhook and the
+        queue, with the quantities per location checked after each."""
+        refused = [
+            ("unknown lot", self._fail_payload(lot="LOT-NOPE"), "Unknown lot LOT-NOPE"),
+            (
+                "lot of another product",
+                self._fail_payload(inspection_id="I-2", lot="LOT-H"),
+                "Lot LOT-H belongs to product",
+            ),
+            (
+                "more than on hand",
+                self._fail_payload(inspection_id="I-3", quantity=12),
+                "12.0 requested but only 10.0 on hand",
+            ),
+            (
+                "unknown equipment",
+                self._fail_payload(
+                    inspection_id="I-4", cause={"equipment": "Press 99"}
+                ),
+                "Unknown equipment Press 99",
+            ),
+        ]
+        for label, payload, error in refused:
+            with self.subTest(label):
+                msg = self._accepted(RESULT, payload)
+                self.assertEqual(msg.state, "failed")
+                self.assertIn(error, msg.error_text)
+                self._assert_quantities(stock=10, quarantine=0)
+                self.assertFalse(self.lot.mfg_quality_hold)
+        self.assertEqual(self._qty(self.stock, self.other_lot), 5)
+
+        with self.subTest("pass for a lot not on hold"):
+            msg = self._accepted(
+                RESULT, self._fail_payload(inspection_id="I-5", verdict="pass")
+            )
+            self.assertEqual(msg.state, "done", msg.error_text)
+            self._assert_quantities(stock=10, quarantine=0)
+            self.assertFalse(
+                self.env["stock.picking"].search([("origin", "ilike", "I-5")])
+            )
+
+        msg = self._accepted(RESULT, self._fail_payload(inspection_id="I-6"))
+        self.assertEqual(msg.state, "done", msg.error_text)
+        self._assert_quantities(stock=0, quarantine=10)
+        nc = self._nc_of_lot()
+        msg = self._accepted(
+            DISPOSITION,
+            {"nonconformance": nc.name, "disposition": "release", "quantity": 6},
+        )
+        self.assertEqual(msg.state, "done", msg.error_text)
+        self._assert_quantities(stock=6, quarantine=4)
+
+        with self.subTest("second disposition beyond the quantity"):
+            msg = self._accepted(
+                DISPOSITION,
+                {"nonconformance": nc.name, "disposition": "scrap", "quantity": 5},
+            )
+            self.assertEqual(msg.state, "failed")
+            self.assertIn("exceeds the 4.0 left to disposition", msg.error_text)
+            self._assert_quantities(stock=6, quarantine=4, scrapped=0)
+
+        msg = self._accepted(
+            DISPOSITION,
+            {"nonconformance": nc.name, "disposition": "scrap", "quantity": 4},
+        )
+        self.assertEqual(msg.state, "done", msg.error_text)
+        self._assert_quantities(stock=6, quarantine=0, scrapped=4)
+        self.assertEqual(nc.state, "closed")
+
+        with self.subTest("disposition for a closed nonconformance"):
+            msg = self._accepted(
+                DISPOSITION,
+                {"nonconformance": nc.name, "disposition": "release", "quantity": 1},
+            )
+            self.assertEqual(msg.state, "failed")
+            self.assertEqual(msg.error_kind, "conflict")
+            self.assertIn("is closed", msg.error_text)
+            self._assert_quantities(stock=6, quarantine=0, scrapped=4)
