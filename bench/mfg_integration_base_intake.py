@@ -159,8 +159,10 @@ def _profile_main(conf, db, count):
         sql_logger = logging.getLogger("odoo.sql_db")
         sql_logger.addHandler(collector)
         sql_logger.setLevel(logging.DEBUG)
+        sql_logger.propagate = False
         send(common.signed_requests(path, 1, f"psql-{name}"))
         sql_logger.setLevel(logging.WARNING)
+        sql_logger.propagate = True
         sql_logger.removeHandler(collector)
         reqs = common.signed_requests(path, count, f"pprof-{name}")
         profiler = cProfile.Profile()

@@ -369,6 +369,7 @@ def sql_of_small_runs(bench, batch):
         sql_logger = logging.getLogger("odoo.sql_db")
         sql_logger.addHandler(collector)
         sql_logger.setLevel(logging.DEBUG)
+        sql_logger.propagate = False
         try:
             if variant == "engine":
                 bench.run_engine()
@@ -376,6 +377,7 @@ def sql_of_small_runs(bench, batch):
                 bench.run_bare(events, batch)
         finally:
             sql_logger.setLevel(logging.WARNING)
+            sql_logger.propagate = True
             sql_logger.removeHandler(collector)
         out[variant] = collector.queries
     return out
