@@ -28,10 +28,10 @@ class PlmTestMixin:
         )
         cls.unit = cls.env.ref("uom.product_uom_unit")
         cls.wc_asm = cls.env["mrp.workcenter"].create(
-            {"name": "Assembly", "code": "ASM"}
+            {"name": "Assembly", "code": "T-ASM"}
         )
         cls.wc_tst = cls.env["mrp.workcenter"].create(
-            {"name": "Test bench", "code": "TST"}
+            {"name": "Test bench", "code": "T-TST"}
         )
         products = cls.env["product.product"].create(
             [
@@ -47,6 +47,10 @@ class PlmTestMixin:
             ]
         )
         cls.pump, cls.housing, cls.impeller, cls.screw, cls.seal, cls.gasket = products
+        # Bound to their part numbers, as a PLM connector in use has them: the
+        # binding wins over a product of the demo data with the same reference.
+        for product in products:
+            cls.connector._mfg_bind(product.product_tmpl_id, product.default_code)
         cls.pump.product_tmpl_id.plm_revision = "A"
         cls.bom_a = cls.env["mrp.bom"].create(
             {
@@ -114,7 +118,7 @@ class PlmTestMixin:
             {
                 "ref": "OP10",
                 "sequence": 10,
-                "workcenter_code": "ASM",
+                "workcenter_code": "T-ASM",
                 "name": "Assemble",
                 "setup_time": 15,
                 "run_time": 12.5,
@@ -123,7 +127,7 @@ class PlmTestMixin:
             {
                 "ref": "OP20",
                 "sequence": 20,
-                "workcenter_code": "TST",
+                "workcenter_code": "T-TST",
                 "name": "Pressure test",
                 "setup_time": 5,
                 "run_time": 4,

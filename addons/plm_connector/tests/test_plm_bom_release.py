@@ -35,7 +35,7 @@ class TestPlmBomRelease(PlmCommon):
                     "run_time: 10.0; setup_time: 0.0",
                     "run_time: 12.5; setup_time: 15",
                 ),
-                ("operation", "added", "OP20"): (False, "Pressure test @ TST"),
+                ("operation", "added", "OP20"): (False, "Pressure test @ T-TST"),
             },
         )
         self.assertEqual(change.diff_summary, "2 added, 2 changed, 1 removed")

@@ -49,7 +49,7 @@ class TestPlmWebhook(PlmHttpCommon):
 <PlmRelease schemaVersion="1.0">
   <BomRelease partNumber="PUMP-100" revision="B" changeNumber="ECO-0042"
               supersedesRevision="A">
-    <Operation ref="OP10" sequence="10" workCenter="ASM" name="Assemble"
+    <Operation ref="OP10" sequence="10" workCenter="T-ASM" name="Assemble"
                setupTime="15" runTime="12.5"/>
     <Line component="HOUSING-10" quantity="1" unit="Units" findNumber="10"
           operationRef="OP10"/>
