@@ -8,6 +8,7 @@ need no PostgreSQL client programs beyond the cluster tools.
                                                  2 server up but role refused
     python3 setup/dbtool.py exists DB            exit 0 when DB exists, else 1
     python3 setup/dbtool.py drop DB              drop DB if it exists
+    python3 setup/dbtool.py copy SRC DST         DST := a copy of SRC (dropped first)
     python3 setup/dbtool.py missing-modules DB M...   print the modules of M not
                                                  installed in DB (all when no Odoo db)
 """
@@ -61,6 +62,21 @@ def drop(dbname):
     return 0
 
 
+def copy(source, target):
+    drop(target)
+    conn = _connect()
+    try:
+        with conn.cursor() as cr:
+            cr.execute(
+                sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                    sql.Identifier(target), sql.Identifier(source)
+                )
+            )
+    finally:
+        conn.close()
+    return 0
+
+
 def missing_modules(dbname, names):
     if exists(dbname):
         print(" ".join(names))
@@ -95,6 +111,8 @@ def main(argv):
         return exists(args[0])
     if command == "drop" and len(args) == 1:
         return drop(args[0])
+    if command == "copy" and len(args) == 2:
+        return copy(*args)
     if command == "missing-modules" and len(args) >= 2:
         return missing_modules(args[0], args[1:])
     print(__doc__, file=sys.stderr)
