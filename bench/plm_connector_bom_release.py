@@ -212,6 +212,9 @@ def main():
                 "python": platform.python_version(),
                 "machine": platform.machine(),
                 "cpus": os.cpu_count(),
+                "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
+                "note": "best of --repeat runs; other processes share the machine, "
+                "see runs for the spread",
                 "results": results,
             },
             handle,
