@@ -29,6 +29,9 @@
         "views/mfg_integration_base_menus.xml",
     ],
     "demo": ["demo/mfg_connector_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["mfg_integration_base/static/tests/tours/*.js"],
+    },
     "post_load": "post_load",
     "application": True,
     "installable": True,

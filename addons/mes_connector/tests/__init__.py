@@ -3,3 +3,4 @@ from . import test_mes_bad_input
 from . import test_mes_ordering
 from . import test_mes_outbound
 from . import test_mes_webhook
+from . import test_tour_planner

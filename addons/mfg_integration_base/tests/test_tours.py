@@ -1,0 +1,49 @@
+# Copyright 2026 Manufacturing Integration Suite contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""UI tours of the integration admin, in a real browser (headless Chromium)."""
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from odoo.tests import HttpCase, tagged
+
+from .common import MfgTestMixin
+
+BENCH_PORT = 8479  # the tour types http://127.0.0.1:8479/bench
+
+
+class _Bench(BaseHTTPRequestHandler):
+    paths = None  # the requests of one test, set by setUp
+
+    def do_GET(self):
+        _Bench.paths.append(self.path)
+        body = b'{"status": "ok"}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *_args):
+        pass
+
+
+@tagged("post_install", "-at_install")
+class TestConnectorTour(MfgTestMixin, HttpCase):
+    def setUp(self):
+        super().setUp()
+        _Bench.paths = []
+        self.bench = ThreadingHTTPServer(("127.0.0.1", BENCH_PORT), _Bench)
+        thread = threading.Thread(target=self.bench.serve_forever, daemon=True)
+        thread.start()
+        self.addCleanup(self.bench.server_close)
+        self.addCleanup(self.bench.shutdown)
+
+    def test_admin_creates_a_connector_and_tests_its_connection(self):
+        self.start_tour("/odoo", "mfg_connector_create_and_test", login="admin")
+        connector = self.env["mfg.connector"].search([("code", "=", "tour-bench")])
+        self.assertEqual(connector.name, "Tour test bench MES")
+        self.assertEqual(connector.base_url, "http://127.0.0.1:8479/bench")
+        self.assertTrue(connector.last_success_at)
+        self.assertEqual(connector.consecutive_failures, 0)
+        self.assertEqual(_Bench.paths, ["/bench"])
