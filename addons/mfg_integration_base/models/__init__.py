@@ -11,3 +11,4 @@ from . import mfg_sync_message_processing
 from . import res_config_settings
 from . import mfg_flow_alerting
 from . import mfg_reconciliation
+from . import mfg_connector_intake

@@ -6,8 +6,6 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from odoo.addons.queue_job.job import identity_exact
-
 from ..core import flows as base_flows
 from ..core import mapping as mapping_lib
 from ..core import schemas as schema_lib
@@ -158,6 +156,15 @@ class MfgFlow(models.Model):
             domain.append(("company_id", "=", company.id))
         return self.sudo().search(domain)
 
+    def _drain_identity_key(self, eta=None):
+        """One pending drain per flow; a delayed one (a retry) has its own key so
+        that it never holds back the drain of messages that are due now."""
+        self.ensure_one()
+        key = f"mfg.flow._mfg_drain:{self.id}"
+        if eta and eta > fields.Datetime.now():
+            key += f"@{fields.Datetime.to_string(eta)}"
+        return key
+
     def _schedule_drain(self, eta=None):
         """Make sure one drain job is pending for each flow (never one per message)."""
         for flow in self:
@@ -170,7 +177,7 @@ class MfgFlow(models.Model):
             runner.with_delay(
                 channel=flow.channel,
                 eta=eta,
-                identity_key=identity_exact,
+                identity_key=flow._drain_identity_key(eta),
                 description=f"Process {flow.code} messages of {flow.connector_id.code}",
             )._mfg_drain()
 

@@ -10,12 +10,14 @@ contract (422), then store + enqueue in the request's transaction (202).
 import json
 import logging
 
-import psycopg2
+from psycopg2 import sql
 
 from odoo import fields
 
-from ..core import hashing, signatures
+from ..core import crypto, hashing, signatures
+from ..core import schemas as schema_lib
 from ..core.schemas import SchemaError
+from ..models.mfg_connector import secrets_box
 
 _logger = logging.getLogger(__name__)
 
@@ -53,38 +55,31 @@ class IntakeError(Exception):
 
 
 class WebhookIntake:
+    """One webhook request. Connector and flow settings come from a per-worker
+    cache (``mfg.connector._mfg_intake_config``); the message is stored with a
+    single INSERT whose conflict on the idempotency index means "duplicate"."""
+
     def __init__(self, env, httprequest, connector_code, flow_code):
-        # Lookups of the connector and its secrets need sudo (auth="none");
-        # the message itself is written as the connector's technical user.
+        # Reads of connector settings and secrets need sudo (auth="none").
         self.su_env = env(su=True)
         self.httprequest = httprequest
         self.connector_code = connector_code
         self.flow_code = flow_code
-        self.connector = None
-        self.flow = None
+        self.config = None
         self.body = None
 
     # ------------------------------------------------------------- checks
-    def _find_connector(self):
-        connector = self.su_env["mfg.connector"].search(
-            [("code", "=", self.connector_code), ("state", "=", "active")], limit=1
+    def _find_config(self):
+        config = self.su_env["mfg.connector"]._mfg_intake_config(
+            self.connector_code, self.flow_code
         )
-        if not connector:
+        if config is None:
             raise IntakeError(404, "not_found", NOT_FOUND)
-        self.connector = connector
-        return connector
-
-    def _find_flow(self):
-        flow = self.connector.flow_ids.filtered(
-            lambda f: f.code == self.flow_code and f.active and f.direction == "inbound"
-        )[:1]
-        if not flow:
-            raise IntakeError(404, "not_found", NOT_FOUND)
-        self.flow = flow
-        return flow
+        self.config = config
+        return config
 
     def _read_body(self):
-        limit = self.connector.max_payload_size or 1048576
+        limit = self.config.max_payload_size
         length = self.httprequest.content_length
         if length is not None and length > limit:
             raise IntakeError(413, "payload_too_large", f"Body is over {limit} bytes.")
@@ -109,9 +104,25 @@ class WebhookIntake:
             f"Content-Type must be {accepted}, not {mimetype or 'empty'}.",
         )
 
-    def _verify_signature(self, body):
+    def _secrets(self, config):
+        """Current signing secret, plus the previous one during its grace."""
+        box = secrets_box()
+        tokens = [config.inbound_secret_enc]
+        until = config.inbound_secret_previous_until
+        if (
+            config.inbound_secret_previous_enc
+            and until
+            and until > fields.Datetime.now()
+        ):
+            tokens.append(config.inbound_secret_previous_enc)
+        return [crypto.decrypt(box, token) for token in tokens if token]
+
+    def _verify_signature(self, body, config):
         headers = self.httprequest.headers
-        secrets = self.connector._get_inbound_secrets()
+        try:
+            secrets = self._secrets(config)
+        except crypto.SecretKeyError as err:
+            raise IntakeError(401, "unauthorized", str(err)) from err
         if not secrets:
             raise IntakeError(
                 401, "unauthorized", "The connector has no signing secret."
@@ -123,7 +134,7 @@ class WebhookIntake:
                 headers.get("webhook-timestamp"),
                 headers.get("webhook-signature"),
                 body,
-                tolerance=self.connector.signature_tolerance,
+                tolerance=config.signature_tolerance,
             )
         except signatures.SignatureError as err:
             raise IntakeError(
@@ -131,9 +142,23 @@ class WebhookIntake:
             ) from err
         return headers.get("webhook-id")
 
-    def _parse(self, body, content_type, flow):
-        spec = flow._get_spec()
+    def _check_rate_limit(self):
+        if not self.config.inbound_rate_limit:
+            return
+        connector = self.su_env["mfg.connector"].browse(self.config.connector_id)
+        wait = connector._inbound_rate_exceeded()
+        if wait:
+            raise IntakeError(
+                429,
+                "rate_limited",
+                f"More than {self.config.inbound_rate_limit} requests in a minute; "
+                f"retry in {wait} s. Nothing was stored for this request.",
+                headers={"Retry-After": str(wait)},
+            )
+
+    def _parse(self, body, content_type):
         if content_type == "application/xml":
+            spec = self.su_env["mfg.flow"]._get_flow_specs()[self.flow_code]
             try:
                 payload = spec["xml_parser"](body)
             except (ValueError, SyntaxError) as err:
@@ -145,9 +170,9 @@ class WebhookIntake:
                 raise IntakeError(
                     400, "malformed_json", f"Body is not valid JSON: {err}"
                 ) from err
-        return self._check_payload(payload, flow)
+        return self._check_payload(payload)
 
-    def _check_payload(self, payload, flow):
+    def _check_payload(self, payload):
         if not isinstance(payload, dict):
             raise IntakeError(
                 400,
@@ -155,10 +180,11 @@ class WebhookIntake:
                 "The payload must be a JSON object.",
                 [{"path": "$", "message": f"got {type(payload).__name__}"}],
             )
-        if not flow.mapping_ids:
+        if not self.config.has_mappings:
             # Identity flows speak the canonical format: check the contract now.
+            spec = self.su_env["mfg.flow"]._get_flow_specs()[self.flow_code]
             try:
-                flow._validate_canonical(payload)
+                schema_lib.validate(payload, spec["schema_dir"], self.flow_code)
             except SchemaError as err:
                 raise IntakeError(
                     422, "schema_violation", str(err), err.errors
@@ -175,7 +201,7 @@ class WebhookIntake:
                AND state NOT IN ('rejected', 'duplicate')
              LIMIT 1
             """,
-            [self.connector.id, key],
+            [self.config.connector_id, key],
         )
         return cr.fetchone()
 
@@ -189,26 +215,14 @@ class WebhookIntake:
                 kept[lower] = "***"
         return json.dumps(kept)
 
-    def _message_model(self, technical=True):
-        env = self.su_env
-        if technical and self.connector and self.connector.technical_user_id:
-            env = env(user=self.connector.technical_user_id.id, su=False)
-            env = env(
-                context=dict(
-                    env.context, allowed_company_ids=[self.connector.company_id.id]
-                )
-            )
-        return env["mfg.sync.message"].with_context(
-            tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True
-        )
-
     def _base_vals(self, key, raw, content_type):
         headers = self.httprequest.headers
+        config = self.config
         return {
             "direction": "inbound",
-            "connector_id": self.connector.id if self.connector else False,
+            "connector_id": config.connector_id if config else None,
             "connector_code_received": self.connector_code,
-            "flow_id": self.flow.id if self.flow else False,
+            "flow_id": config.flow_id if config else None,
             "flow_code": self.flow_code,
             "idempotency_key": key,
             "correlation_id": headers.get("x-correlation-id") or key,
@@ -217,9 +231,24 @@ class WebhookIntake:
             "headers": self._sanitized_headers(),
         }
 
-    def _store(self, key, body, content_type, payload):
-        vals = self._base_vals(key, body.decode("utf-8", "replace"), content_type)
-        vals["state"] = "queued"
+    def _store(self, key, raw, content_type, payload):
+        """One INSERT; None when the idempotency index says it is a duplicate.
+
+        Raw SQL on purpose: the ORM create of a mail.thread model costs a
+        savepoint, a follow-up UPDATE for stored computed fields and chatter
+        bookkeeping, per webhook. The row is the engine's own bookkeeping;
+        create_uid records the connector's technical user."""
+        vals = self._base_vals(key, raw, content_type)
+        vals.update(
+            {
+                "state": "queued",
+                "company_id": self.config.company_id,
+                "name": f"← {self.flow_code} {key}",
+                "attempts": 0,
+                "create_uid": self.config.technical_user_id or None,
+                "write_uid": self.config.technical_user_id or None,
+            }
+        )
         if content_type == "application/xml":
             vals["payload_canonical"] = hashing.canonical_json(payload)
         if isinstance(payload.get("ordering_key"), str) and isinstance(
@@ -231,24 +260,62 @@ class WebhookIntake:
                     "sequence": payload["sequence"],
                 }
             )
-        try:
-            with self.su_env.cr.savepoint(flush=False):
-                message = self._message_model().create(vals)
-                message.flush_recordset()
-        except psycopg2.errors.UniqueViolation:
-            # A concurrent request with the same webhook-id won the race.
-            return None
-        return message
+        columns = sql.SQL(", ").join(sql.Identifier(name) for name in vals)
+        placeholders = sql.SQL(", ").join(sql.Placeholder() * len(vals))
+        query = sql.SQL(
+            """
+            INSERT INTO mfg_sync_message ({columns}, create_date, write_date)
+            VALUES ({placeholders}, now() at time zone 'UTC', now() at time zone 'UTC')
+            ON CONFLICT (connector_id, direction, idempotency_key)
+                WHERE state NOT IN ('rejected', 'duplicate')
+            DO NOTHING
+            RETURNING id
+            """
+        ).format(columns=columns, placeholders=placeholders)
+        cr = self.su_env.cr
+        cr.execute(query, list(vals.values()))
+        row = cr.fetchone()
+        return row[0] if row else None
+
+    def _enqueue_drain(self):
+        """Enqueue the flow's drain job unless one is pending already."""
+        config = self.config
+        if config.flow_mode == "batch":
+            return
+        cr = self.su_env.cr
+        cr.execute(
+            """
+            SELECT 1 FROM queue_job
+             WHERE identity_key = %s
+               AND state IN ('wait_dependencies', 'pending', 'enqueued')
+             LIMIT 1
+            """,
+            [config.drain_identity_key],
+        )
+        if not cr.fetchone():
+            self.su_env["mfg.flow"].browse(config.flow_id)._schedule_drain()
 
     def _duplicate_answer(self, key, raw, content_type, existing):
         vals = self._base_vals(key, raw, content_type)
         vals.update({"state": "duplicate", "http_status": 200})
-        self._message_model(technical=False).create(vals)
+        self._log_message(vals)
         return 200, {
             "message_id": existing[0],
             "status": existing[1],
             "duplicate": True,
         }
+
+    def _log_message(self, vals):
+        """Rejected and duplicate requests are kept too (rare: the ORM is fine)."""
+        return (
+            self.su_env["mfg.sync.message"]
+            .with_context(
+                tracking_disable=True,
+                mail_create_nolog=True,
+                mail_create_nosubscribe=True,
+            )
+            .create(vals)
+        )
 
     def log_rejection(self, err, key=None, raw=None):
         """Every refused request is kept as a rejected message."""
@@ -268,7 +335,7 @@ class WebhookIntake:
                 "processed_at": fields.Datetime.now(),
             }
         )
-        message = self._message_model(technical=False).create(vals)
+        message = self._log_message(vals)
         _logger.info(
             "mfg webhook %s/%s rejected with %s: %s",
             self.connector_code,
@@ -280,46 +347,34 @@ class WebhookIntake:
 
     # ------------------------------------------------------------ answers
     def _prepare(self, allow_batch=False):
-        self._find_connector()
-        flow = self._find_flow()
+        config = self._find_config()
         body = self._read_body()
         content_type = self._content_type(
-            allow_xml=bool(flow._get_spec().get("xml_parser")) and not allow_batch
+            allow_xml=config.allow_xml and not allow_batch
         )
-        key = self._verify_signature(body)
+        key = self._verify_signature(body, config)
         self._check_rate_limit()
-        return flow, body, content_type, key
-
-    def _check_rate_limit(self):
-        wait = self.connector._inbound_rate_exceeded()
-        if wait:
-            raise IntakeError(
-                429,
-                "rate_limited",
-                f"More than {self.connector.inbound_rate_limit} requests in a minute; "
-                f"retry in {wait} s. Nothing was stored for this request.",
-                headers={"Retry-After": str(wait)},
-            )
+        return body, content_type, key
 
     def receive(self):
-        flow, body, content_type, key = self._prepare()
-        existing = self._existing(key)
-        if existing:
-            return self._duplicate_answer(
-                key, body.decode("utf-8", "replace"), content_type, existing
-            )
-        payload = self._parse(body, content_type, flow)
-        message = self._store(key, body, content_type, payload)
-        if message is None:
+        body, content_type, key = self._prepare()
+        raw = body.decode("utf-8", "replace")
+        try:
+            payload = self._parse(body, content_type)
+        except IntakeError:
+            # A resent request answers as the first one did, whatever its body.
             existing = self._existing(key)
-            return self._duplicate_answer(
-                key, body.decode("utf-8", "replace"), content_type, existing
-            )
-        flow._schedule_drain()
-        return 202, {"message_id": message.id, "status": "queued"}
+            if existing:
+                return self._duplicate_answer(key, raw, content_type, existing)
+            raise
+        message_id = self._store(key, raw, content_type, payload)
+        if message_id is None:
+            return self._duplicate_answer(key, raw, content_type, self._existing(key))
+        self._enqueue_drain()
+        return 202, {"message_id": message_id, "status": "queued"}
 
     def receive_batch(self):
-        flow, body, content_type, key = self._prepare(allow_batch=True)
+        body, content_type, key = self._prepare(allow_batch=True)
         try:
             items = json.loads(body)
         except (ValueError, UnicodeDecodeError) as err:
@@ -334,16 +389,20 @@ class WebhookIntake:
         for index, item in enumerate(items):
             item_key = f"{key}:{index}"
             raw = json.dumps(item)
-            existing = self._existing(item_key)
-            if existing:
-                self._duplicate_answer(item_key, raw, content_type, existing)
-                results.append(
-                    {"index": index, "status": "duplicate", "message_id": existing[0]}
-                )
-                continue
             try:
-                payload = self._check_payload(item, flow)
+                payload = self._check_payload(item)
             except IntakeError as err:
+                existing = self._existing(item_key)
+                if existing:
+                    self._duplicate_answer(item_key, raw, content_type, existing)
+                    results.append(
+                        {
+                            "index": index,
+                            "status": "duplicate",
+                            "message_id": existing[0],
+                        }
+                    )
+                    continue
                 rejected = self.log_rejection(err, key=item_key, raw=raw)
                 results.append(
                     {
@@ -354,16 +413,20 @@ class WebhookIntake:
                     }
                 )
                 continue
-            message = self._store(item_key, raw.encode(), content_type, payload)
-            if message is None:
-                results.append({"index": index, "status": "duplicate"})
+            message_id = self._store(item_key, raw, content_type, payload)
+            if message_id is None:
+                existing = self._existing(item_key)
+                self._duplicate_answer(item_key, raw, content_type, existing)
+                results.append(
+                    {"index": index, "status": "duplicate", "message_id": existing[0]}
+                )
                 continue
             accepted += 1
             results.append(
-                {"index": index, "status": "queued", "message_id": message.id}
+                {"index": index, "status": "queued", "message_id": message_id}
             )
         if accepted:
-            flow._schedule_drain()
+            self._enqueue_drain()
         return 207, {
             "accepted": accepted,
             "rejected": len(items) - accepted,
@@ -371,12 +434,17 @@ class WebhookIntake:
         }
 
     def status(self, webhook_id):
-        self._find_connector()
+        connector = self.su_env["mfg.connector"].search(
+            [("code", "=", self.connector_code), ("state", "=", "active")], limit=1
+        )
+        if not connector:
+            raise IntakeError(404, "not_found", NOT_FOUND)
         self.body = b""
-        self._verify_signature(b"")
+        config = connector._mfg_status_config()
+        self._verify_signature(b"", config)
         message = self.su_env["mfg.sync.message"].search(
             [
-                ("connector_id", "=", self.connector.id),
+                ("connector_id", "=", connector.id),
                 ("direction", "=", "inbound"),
                 ("idempotency_key", "=", webhook_id),
                 ("state", "not in", ("duplicate",)),
