@@ -1,7 +1,11 @@
 # Copyright 2026 Manufacturing Integration Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
+
 from odoo import Command
 from odoo.tests import Form, tagged
+
+from odoo.addons.mfg_integration_base.tests.http_server import ScriptedSystem
 
 from .common import QualityCommon
 
@@ -178,3 +182,39 @@ class TestOutbound(QualityCommon):
             [c["state"] for c in self._outbound(CHANGED, nc)], ["open", "closed"]
         )
         self.assertEqual(self._qty(self.stock), 6)
+
+    def test_quality_system_receives_the_nonconformance_changes(self):
+        """The outbox really reaches the QMS: signed POSTs, in order, then done."""
+        with ScriptedSystem() as qms:
+            self.connector.write(
+                {
+                    "base_url": qms.url,
+                    "outbound_secret": "whsec_" + "cXVhbGl0eS1icmlkZ2UtdGVzdA==",
+                }
+            )
+            self._send("quality.inspection.result", self._fail_payload())
+            nc = self._nc_of_lot()
+            self._mfg_process(self.connector)
+            posts = [r for r in qms.received if r["path"] == f"/{CHANGED}"]
+            self.assertEqual(
+                [json.loads(r["body"])["state"] for r in posts], ["open", "contained"]
+            )
+            self.assertTrue(
+                all(
+                    "webhook-signature" in {h.lower() for h in r["headers"]}
+                    for r in posts
+                )
+            )
+            self.assertEqual(json.loads(posts[0]["body"])["nonconformance"], nc.name)
+        messages = (
+            self.env["mfg.sync.message"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", nc._name),
+                    ("res_id", "=", nc.id),
+                    ("direction", "=", "outbound"),
+                ]
+            )
+        )
+        self.assertEqual(set(messages.mapped("state")), {"done"})
