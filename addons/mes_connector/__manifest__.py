@@ -17,6 +17,7 @@
         "views/mfg_connector_views.xml",
         "views/mrp_production_views.xml",
         "views/mrp_workorder_views.xml",
+        "views/mfg_connector_site_views.xml",
     ],
     "demo": [],
     "installable": True,

@@ -7,3 +7,4 @@ from . import mrp_workorder
 from . import mrp_workcenter_productivity
 from . import mrp_workcenter_productivity_loss
 from . import stock_move
+from . import mfg_reconciliation

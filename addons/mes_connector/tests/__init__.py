@@ -4,3 +4,4 @@ from . import test_mes_ordering
 from . import test_mes_outbound
 from . import test_mes_webhook
 from . import test_tour_planner
+from . import test_mes_reconciliation
