@@ -1,6 +1,10 @@
 # Copyright 2026 Manufacturing Integration Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import Command
+from datetime import timedelta
+
+from freezegun import freeze_time
+
+from odoo import Command, fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -253,3 +257,26 @@ class TestDisposition(QualityCommon):
             nc.action_contain()
         self._assert_quantities(stock=10, quarantine=0)
         self.assertEqual(nc.state, "open")
+
+    def test_closing_time_is_recorded_and_announced(self):
+        # close to the real clock: the engine measures latency from the
+        # transaction's own time
+        start = fields.Datetime.now().replace(microsecond=0)
+        later = start + timedelta(days=2, hours=3)
+        with freeze_time(start):
+            nc = self._fail()
+        self.assertFalse(nc.closed_date)
+        decided = (later - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%S+01:00")
+        with freeze_time(later):
+            msg = self._decide(nc, "scrap", 10, decided_at=decided)
+        self.assertEqual(msg.state, "done", msg.error_text)
+        self.assertEqual(nc.closed_date, later)
+        # the decision keeps the QMS's time, in UTC
+        self.assertEqual(nc.disposition_ids.decided_at, later - timedelta(hours=2))
+        last = self._outbound("quality.nonconformance.changed", nc)[-1]
+        self.assertEqual(last["state"], "closed")
+        self.assertEqual(last["changed_at"], later.isoformat() + "Z")
+        self.assertEqual(
+            last["dispositions"][0]["decided_at"],
+            (later - timedelta(hours=2)).isoformat() + "Z",
+        )
