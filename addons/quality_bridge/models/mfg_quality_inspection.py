@@ -167,7 +167,7 @@ class MfgQualityInspection(models.Model):
             )
         if verdict == "fail":
             return self._quality_apply_fail(connector, payload, lot, vals)
-        return self._quality_apply_pass(lot, vals)
+        return self._quality_apply_pass(connector, lot, vals)
 
     @api.model
     def _prepare_result_vals(self, connector, payload, product, lot, verdict):
@@ -265,6 +265,14 @@ class MfgQualityInspection(models.Model):
         return {"production": production, "receipt": receipt, "purchase": purchase}
 
     @api.model
+    def _quality_create_bound(self, connector, vals):
+        """Create the inspection and bind it to its id in the quality system
+        (it then shows among the connector's external ids)."""
+        inspection = self.create(vals)
+        connector._mfg_bind(inspection, inspection.name)
+        return inspection
+
+    @api.model
     def _quality_cause_equipment(self, connector, payload):
         cause = payload.get("cause") or {}
         if cause.get("equipment"):
@@ -283,7 +291,7 @@ class MfgQualityInspection(models.Model):
         if not plan:
             lot._quality_check_not_elsewhere()
         # Checks are over: from here on, every step is expected to succeed.
-        inspection = self.create(vals)
+        inspection = self._quality_create_bound(connector, vals)
         quantity = sum(qty for _quant, qty in plan)
         origin = self.env._(
             "Quarantine of %(lot)s (inspection %(ref)s)",
@@ -339,8 +347,8 @@ class MfgQualityInspection(models.Model):
         }
 
     @api.model
-    def _quality_apply_pass(self, lot, vals):
-        inspection = self.create(vals)
+    def _quality_apply_pass(self, connector, lot, vals):
+        inspection = self._quality_create_bound(connector, vals)
         if not lot.mfg_quality_hold:
             inspection.outcome = "accepted"
             return inspection

@@ -40,6 +40,9 @@ class TestInspectionResult(QualityCommon):
         self.assertEqual(transfer.location_dest_id, self.quarantine)
         inspection = nc.inspection_id
         self.assertEqual(inspection.outcome, "quarantined")
+        self.assertEqual(
+            self.connector._mfg_resolve("mfg.quality.inspection", "INSP-1"), inspection
+        )
         self.assertEqual(inspection.inspector, "J. Doe")
         self.assertEqual(inspection.line_ids.mapped("verdict"), ["fail", "pass"])
         # the QMS hears the NC open then get contained
