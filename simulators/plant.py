@@ -292,7 +292,9 @@ def main(argv=None):
     def terminate(_signum, _frame):
         raise KeyboardInterrupt
 
+    # started in the background by setup/demo, SIGINT may come in ignored
     signal.signal(signal.SIGTERM, terminate)
+    signal.signal(signal.SIGINT, terminate)
     wait_http(f"{args.odoo_url}/web/login")
     plant = Plant(args.odoo_url, args.db, args.login, args.password, args.base_port)
     plant.start()
@@ -304,7 +306,13 @@ def main(argv=None):
         )
         if args.setup_only:
             return 0
-        plant.run_scenario()
+        try:
+            plant.run_scenario()
+        except (TimeoutError, OdooRpcError, RequestException) as err:
+            # the simulators keep serving: the demo stays up, the log says why
+            _logger.warning("the scenario did not finish: %s", err)
+            if args.once:
+                return 1
         if args.once:
             return 0
         _logger.info("scenario done; a new MO every %ss until Ctrl-C", args.interval)
