@@ -7,6 +7,7 @@ from . import (
     mfg_plm_change_item,
     mfg_plm_change_problem,
     mfg_plm_change_validation,
+    mfg_plm_change_workflow,
     mfg_plm_manufacturer_part,
     mfg_sync_message,
     mrp_bom,
