@@ -72,7 +72,8 @@ class MfgSyncMessage(models.Model):
         "mail.activity", readonly=True, ondelete="set null"
     )
     processed_at = fields.Datetime(readonly=True)
-    latency_ms = fields.Integer(readonly=True, aggregator="avg")
+    # Float: an int4 overflows past ~24 days of latency (a message replayed late).
+    latency_ms = fields.Float(readonly=True, aggregator="avg", digits=(16, 0))
 
     def init(self):
         # The idempotency key is enforced by the database, not by a search.

@@ -130,7 +130,9 @@ class MfgSyncMessage(models.Model):
             vals.update(
                 {
                     "processed_at": now,
-                    "latency_ms": int((now - self.create_date).total_seconds() * 1000),
+                    "latency_ms": round(
+                        (now - self.create_date).total_seconds() * 1000
+                    ),
                     "attempts": self.attempts + 1,
                     "error_kind": False,
                     "error_text": False,

@@ -107,8 +107,9 @@ class MfgTestMixin:
         )
         return message.sudo()
 
-    def _mfg_process(self, connector, max_rounds=50):
-        """Run the drain jobs of the connector's flows until nothing is due."""
+    def _mfg_process(self, connector, max_rounds=50, direction=None):
+        """Run the drain jobs of the connector's flows until nothing is due;
+        ``direction="inbound"`` leaves outbound messages (and HTTP) alone."""
         for _round in range(max_rounds):
             due = (
                 self.env["mfg.sync.message"]
@@ -116,6 +117,11 @@ class MfgTestMixin:
                 .search(
                     [
                         ("connector_id", "=", connector.id),
+                        (
+                            "direction",
+                            "in",
+                            [direction] if direction else ["inbound", "outbound"],
+                        ),
                         ("state", "=", "queued"),
                         "|",
                         ("next_attempt_at", "=", False),
