@@ -1,0 +1,179 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The plant's state as a user sees it in Odoo, read through the external API,
+with run-specific names (MOs, lots, dates) replaced by the scenario's keys."""
+
+from collections import Counter
+
+from simulators import scenario
+
+SETTLED = {"done", "failed", "dead", "duplicate"}
+
+
+def _normalizer(plant):
+    names = {name: key for key, name in plant.orders.items()}
+    lots = {scenario.finished_lot(name): f"lot:{key}" for name, key in names.items()}
+
+    def norm(value):
+        if not value:
+            return value
+        return lots.get(value) or names.get(value) or value
+
+    return norm
+
+
+def plant_messages(plant):
+    """The plant connectors' messages, each with its flow's ``code``."""
+    ids = [c["id"] for c in plant.connectors.values()]
+    codes = {
+        flow["id"]: flow["code"]
+        for flow in plant.rpc.search_read(
+            "mfg.flow",
+            [("connector_id", "in", ids)],
+            ["code"],
+            context={"active_test": False},
+        )
+    }
+    messages = plant.rpc.search_read(
+        "mfg.sync.message",
+        [("connector_id", "in", ids)],
+        [
+            "direction",
+            "connector_id",
+            "flow_id",
+            "state",
+            "idempotency_key",
+            "res_model",
+            "res_id",
+            "error_text",
+            "ordering_key",
+            "sequence",
+        ],
+        order="id",
+    )
+    for message in messages:
+        message["code"] = codes.get(message["flow_id"] and message["flow_id"][0])
+    return messages
+
+
+def exception_activities(plant):
+    type_id = plant.rpc.ref(
+        "mfg_integration_base.mail_activity_type_integration_exception"
+    )
+    return plant.rpc.search_read(
+        "mail.activity",
+        [("activity_type_id", "=", type_id)],
+        ["res_model", "res_id", "summary", "note", "user_id"],
+    )
+
+
+def plant_state(plant):
+    rpc, norm = plant.rpc, _normalizer(plant)
+    state = {}
+    mos = rpc.search_read(
+        "mrp.production",
+        [("name", "in", list(plant.orders.values()))],
+        ["name", "state", "qty_produced", "lot_producing_id", "bom_id"],
+    )
+    by_id = {mo["id"]: mo["name"] for mo in mos}
+    boms = {
+        bom["id"]: bom
+        for bom in rpc.search_read(
+            "mrp.bom",
+            [("product_tmpl_id", "=", plant.master["pump_template"])],
+            ["plm_revision", "active", "bom_line_ids"],
+            context={"active_test": False},
+        )
+    }
+    state["orders"] = {
+        norm(mo["name"]): (
+            mo["state"],
+            mo["qty_produced"],
+            norm(mo["lot_producing_id"] and mo["lot_producing_id"][1]),
+            boms[mo["bom_id"][0]]["plm_revision"],
+        )
+        for mo in mos
+    }
+    state["boms"] = sorted(
+        (
+            bom["plm_revision"],
+            bom["active"],
+            tuple(
+                sorted(
+                    (
+                        line["product_id"][1].split("]")[0].strip("["),
+                        line["product_qty"],
+                    )
+                    for line in rpc.search_read(
+                        "mrp.bom.line",
+                        [("id", "in", bom["bom_line_ids"])],
+                        ["product_id", "product_qty"],
+                    )
+                )
+            ),
+        )
+        for bom in boms.values()
+    )
+    quants = rpc.search_read(
+        "stock.quant",
+        [
+            ("product_id.default_code", "in", list(scenario.PRODUCTS)),
+            ("location_id.usage", "in", ["internal", "inventory", "production"]),
+        ],
+        ["product_id", "lot_id", "location_id", "quantity"],
+    )
+    stock = Counter()
+    for quant in quants:
+        key = (
+            quant["product_id"][1].split("]")[0].strip("["),
+            norm(quant["lot_id"] and quant["lot_id"][1]) or "",
+            quant["location_id"][1],
+        )
+        stock[key] += quant["quantity"]
+    state["stock"] = {key: round(qty, 3) for key, qty in stock.items() if round(qty, 3)}
+    state["nonconformances"] = sorted(
+        (
+            nc["state"],
+            nc["quantity"],
+            nc["quantity_dispositioned"],
+            norm(nc["production_id"] and nc["production_id"][1]),
+            norm(nc["lot_id"] and nc["lot_id"][1]),
+        )
+        for nc in rpc.search_read(
+            "mfg.quality.nonconformance",
+            [("connector_id.code", "=", "plant-qms")],
+            ["state", "quantity", "quantity_dispositioned", "production_id", "lot_id"],
+        )
+    )
+    state["schedule_lines"] = sorted(
+        (norm(line["mo_ref"]), line["workorder_ref"], line["outcome"])
+        for line in rpc.search_read(
+            "mfg.scheduler.schedule.line",
+            [("schedule_id.connector_id.code", "=", "plant-aps")],
+            ["mo_ref", "workorder_ref", "outcome"],
+        )
+    )
+    state["maintenance_requests"] = sorted(
+        request["equipment_id"][1]
+        for request in rpc.search_read(
+            "maintenance.request",
+            [("equipment_id.serial_no", "=", scenario.EQUIPMENT[1])],
+            ["equipment_id"],
+        )
+    )
+    messages = plant_messages(plant)
+    state["messages"] = Counter(
+        (m["direction"], m["code"], m["state"])
+        for m in messages
+        if m["state"] != "duplicate"
+    )
+    state["activities"] = sorted(
+        (
+            a["res_model"],
+            norm(by_id.get(a["res_id"]))
+            if a["res_model"] == "mrp.production"
+            else a["res_model"],
+            a["summary"],
+        )
+        for a in exception_activities(plant)
+    )
+    return state
