@@ -2,12 +2,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """End to end: a signed webhook through Odoo's HTTP server, then the queue."""
 
+import jsonschema
 from freezegun import freeze_time
 
 from odoo.tests import tagged
 from odoo.tools.misc import file_path
 
-from .common import PlmHttpCommon
+from .common import PLM_FLOWS, PlmHttpCommon
 from .test_plm_bad_input import BOMB, MALFORMED, XXE
 
 
@@ -150,3 +151,20 @@ class TestPlmWebhook(PlmHttpCommon):
         self.assertEqual(response.status_code, 422, response.text)
         self.assertIn("lines[1].quantity", response.text)
         self._assert_bom_a_untouched()
+
+    def test_openapi_document_describes_the_plm_flows(self):
+        doc = self.url_open("/mfg/v1/openapi.json").json()
+        for code in PLM_FLOWS:
+            content = doc["paths"][f"/mfg/v1/{{connector_code}}/{code}"]["post"][
+                "requestBody"
+            ]["content"]
+            self.assertEqual(set(content), {"application/json", "application/xml"})
+        schema = doc["components"]["schemas"]["plm_bom_released"]
+        validator = jsonschema.Draft202012Validator(schema)
+        validator.validate(self._bom_payload())
+        bad = self._bom_payload()
+        bad["lines"][0]["quantity"] = 0
+        self.assertEqual(
+            [list(e.absolute_path) for e in validator.iter_errors(bad)],
+            [["lines", 0, "quantity"]],
+        )
