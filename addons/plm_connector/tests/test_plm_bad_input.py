@@ -164,6 +164,18 @@ class TestPlmBadInput(PlmCommon):
         self.assertIn("unit 'furlong' does not exist", change.problem_ids.message)
         self._assert_bom_a_untouched()
 
+    def test_unknown_unit_on_an_item(self):
+        self.connector.plm_auto_approve = True
+        change = self._change_of(
+            self._plm_release("plm.item.released", self._item_payload(unit="furlong"))
+        )
+        self.assertEqual(change.state, "received")
+        self.assertEqual(change.problem_ids.code, "unknown_unit")
+        self.assertIn("VALVE-30", change.problem_ids.message)
+        self.assertFalse(
+            self.env["product.template"].search([("default_code", "=", "VALVE-30")])
+        )
+
     def test_unit_of_another_category(self):
         payload = self._bom_payload()
         payload["lines"][2]["unit"] = "kg"
