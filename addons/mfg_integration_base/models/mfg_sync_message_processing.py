@@ -23,7 +23,9 @@ from ..exceptions import MfgError, MfgTransientError, MfgValidationError
 _logger = logging.getLogger(__name__)
 
 # Retry-worthy database errors, by class (a raised instance may carry no pgcode).
+# A unique violation is a concurrent insert of the same row: the retry finds it.
 TRANSIENT_DB_ERRORS = (
+    psycopg2.errors.UniqueViolation,
     psycopg2.errors.SerializationFailure,
     psycopg2.errors.DeadlockDetected,
     psycopg2.errors.LockNotAvailable,
