@@ -75,11 +75,21 @@ class MfgReconciliation(models.Model):
                 line["product"], line.get("lot"), location.complete_name
             )
             external[key] = external.get(key, 0.0) + line["quantity"]
+        # The snapshot's scope: the products it names, in the locations it names
+        # (an MES rarely knows every product of a shared stock location).
+        codes = list({line["product"] for line in lines})
         quants = (
             self.env["stock.quant"]
             .sudo()
             .search(
-                [("location_id", "in", [loc.id for loc in locations.values() if loc])]
+                [
+                    (
+                        "location_id",
+                        "in",
+                        [loc.id for loc in locations.values() if loc],
+                    ),
+                    ("product_id.default_code", "in", codes),
+                ]
             )
         )
         odoo = {}

@@ -36,7 +36,7 @@ class MesTestMixin:
         cls.wc_cut = env["mrp.workcenter"].create(
             {
                 "name": "MES Cutting",
-                "code": "CUT",
+                "code": "MES-CUT",
                 "costs_hour": 60,
                 "time_efficiency": 100,
             }
@@ -44,7 +44,7 @@ class MesTestMixin:
         cls.wc_asm = env["mrp.workcenter"].create(
             {
                 "name": "MES Assembly",
-                "code": "ASM",
+                "code": "MES-ASM",
                 "costs_hour": 30,
                 "time_efficiency": 100,
             }

@@ -46,7 +46,7 @@ def order_stream(mo_name):
         (
             "mes.downtime.reported",
             {
-                "workcenter": "CUT",
+                "workcenter": "MES-CUT",
                 "start": "2026-01-05T08:20:00Z",
                 "end": "2026-01-05T08:30:00Z",
                 "reason": "SETUP",

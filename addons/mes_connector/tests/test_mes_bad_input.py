@@ -91,7 +91,7 @@ class TestMesBadInput(MesCommon):
             workorder={"operation": "Cutting"},
             event="started",
             timestamp="2026-01-05T08:00:00Z",
-            workcenter="ASM",
+            workcenter="MES-ASM",
         )
 
     def test_operation_event_before_the_running_interval(self):
@@ -288,7 +288,7 @@ class TestMesBadInput(MesCommon):
             "mes.downtime.reported",
             "validation",
             "No loss reason has the MES code ALIENS",
-            workcenter="CUT",
+            workcenter="MES-CUT",
             start="2026-01-05T09:00:00Z",
             end="2026-01-05T09:30:00Z",
             reason="ALIENS",
@@ -299,7 +299,7 @@ class TestMesBadInput(MesCommon):
             "mes.downtime.reported",
             "validation",
             "before it starts",
-            workcenter="CUT",
+            workcenter="MES-CUT",
             start="2026-01-05T09:00:00Z",
             end="2026-01-05T08:30:00Z",
             reason="SETUP",

@@ -283,7 +283,7 @@ class TestMesInboundFlows(MesCommon):
                     self._mes_payload(
                         self.mo,
                         1,
-                        workcenter="ASM",
+                        workcenter="MES-ASM",
                         start="2026-01-05T09:00:00Z",
                         end="2026-01-05T09:40:00Z",
                         reason="EQUIPMENT_FAILURE",

@@ -67,7 +67,7 @@ class TestMesOutbound(MesCommon):
                 (w["operation"], w["workcenter"], w["expected_duration_minutes"])
                 for w in payload["work_orders"]
             ],
-            [("Cutting", "CUT", 30.0), ("Assembly", "ASM", 60.0)],
+            [("Cutting", "MES-CUT", 30.0), ("Assembly", "MES-ASM", 60.0)],
         )
 
     def test_release_when_components_are_ready(self):

@@ -67,7 +67,7 @@ class SchedulerMixin:
         cls.wc_asm = wc_model.create(
             {
                 "name": "Assembly line 1",
-                "code": "ASM",
+                "code": "SCH-ASM",
                 "resource_calendar_id": cls.calendar.id,
                 "time_start": 10.0,
                 "time_stop": 5.0,

@@ -71,7 +71,7 @@ class TestScheduleApply(SchedulerCommon):
 
     def test_unchanged_line_is_not_a_conflict(self):
         _message, schedule = self._publish_lines(
-            [self._line(self.mo, "Cut", NOW + timedelta(days=2), workcenter="ASM")]
+            [self._line(self.mo, "Cut", NOW + timedelta(days=2), workcenter="SCH-ASM")]
         )
         self.assertEqual(schedule.line_ids.outcome, "unchanged")
         self.assertEqual(schedule.state, "applied")

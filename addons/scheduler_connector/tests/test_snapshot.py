@@ -96,7 +96,7 @@ class TestSnapshot(SchedulerCommon):
         payload = self.connector._scheduler_build_snapshot()
         self.assertEqual(payload["horizon"]["end"], iso(NOW + timedelta(days=1)))
         self.assertNotIn(self.mo.name, {o["mo"] for o in payload["orders"]})
-        for interval in self._wc(payload, "ASM")["working_intervals"]:
+        for interval in self._wc(payload, "SCH-ASM")["working_intervals"]:
             self.assertLessEqual(interval["end"], iso(NOW + timedelta(days=1)))
 
     def test_order_content(self):
@@ -118,7 +118,7 @@ class TestSnapshot(SchedulerCommon):
         cut, paint = self._order(payload, self.mo)["work_orders"]
         cut_wo = self._wo(self.mo, "Cut")
         self.assertEqual(cut["ref"], "Cut")
-        self.assertEqual(cut["work_center"], "ASM")
+        self.assertEqual(cut["work_center"], "SCH-ASM")
         self.assertEqual(cut["alternative_work_centers"], ["ASM2"])
         self.assertAlmostEqual(
             cut["expected_duration_minutes"], cut_wo.duration_expected
@@ -145,7 +145,7 @@ class TestSnapshot(SchedulerCommon):
 
     def test_work_center_capacity_and_calendar_with_leaves(self):
         payload = self.connector._scheduler_build_snapshot()
-        asm = self._wc(payload, "ASM")
+        asm = self._wc(payload, "SCH-ASM")
         self.assertEqual(asm["capacity"], 2.0)
         self.assertEqual(asm["time_efficiency"], 90.0)
         self.assertEqual(asm["alternatives"], ["ASM2"])
