@@ -238,10 +238,16 @@ class Bench:
 
 
 def timed(func, bench):
+    """Wall seconds, SQL queries, and the CPU seconds of this (Odoo) process:
+    on a shared machine the wall time swings with other people's load, the
+    process CPU time and the query count much less."""
     queries = bench.sql_counter()
+    cpu = time.process_time()
     start = time.perf_counter()
     value = func()
-    return time.perf_counter() - start, bench.sql_counter() - queries, value
+    wall = time.perf_counter() - start
+    timed.cpu = time.process_time() - cpu
+    return wall, bench.sql_counter() - queries, value
 
 
 def main():
@@ -284,6 +290,7 @@ def main():
                     if not bench.bare_check(tag, args.events):
                         raise RuntimeError(f"bare round {index + 1}: bindings missing")
                     row[variant] = {"seconds": seconds, "queries": queries}
+                row[variant]["odoo_cpu_seconds"] = timed.cpu
                 row[variant]["events_per_s"] = args.events / seconds
                 row[variant]["queries_per_event"] = row[variant]["queries"] / args.events
                 common.log(
@@ -291,6 +298,9 @@ def main():
                     f"{args.events / seconds:7.1f} events/s {row[variant]['queries_per_event']:.1f} q/event"
                 )
             row["ratio_time_engine_vs_bare"] = row["engine"]["seconds"] / row["bare"]["seconds"]
+            row["ratio_cpu_engine_vs_bare"] = (
+                row["engine"]["odoo_cpu_seconds"] / row["bare"]["odoo_cpu_seconds"]
+            )
             rounds.append(row)
         if not args.no_profile:
             profile = profile_engine(bench, min(args.events, 1000))
@@ -303,6 +313,7 @@ def main():
             "median_seconds": common.median([r[variant]["seconds"] for r in rounds]),
             "median_events_per_s": common.median([r[variant]["events_per_s"] for r in rounds]),
             "queries_per_event": common.median([r[variant]["queries_per_event"] for r in rounds]),
+            "median_odoo_cpu_seconds": common.median([r[variant]["odoo_cpu_seconds"] for r in rounds]),
         }
         for variant in ("engine", "bare")
     }
@@ -310,6 +321,11 @@ def main():
         summary["engine"]["median_seconds"] / summary["bare"]["median_seconds"]
     )
     summary["paired_ratio_median"] = common.median([r["ratio_time_engine_vs_bare"] for r in rounds])
+    summary["paired_ratio_per_round"] = [round(r["ratio_time_engine_vs_bare"], 2) for r in rounds]
+    summary["paired_cpu_ratio_median"] = common.median([r["ratio_cpu_engine_vs_bare"] for r in rounds])
+    summary["ratio_queries_per_event"] = (
+        summary["engine"]["queries_per_event"] / summary["bare"]["queries_per_event"]
+    )
     data = {
         "benchmark": NAME,
         "machine": info,
@@ -326,7 +342,9 @@ def main():
             f"{summary[variant]['median_seconds']:.2f}",
             f"{summary[variant]['median_events_per_s']:.1f}",
             f"{summary[variant]['queries_per_event']:.1f}",
+            f"{summary[variant]['median_odoo_cpu_seconds']:.1f}",
             f"{summary[variant]['median_seconds'] / summary['bare']['median_seconds']:.2f}",
+            f"{summary[variant]['median_odoo_cpu_seconds'] / summary['bare']['median_odoo_cpu_seconds']:.2f}",
         ]
         for variant in ("engine", "bare")
     ]
@@ -334,7 +352,25 @@ def main():
         f"\n### Processing: {args.events} events (50 % create, 50 % update) x {args.rounds} rounds, "
         f"in-process, engine {info['engine_source']} ({(info['engine_commit'] or '')[:10]})\n"
     )
-    print(common.md_table(["variant", "seconds (median)", "events/s", "SQL queries/event", "x bare time"], rows))
+    print(
+        common.md_table(
+            [
+                "variant",
+                "seconds (median)",
+                "events/s",
+                "SQL queries/event",
+                "Odoo CPU s",
+                "x bare time",
+                "x bare CPU",
+            ],
+            rows,
+        )
+    )
+    print(
+        f"\nPer-round time ratios (engine/bare, same round): {summary['paired_ratio_per_round']}; "
+        f"paired CPU ratio {summary['paired_cpu_ratio_median']:.2f}; "
+        f"queries per event {summary['ratio_queries_per_event']:.2f}x"
+    )
     ratio = summary["ratio_time_engine_vs_bare"]
     eps = summary["engine"]["median_events_per_s"]
     print(
