@@ -5,6 +5,7 @@ with a session cookie, through the DevTools protocol (websocket-client)."""
 import base64
 import itertools
 import json
+import os
 import shutil
 import subprocess
 import tempfile
@@ -41,25 +42,30 @@ def odoo_session(url, db, login="admin", password="admin"):
 class Browser:
     def __init__(self, port, width=1440, height=900):
         self.profile = tempfile.mkdtemp(prefix="mfg-chromium-")
+        self.log = open(f"{self.profile}.log", "wb")  # noqa: SIM115 - closed in close()
         self.process = subprocess.Popen(
             [
                 chromium_path(),
                 "--headless=new",
                 "--no-sandbox",
                 "--disable-gpu",
+                "--disable-dev-shm-usage",
                 "--no-first-run",
+                "--no-default-browser-check",
                 "--disable-extensions",
                 "--hide-scrollbars",
+                "--remote-debugging-address=127.0.0.1",
                 f"--remote-debugging-port={port}",
                 f"--user-data-dir={self.profile}",
                 f"--window-size={width},{height}",
                 "about:blank",
             ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
         )
         self._ids = itertools.count(1)
-        deadline = time.time() + 30
+        # a loaded machine can take a while to start Chromium
+        deadline = time.time() + 120
         while True:
             try:
                 targets = requests.get(
@@ -68,9 +74,14 @@ class Browser:
                 page = next(t for t in targets if t["type"] == "page")
                 break
             except (requests.RequestException, StopIteration, ValueError):
-                if time.time() > deadline:
-                    raise
-                time.sleep(0.3)
+                if self.process.poll() is not None or time.time() > deadline:
+                    self.log.flush()
+                    with open(self.log.name, "rb") as handle:
+                        output = handle.read()[-2000:].decode(errors="replace")
+                    raise RuntimeError(
+                        f"Chromium's DevTools did not answer on port {port}: {output}"
+                    ) from None
+                time.sleep(0.5)
         self.ws = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=60)
         self.call("Page.enable")
         self.call("Network.enable")
@@ -103,8 +114,15 @@ class Browser:
             "Network.setCookie", name="session_id", value=session_id, url=url, path="/"
         )
 
-    def screenshot(self, url, path, ready_selector, settle=1.5, timeout=60):
+    def screenshot(self, url, path, ready_selector, settle=1.5, timeout=60, height=900):
         """Open ``url``, wait for ``ready_selector`` then save a PNG."""
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            width=1440,
+            height=height,
+            deviceScaleFactor=1,
+            mobile=False,
+        )
         self.call("Page.navigate", url=url)
         deadline = time.time() + timeout
         check = f"!!document.querySelector({json.dumps(ready_selector)})"
@@ -124,4 +142,6 @@ class Browser:
         finally:
             self.process.terminate()
             self.process.wait(20)
+            self.log.close()
             shutil.rmtree(self.profile, ignore_errors=True)
+            os.unlink(self.log.name)

@@ -179,9 +179,13 @@ def test_screenshots_of_the_suite_at_work(normal_run, tmp_path):
         [("change_number", "=", scenario.CHANGE_NUMBER), ("release_type", "=", "bom")],
         ["id"],
     )
-    schedule = rpc.search_read(
-        "mfg.scheduler.schedule", [("connector_id.code", "=", "plant-aps")], ["id"]
-    )[-1]
+    (schedule,) = rpc.search_read(
+        "mfg.scheduler.schedule",
+        [("connector_id.code", "=", "plant-aps")],
+        ["id"],
+        order="version desc, id desc",
+        limit=1,
+    )
     pages = [
         (
             "dashboard",
@@ -208,7 +212,10 @@ def test_screenshots_of_the_suite_at_work(normal_run, tmp_path):
     try:
         browser.login(server.url, odoo_session(server.url, server.db))
         for name, path, ready in pages:
-            png = browser.screenshot(server.url + path, out / f"{name}.png", ready)
+            height = 1080 if name == "engineering_change" else 900
+            png = browser.screenshot(
+                server.url + path, out / f"{name}.png", ready, height=height
+            )
             assert png.stat().st_size > 20_000, name  # a page, not a blank
     finally:
         browser.close()
