@@ -6,6 +6,7 @@ import base64
 import itertools
 import json
 import os
+import resource
 import shutil
 import subprocess
 import tempfile
@@ -23,6 +24,14 @@ def chromium_path():
         if path:
             return path
     return None
+
+
+def _without_memory_limit():
+    """Chromium reserves far more virtual memory than the address-space limit
+    Odoo sets on its process (limit_memory_hard) and dies under it: lift it, as
+    Odoo's own test browser does."""
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
 
 
 def odoo_session(url, db, login="admin", password="admin"):
@@ -62,6 +71,7 @@ class Browser:
             ],
             stdout=self.log,
             stderr=subprocess.STDOUT,
+            preexec_fn=_without_memory_limit,  # noqa: PLW1509 - as Odoo's test browser
         )
         self._ids = itertools.count(1)
         # a loaded machine can take a while to start Chromium
