@@ -60,7 +60,7 @@ class SchedulerMixin:
         cls.wc_asm2 = wc_model.create(
             {
                 "name": "Assembly line 2",
-                "code": "ASM2",
+                "code": "SCH-ASM2",
                 "resource_calendar_id": cls.calendar.id,
             }
         )

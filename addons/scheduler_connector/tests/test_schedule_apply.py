@@ -62,7 +62,7 @@ class TestScheduleApply(SchedulerCommon):
     def test_alternative_workcenter_applied(self):
         start = NOW + timedelta(days=3)
         _message, schedule = self._publish_lines(
-            [self._line(self.mo, "Cut", start, workcenter="ASM2")]
+            [self._line(self.mo, "Cut", start, workcenter="SCH-ASM2")]
         )
         self.assertEqual(schedule.line_ids.outcome, "applied")
         self.assertEqual(self.cut.workcenter_id, self.wc_asm2)
@@ -198,7 +198,7 @@ class TestScheduleApply(SchedulerCommon):
         )
         line = schedule.line_ids
         self.assertEqual(line.outcome, "refused_workcenter")
-        self.assertIn("ASM, ASM2", line.reason)
+        self.assertIn("SCH-ASM, SCH-ASM2", line.reason)
         self.assertEqual(self.cut.workcenter_id, self.wc_asm)
         self._assert_unmoved(self.cut, NOW + timedelta(days=2))
 

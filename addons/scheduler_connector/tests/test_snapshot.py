@@ -119,7 +119,7 @@ class TestSnapshot(SchedulerCommon):
         cut_wo = self._wo(self.mo, "Cut")
         self.assertEqual(cut["ref"], "Cut")
         self.assertEqual(cut["work_center"], "SCH-ASM")
-        self.assertEqual(cut["alternative_work_centers"], ["ASM2"])
+        self.assertEqual(cut["alternative_work_centers"], ["SCH-ASM2"])
         self.assertAlmostEqual(
             cut["expected_duration_minutes"], cut_wo.duration_expected
         )
@@ -148,7 +148,7 @@ class TestSnapshot(SchedulerCommon):
         asm = self._wc(payload, "SCH-ASM")
         self.assertEqual(asm["capacity"], 2.0)
         self.assertEqual(asm["time_efficiency"], 90.0)
-        self.assertEqual(asm["alternatives"], ["ASM2"])
+        self.assertEqual(asm["alternatives"], ["SCH-ASM2"])
         self.assertEqual(asm["timezone"], "UTC")
         intervals = asm["working_intervals"]
         self.assertEqual(intervals[0]["start"], "2026-11-23T08:00:00Z")
