@@ -123,7 +123,9 @@ def db_exists(db):
 
 def drop_db(db):
     assert db.startswith(DB_PREFIX), db
-    run(["dropdb", "--if-exists", db], check=False)
+    out = run(["dropdb", "--if-exists", db], check=False)
+    if out.returncode:
+        log(f"could not drop {db}: {out.stderr.strip()}")
 
 
 def create_db(db, retries=10):

@@ -306,6 +306,12 @@ def main():
             profile = profile_engine(bench, min(args.events, 1000))
             profile["sql_one_create_one_update"] = sql_of_small_runs(bench, batch)
     finally:
+        if "odoo" in sys.modules:
+            # give back this process's pooled connections, or DROP DATABASE fails
+            import odoo
+
+            odoo.modules.registry.Registry.delete(db)
+            odoo.sql_db.close_db(db)
         if not args.keep_db:
             common.drop_db(db)
     summary = {
