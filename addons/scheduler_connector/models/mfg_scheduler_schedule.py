@@ -32,9 +32,7 @@ class MfgSchedulerSchedule(models.Model):
     company_id = fields.Many2one(
         related="connector_id.company_id", store=True, index=True, readonly=True
     )
-    message_id = fields.Many2one(
-        "mfg.sync.message", string="Message", readonly=True, ondelete="set null"
-    )
+    message_id = fields.Many2one("mfg.sync.message", readonly=True, ondelete="set null")
     state = fields.Selection(STATE_SELECTION, readonly=True, index=True, tracking=True)
     note = fields.Char(readonly=True)
     line_ids = fields.One2many(
@@ -237,54 +235,53 @@ class MfgSchedulerSchedule(models.Model):
     def _scheduler_reason(self, decision):
         """A sentence a planner reads on the line and in the activity."""
         p = decision.params
-        _ = self.env._
         texts = {
-            schedule_rules.APPLIED: lambda: _(
+            schedule_rules.APPLIED: lambda: self.env._(
                 "Planned on %(wc)s.", wc=p.get("workcenter")
             ),
-            schedule_rules.UNCHANGED: lambda: _(
+            schedule_rules.UNCHANGED: lambda: self.env._(
                 "Already planned so: nothing to change."
             ),
-            schedule_rules.IGNORED_CLOSED: lambda: _(
+            schedule_rules.IGNORED_CLOSED: lambda: self.env._(
                 "Done or cancelled (%(state)s): ignored.", state=p.get("state")
             ),
-            schedule_rules.SUPERSEDED: lambda: _(
+            schedule_rules.SUPERSEDED: lambda: self.env._(
                 "Older than version %(latest)s, already received: ignored.",
                 latest=p.get("latest"),
             ),
-            schedule_rules.REFUSED_STARTED: lambda: _(
+            schedule_rules.REFUSED_STARTED: lambda: self.env._(
                 "Work has started (%(state)s): it is never moved.", state=p.get("state")
             ),
-            schedule_rules.REFUSED_FROZEN: lambda: _(
+            schedule_rules.REFUSED_FROZEN: lambda: self.env._(
                 "Inside the frozen window (until %(until)s): "
                 "planned start %(current)s, asked %(start)s.",
                 until=p.get("frozen_until"),
                 current=p.get("current_start") or "-",
                 start=p.get("start"),
             ),
-            schedule_rules.REFUSED_STALE: lambda: _(
+            schedule_rules.REFUSED_STALE: lambda: self.env._(
                 "Changed in Odoo at %(changed)s, after the schedule was generated "
                 "(%(generated)s).",
                 changed=p.get("changed_at"),
                 generated=p.get("generated_at"),
             ),
-            schedule_rules.REFUSED_WORKCENTER: lambda: _(
+            schedule_rules.REFUSED_WORKCENTER: lambda: self.env._(
                 "Work center %(wc)s is neither the work order's own nor one of its "
                 "alternatives (%(allowed)s).",
                 wc=p.get("workcenter"),
                 allowed=p.get("allowed"),
             ),
-            schedule_rules.REFUSED_DATES: lambda: _(
+            schedule_rules.REFUSED_DATES: lambda: self.env._(
                 "End %(end)s is before start %(start)s (or a date is unreadable).",
                 end=p.get("end") or "?",
                 start=p.get("start") or "?",
             ),
-            schedule_rules.REFUSED_UNKNOWN: lambda: _(
+            schedule_rules.REFUSED_UNKNOWN: lambda: self.env._(
                 "Unknown manufacturing order %(mo)s or work order %(wo)s in it.",
                 mo=p.get("mo"),
                 wo=p.get("workorder"),
             ),
-            schedule_rules.REFUSED_DUPLICATE: lambda: _(
+            schedule_rules.REFUSED_DUPLICATE: lambda: self.env._(
                 "Work order %(wo)s of %(mo)s is assigned twice: "
                 "only the first line counts.",
                 mo=p.get("mo"),
