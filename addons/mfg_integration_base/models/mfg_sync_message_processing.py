@@ -55,6 +55,12 @@ class MfgSyncMessage(models.Model):
         self.ensure_one()
         return self._get_business_record()
 
+    def _mfg_bookkeeping(self):
+        """The engine's own writes on a message: no tracking in the chatter (a
+        state change per message would double the cost of processing); people's
+        actions (retry, replay, ignore) are posted explicitly."""
+        return self.sudo().with_context(tracking_disable=True)
+
     # -------------------------------------------------------------- intake
     @api.model
     def _mfg_lock_due(self, flow, limit):
@@ -143,7 +149,7 @@ class MfgSyncMessage(models.Model):
             )
         if record:
             vals.update({"res_model": record._name, "res_id": record.id})
-        self.sudo().write(vals)
+        self._mfg_bookkeeping().write(vals)
         if outcome == "done":
             self._mfg_close_exception_activity()
             connector = self.connector_id
@@ -169,7 +175,7 @@ class MfgSyncMessage(models.Model):
         key, seq = canonical.get("ordering_key"), canonical.get("sequence")
         if key and seq:
             vals.update({"ordering_key": key, "sequence": seq})
-        self.sudo().write(vals)
+        self._mfg_bookkeeping().write(vals)
         if key and seq:
             decision = ordering.decide(self._mfg_last_applied(), seq)
             if decision == ordering.PARK:
@@ -309,7 +315,7 @@ class MfgSyncMessage(models.Model):
             )
         else:
             vals.update({"state": "dead" if kind == error_lib.TRANSIENT else "failed"})
-        self.sudo().write(vals)
+        self._mfg_bookkeeping().write(vals)
         connector._record_failure(text)
         _logger.info(
             "mfg message %s [%s] %s: %s (%s)",
@@ -354,7 +360,7 @@ class MfgSyncMessage(models.Model):
         activity = self.env["mail.activity"]._mfg_upsert_exception(
             target.sudo(), key, summary, note, self._mfg_responsible(user)
         )
-        self.sudo().exception_activity_id = activity
+        self._mfg_bookkeeping().exception_activity_id = activity
 
     def _mfg_close_exception_activity(self, feedback=None):
         activity = self.sudo().exception_activity_id
@@ -367,7 +373,7 @@ class MfgSyncMessage(models.Model):
                 ("state", "in", ("failed", "dead", "parked")),
             ]
         )
-        self.sudo().exception_activity_id = False
+        self._mfg_bookkeeping().exception_activity_id = False
         if not others and activity.exists():
             activity.action_feedback(
                 feedback=feedback
