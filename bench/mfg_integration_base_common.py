@@ -30,7 +30,7 @@ import sys
 import time
 import urllib.request
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 
 BENCH = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(BENCH)
@@ -40,13 +40,17 @@ ODOO_BIN = os.path.join(ODOO_ROOT, "odoo-bin")
 ENGINE = {"source": "worktree", "commit": None, "addons": os.path.join(ROOT, "addons")}
 TEMPLATE_DB = os.environ.get("MFG_BENCH_TEMPLATE", "mfg_tmpl_deps")
 DB_PREFIX = "mfg_bench_mib_"
-SECRETS_KEY = os.environ.get("MFG_SECRETS_KEY", "0I6GnZvS1gZ98ltMLs_iuMzRJx-krAo_WFODXYf6RwA=")
+SECRETS_KEY = os.environ.get(
+    "MFG_SECRETS_KEY", "0I6GnZvS1gZ98ltMLs_iuMzRJx-krAo_WFODXYf6RwA="
+)
 MODULES = "mfg_integration_base,mfg_bench_baseline"
 CONNECTOR_CODE = "bench"
 FLOW_CODE = "generic.record.upsert"
 # A Standard Webhooks secret (whsec_ + base64 of 32 bytes), the same for the
 # connector and the floor route.
-WEBHOOK_SECRET = "whsec_" + base64.b64encode(b"mfg-bench-signing-secret-32bytes").decode()
+WEBHOOK_SECRET = (
+    "whsec_" + base64.b64encode(b"mfg-bench-signing-secret-32bytes").decode()
+)
 ENGINE_PATH = f"/mfg/v1/{CONNECTOR_CODE}/{FLOW_CODE}"
 FLOOR_PATH = "/mfg_bench/floor"
 PROPOSAL_PATH = f"/mfg/v1p/{CONNECTOR_CODE}/{FLOW_CODE}"
@@ -91,7 +95,11 @@ def signed_requests(path, count, tag):
     out = []
     for _i in range(count):
         msg_id = f"{tag}-{uuid.uuid4().hex}"
-        body = upsert_body(f"ext-{msg_id}", f"Bench partner {msg_id[-8:]}", f"{msg_id[-12:]}@bench.example")
+        body = upsert_body(
+            f"ext-{msg_id}",
+            f"Bench partner {msg_id[-8:]}",
+            f"{msg_id[-12:]}@bench.example",
+        )
         headers = {"Content-Type": "application/json"}
         headers.update(signatures.sign_headers(WEBHOOK_SECRET, msg_id, body, now))
         out.append((path, body, headers))
@@ -104,7 +112,9 @@ def _check_floor_signature_compatible():
     body = b"{}"
     sig = signatures.sign(WEBHOOK_SECRET, "x", 1, body).split(",", 1)[1]
     key = base64.b64decode(WEBHOOK_SECRET[len("whsec_") :])
-    mine = base64.b64encode(hmac.new(key, b"x.1." + body, hashlib.sha256).digest()).decode()
+    mine = base64.b64encode(
+        hmac.new(key, b"x.1." + body, hashlib.sha256).digest()
+    ).decode()
     assert sig == mine
 
 
@@ -117,7 +127,15 @@ def run(cmd, check=True, **kw):
 
 
 def db_exists(db):
-    out = run(["psql", "-d", "postgres", "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{db}'"])
+    out = run(
+        [
+            "psql",
+            "-d",
+            "postgres",
+            "-tAc",
+            f"SELECT 1 FROM pg_database WHERE datname = '{db}'",
+        ]
+    )
     return out.stdout.strip() == "1"
 
 
@@ -142,7 +160,9 @@ def create_db(db, retries=10):
 
 
 def psql(db, sql):
-    return run(["psql", "-X", "-v", "ON_ERROR_STOP=1", "-d", db, "-tAc", sql]).stdout.strip()
+    return run(
+        ["psql", "-X", "-v", "ON_ERROR_STOP=1", "-d", db, "-tAc", sql]
+    ).stdout.strip()
 
 
 def free_port(start=8300, end=8399, avoid=()):
@@ -171,7 +191,9 @@ def prepare_engine(rev="HEAD"):
     bench/results/tmp/; ``worktree`` runs the live tree as it is."""
     if rev == "worktree":
         ENGINE.update(source="worktree", addons=os.path.join(ROOT, "addons"))
-        ENGINE["commit"] = run(["git", "-C", ROOT, "rev-parse", "HEAD"]).stdout.strip() + "+worktree"
+        ENGINE["commit"] = (
+            run(["git", "-C", ROOT, "rev-parse", "HEAD"]).stdout.strip() + "+worktree"
+        )
         return ENGINE
     sha = run(["git", "-C", ROOT, "rev-parse", rev]).stdout.strip()
     target = os.path.join(RESULTS_DIR, "tmp", f"engine-{sha[:12]}")
@@ -179,10 +201,13 @@ def prepare_engine(rev="HEAD"):
         os.makedirs(target, exist_ok=True)
         archive = subprocess.run(
             ["git", "-C", ROOT, "archive", sha, "addons/mfg_integration_base"],
-            check=True, capture_output=True,
+            check=True,
+            capture_output=True,
         ).stdout
         subprocess.run(["tar", "-x", "-C", target], input=archive, check=True)
-    ENGINE.update(source=f"git archive {rev}", commit=sha, addons=os.path.join(target, "addons"))
+    ENGINE.update(
+        source=f"git archive {rev}", commit=sha, addons=os.path.join(target, "addons")
+    )
     return ENGINE
 
 
@@ -234,7 +259,17 @@ def write_config(path, db, port, workers, runner=False, extra=None):
 
 
 def install(conf, db, logfile, modules=MODULES):
-    cmd = [sys.executable, ODOO_BIN, "-c", conf, "-d", db, "-i", modules, "--stop-after-init"]
+    cmd = [
+        sys.executable,
+        ODOO_BIN,
+        "-c",
+        conf,
+        "-d",
+        db,
+        "-i",
+        modules,
+        "--stop-after-init",
+    ]
     with open(logfile, "a") as out:
         proc = subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT)
     if proc.returncode:
@@ -301,7 +336,9 @@ def _setup_in_odoo(conf, db):
                 }
             )
             connector.action_activate()
-        env["ir.config_parameter"].set_param("mfg_bench_baseline.secret", WEBHOOK_SECRET)
+        env["ir.config_parameter"].set_param(
+            "mfg_bench_baseline.secret", WEBHOOK_SECRET
+        )
         flow = connector.flow_ids.filtered(lambda f: f.code == FLOW_CODE)
         assert connector._get_inbound_secrets() == [WEBHOOK_SECRET]
         cr.commit()
@@ -335,9 +372,13 @@ class OdooServer:
         deadline = time.time() + timeout
         while time.time() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"Odoo exited ({self.proc.returncode}), see {self.logfile}")
+                raise RuntimeError(
+                    f"Odoo exited ({self.proc.returncode}), see {self.logfile}"
+                )
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/web/health", timeout=5) as r:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{self.port}/web/health", timeout=5
+                ) as r:
                     if r.status == 200:
                         return self
             except OSError:
@@ -378,7 +419,11 @@ def _client(port, reqs, barrier, queue):
                 resp = conn.getresponse()
                 resp.read()
                 break
-            except (http.client.RemoteDisconnected, ConnectionError, http.client.BadStatusLine):
+            except (
+                http.client.RemoteDisconnected,
+                ConnectionError,
+                http.client.BadStatusLine,
+            ):
                 conn.close()
                 reconnects += 1
                 if attempt == 2:
@@ -387,8 +432,15 @@ def _client(port, reqs, barrier, queue):
         statuses[resp.status] = statuses.get(resp.status, 0) + 1
     end = time.perf_counter()
     conn.close()
-    queue.put({"start": start, "end": end, "statuses": statuses, "latencies": latencies,
-               "reconnects": reconnects})
+    queue.put(
+        {
+            "start": start,
+            "end": end,
+            "statuses": statuses,
+            "latencies": latencies,
+            "reconnects": reconnects,
+        }
+    )
 
 
 def run_load(port, per_client):
@@ -397,7 +449,10 @@ def run_load(port, per_client):
     ctx = multiprocessing.get_context("fork")
     barrier = ctx.Barrier(len(per_client))
     queue = ctx.Queue()
-    procs = [ctx.Process(target=_client, args=(port, reqs, barrier, queue)) for reqs in per_client]
+    procs = [
+        ctx.Process(target=_client, args=(port, reqs, barrier, queue))
+        for reqs in per_client
+    ]
     for proc in procs:
         proc.start()
     results = [queue.get(timeout=1800) for _ in procs]
@@ -435,12 +490,23 @@ def machine_info(workers=None):
     cpu = ""
     try:
         with open("/proc/cpuinfo") as handle:
-            cpu = next((l.split(":", 1)[1].strip() for l in handle if l.startswith("model name")), "")
+            cpu = next(
+                (
+                    line.split(":", 1)[1].strip()
+                    for line in handle
+                    if line.startswith("model name")
+                ),
+                "",
+            )
     except OSError:
         pass
-    pg = run(["psql", "-d", "postgres", "-tAc", "SHOW server_version"], check=False).stdout.strip()
+    pg = run(
+        ["psql", "-d", "postgres", "-tAc", "SHOW server_version"], check=False
+    ).stdout.strip()
     odoo_version = run(
-        [sys.executable, "-c", "import odoo.release as r; print(r.version)"], check=False, cwd=ODOO_ROOT
+        [sys.executable, "-c", "import odoo.release as r; print(r.version)"],
+        check=False,
+        cwd=ODOO_ROOT,
     ).stdout.strip()
     return {
         "nproc": os.cpu_count(),
@@ -453,7 +519,7 @@ def machine_info(workers=None):
         "db_filter": "off (db_name set, no dbfilter)",
         "queue_job_runner": None,
         "loadavg_at_start": os.getloadavg(),
-        "date_utc": datetime.utcnow().isoformat(timespec="seconds") + "Z",
+        "date_utc": datetime.now(UTC).isoformat(timespec="seconds"),
         "engine_source": ENGINE["source"],
         "engine_commit": ENGINE["commit"],
     }
@@ -468,7 +534,10 @@ def write_results(name, data):
 
 
 def md_table(headers, rows):
-    out = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    out = [
+        "| " + " | ".join(headers) + " |",
+        "|" + "|".join("---" for _ in headers) + "|",
+    ]
     out += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
     return "\n".join(out)
 

@@ -29,7 +29,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import mfg_integration_base_common as common  # noqa: E402
+import mfg_integration_base_common as common
 
 NAME = "mfg_integration_base_dedup"
 
@@ -66,10 +66,14 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stored", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=6)
-    parser.add_argument("--requests", type=int, default=150, help="per client and round")
+    parser.add_argument(
+        "--requests", type=int, default=150, help="per client and round"
+    )
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--engine", default="HEAD", help="git rev to export, or 'worktree'")
+    parser.add_argument(
+        "--engine", default="HEAD", help="git rev to export, or 'worktree'"
+    )
     parser.add_argument("--keep-db", action="store_true")
     return parser.parse_args()
 
@@ -79,22 +83,33 @@ def main():
     engine = common.prepare_engine(args.engine)
     tmp = os.path.join(common.RESULTS_DIR, "tmp")
     os.makedirs(tmp, exist_ok=True)
-    dbs = {"empty": common.DB_PREFIX + "dedup_empty", "full": common.DB_PREFIX + "dedup_full"}
+    dbs = {
+        "empty": common.DB_PREFIX + "dedup_empty",
+        "full": common.DB_PREFIX + "dedup_full",
+    }
     ports, confs = {}, {}
     for variant, db in dbs.items():
-        ports[variant] = common.free_port(avoid=[p + d for p in ports.values() for d in (-1, 0, 1)])
+        ports[variant] = common.free_port(
+            avoid=[p + d for p in ports.values() for d in (-1, 0, 1)]
+        )
         confs[variant] = common.write_config(
             os.path.join(tmp, f"{db}.conf"), db, ports[variant], args.workers
         )
     info = common.machine_info(workers=args.workers)
-    info["queue_job_runner"] = "off during the measurement ([queue_job] channels = root:0)"
-    common.log(f"engine {engine['source']} {engine['commit']}; databases {dbs}; ports {ports}")
+    info["queue_job_runner"] = (
+        "off during the measurement ([queue_job] channels = root:0)"
+    )
+    common.log(
+        f"engine {engine['source']} {engine['commit']}; databases {dbs}; ports {ports}"
+    )
     rounds, sizes, explain = [], {}, ""
     try:
         ids = {}
         for variant, db in dbs.items():
             common.create_db(db)
-            ids[variant] = common.setup_db(confs[variant], db, os.path.join(tmp, f"{db}.install.log"))
+            ids[variant] = common.setup_db(
+                confs[variant], db, os.path.join(tmp, f"{db}.install.log")
+            )
         full = ids["full"]
         common.log(f"inserting {args.stored} messages")
         common.psql(
@@ -111,9 +126,12 @@ def main():
             common.psql(db, "VACUUM ANALYZE mfg_sync_message")
             common.psql(db, "ANALYZE queue_job")
             sizes[variant] = {
-                "messages": int(common.psql(db, "SELECT count(*) FROM mfg_sync_message")),
+                "messages": int(
+                    common.psql(db, "SELECT count(*) FROM mfg_sync_message")
+                ),
                 "table_size": common.psql(
-                    db, "SELECT pg_size_pretty(pg_total_relation_size('mfg_sync_message'))"
+                    db,
+                    "SELECT pg_size_pretty(pg_total_relation_size('mfg_sync_message'))",
                 ),
             }
         explain = common.psql(
@@ -123,7 +141,9 @@ def main():
         common.log(f"sizes {sizes}")
         servers = {
             variant: common.OdooServer(
-                confs[variant], ports[variant], os.path.join(tmp, f"{dbs[variant]}.server.log")
+                confs[variant],
+                ports[variant],
+                os.path.join(tmp, f"{dbs[variant]}.server.log"),
             )
             for variant in dbs
         }
@@ -131,17 +151,25 @@ def main():
             for server in servers.values():
                 server.start()
             for variant in dbs:
-                reqs = common.signed_requests(common.ENGINE_PATH, 30 * args.clients, f"warm-{variant}")
-                common.run_load(ports[variant], [reqs[i :: args.clients] for i in range(args.clients)])
+                reqs = common.signed_requests(
+                    common.ENGINE_PATH, 30 * args.clients, f"warm-{variant}"
+                )
+                common.run_load(
+                    ports[variant],
+                    [reqs[i :: args.clients] for i in range(args.clients)],
+                )
             for index in range(args.rounds):
                 order = ["empty", "full"] if index % 2 == 0 else ["full", "empty"]
                 row = {"round": index + 1, "order": order}
                 for variant in order:
                     reqs = common.signed_requests(
-                        common.ENGINE_PATH, args.requests * args.clients, f"r{index}-{variant}"
+                        common.ENGINE_PATH,
+                        args.requests * args.clients,
+                        f"r{index}-{variant}",
                     )
                     result = common.run_load(
-                        ports[variant], [reqs[i :: args.clients] for i in range(args.clients)]
+                        ports[variant],
+                        [reqs[i :: args.clients] for i in range(args.clients)],
                     )
                     bad = {s: n for s, n in result["statuses"].items() if s != 202}
                     if bad:
@@ -173,7 +201,9 @@ def main():
     }
     ratio = summary["full"]["median_rps"] / summary["empty"]["median_rps"]
     summary["ratio_full_vs_empty"] = ratio
-    summary["paired_ratio_median"] = common.median([r["ratio_full_vs_empty"] for r in rounds])
+    summary["paired_ratio_median"] = common.median(
+        [r["ratio_full_vs_empty"] for r in rounds]
+    )
     data = {
         "benchmark": NAME,
         "machine": info,
@@ -202,7 +232,15 @@ def main():
     ]
     print(
         common.md_table(
-            ["table", "messages stored", "table+indexes", "req/s (median)", "p50 ms", "p95 ms", "x empty"],
+            [
+                "table",
+                "messages stored",
+                "table+indexes",
+                "req/s (median)",
+                "p50 ms",
+                "p95 ms",
+                "x empty",
+            ],
             rows,
         )
     )
@@ -211,7 +249,10 @@ def main():
         f"{'met' if ratio >= 0.9 else 'NOT met'} (machine: {info['nproc']} cores, {info['memory_gb']} GB, "
         f"load at start {info['loadavg_at_start'][0]:.1f}; PostgreSQL {info['postgres']}, Odoo {info['odoo']})"
     )
-    print("\nDuplicate lookup in the full table:\n\n    " + "\n    ".join(explain.split("\n")))
+    print(
+        "\nDuplicate lookup in the full table:\n\n    "
+        + "\n    ".join(explain.split("\n"))
+    )
     print(f"\nJSON: {path}")
 
 

@@ -44,7 +44,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import mfg_integration_base_common as common  # noqa: E402
+import mfg_integration_base_common as common
 
 NAME = "mfg_integration_base_intake"
 VARIANTS = {
@@ -58,10 +58,14 @@ PROPOSAL = {"proposal": (common.PROPOSAL_PATH, 202)}
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=6)
-    parser.add_argument("--requests", type=int, default=200, help="per client and round")
+    parser.add_argument(
+        "--requests", type=int, default=200, help="per client and round"
+    )
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--engine", default="HEAD", help="git rev to export, or 'worktree'")
+    parser.add_argument(
+        "--engine", default="HEAD", help="git rev to export, or 'worktree'"
+    )
     parser.add_argument("--database", default=common.DB_PREFIX + "intake")
     parser.add_argument("--profile-requests", type=int, default=300)
     parser.add_argument("--keep-db", action="store_true")
@@ -86,7 +90,9 @@ def measure_rounds(port, args):
         row = {"round": index + 1, "order": order}
         for name in order:
             path, expected = VARIANTS[name]
-            reqs = common.signed_requests(path, args.requests * args.clients, f"r{index}-{name}")
+            reqs = common.signed_requests(
+                path, args.requests * args.clients, f"r{index}-{name}"
+            )
             per_client = [reqs[i :: args.clients] for i in range(args.clients)]
             result = common.run_load(port, per_client)
             bad = {s: n for s, n in result["statuses"].items() if s != expected}
@@ -105,7 +111,15 @@ def profile_in_process(conf, db, count):
     """Child process: queries per request and cProfile of each route."""
     with_proposal = "1" if "proposal" in VARIANTS else "0"
     out = subprocess.run(
-        [sys.executable, os.path.abspath(__file__), "--_profile", conf, db, str(count), with_proposal],
+        [
+            sys.executable,
+            os.path.abspath(__file__),
+            "--_profile",
+            conf,
+            db,
+            str(count),
+            with_proposal,
+        ],
         capture_output=True,
         text=True,
     )
@@ -121,10 +135,11 @@ def _profile_main(conf, db, count):
     import logging
     import pstats
 
+    from werkzeug.test import Client
+
     import odoo
     import odoo.http
-    import odoo.sql_db as sql_db
-    from werkzeug.test import Client
+    from odoo import sql_db
 
     odoo.tools.config.parse_config(["-c", conf, "-d", db])
     odoo.service.server.load_server_wide_modules()
@@ -188,7 +203,9 @@ def _profile_main(conf, db, count):
         reqs = common.signed_requests(path, count, f"ptime-{name}")
         start = time.perf_counter()
         send(reqs)
-        result[name]["in_process_ms_per_request"] = 1000 * (time.perf_counter() - start) / count
+        result[name]["in_process_ms_per_request"] = (
+            1000 * (time.perf_counter() - start) / count
+        )
     print(json.dumps(result))
 
 
@@ -198,19 +215,28 @@ def _answers(client, path):
     (p, body, headers) = common.signed_requests(path, 1, "answers")[0]
     out = {}
     out["first"] = client.post(p, data=body, headers=headers).status_code
-    out["same webhook-id again"] = client.post(p, data=body, headers=headers).status_code
+    out["same webhook-id again"] = client.post(
+        p, data=body, headers=headers
+    ).status_code
     bad = dict(headers, **{"webhook-signature": "v1,AAAA"})
     bad["webhook-id"] = headers["webhook-id"] + "-bad"
     out["wrong signature"] = client.post(p, data=body, headers=bad).status_code
     schema_body = json.dumps({"schema_version": "1.0", "external_id": "x"}).encode()
     msg_id = headers["webhook-id"] + "-schema"
-    signed = dict(headers, **common.signatures.sign_headers(common.WEBHOOK_SECRET, msg_id, schema_body))
-    out["schema violation"] = client.post(p, data=schema_body, headers=signed).status_code
+    signed = dict(
+        headers,
+        **common.signatures.sign_headers(common.WEBHOOK_SECRET, msg_id, schema_body),
+    )
+    out["schema violation"] = client.post(
+        p, data=schema_body, headers=signed
+    ).status_code
     text = dict(headers, **{"Content-Type": "text/plain"})
     text["webhook-id"] = headers["webhook-id"] + "-text"
     out["text/plain"] = client.post(p, data=body, headers=text).status_code
     unknown = p.replace(f"/{common.CONNECTOR_CODE}/", "/nosuchconnector/")
-    out["unknown connector"] = client.post(unknown, data=body, headers=headers).status_code
+    out["unknown connector"] = client.post(
+        unknown, data=body, headers=headers
+    ).status_code
     return out
 
 
@@ -226,10 +252,14 @@ def summarize(rounds, profile):
         }
         if profile:
             summary[name]["queries_per_request"] = profile[name]["queries_per_request"]
-            summary[name]["in_process_ms_per_request"] = profile[name]["in_process_ms_per_request"]
+            summary[name]["in_process_ms_per_request"] = profile[name][
+                "in_process_ms_per_request"
+            ]
     for name in names:
         for base in ("bare", "floor"):
-            summary[name][f"ratio_vs_{base}"] = summary[name]["median_rps"] / summary[base]["median_rps"]
+            summary[name][f"ratio_vs_{base}"] = (
+                summary[name]["median_rps"] / summary[base]["median_rps"]
+            )
             summary[name][f"paired_ratio_vs_{base}_median"] = common.median(
                 [r[name]["rps"] / r[base]["rps"] for r in rounds]
             )
@@ -242,7 +272,9 @@ def print_table(summary, info, args):
         s = summary[name]
         rows.append(
             [
-                "proposal (prototype of the fixes, not the engine)" if name == "proposal" else name,
+                "proposal (prototype of the fixes, not the engine)"
+                if name == "proposal"
+                else name,
                 f"{s['median_rps']:.1f}",
                 f"{s['median_p50_ms']:.1f}",
                 f"{s['median_p95_ms']:.1f}",
@@ -309,8 +341,12 @@ def main():
     port = common.free_port()
     conf = common.write_config(os.path.join(tmp, f"{db}.conf"), db, port, args.workers)
     info = common.machine_info(workers=args.workers)
-    info["queue_job_runner"] = "off during the measurement ([queue_job] channels = root:0)"
-    common.log(f"engine {engine['source']} {engine['commit']}; database {db}; port {port}")
+    info["queue_job_runner"] = (
+        "off during the measurement ([queue_job] channels = root:0)"
+    )
+    common.log(
+        f"engine {engine['source']} {engine['commit']}; database {db}; port {port}"
+    )
     common.create_db(db)
     try:
         ids = common.setup_db(conf, db, os.path.join(tmp, f"{db}.install.log"), modules)
@@ -332,7 +368,13 @@ def main():
         "benchmark": NAME,
         "machine": info,
         "params": vars(args),
-        "rows_after_run": dict(zip(("queued_messages", "floor_rows", "queue_jobs"), counts.split())),
+        "rows_after_run": dict(
+            zip(
+                ("queued_messages", "floor_rows", "queue_jobs"),
+                counts.split(),
+                strict=False,
+            )
+        ),
         "summary": summary,
         "rounds": rounds,
         "profile": profile,

@@ -43,7 +43,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import mfg_integration_base_common as common  # noqa: E402
+import mfg_integration_base_common as common
 
 NAME = "mfg_integration_base_processing"
 DRAIN = "<mfg.flow>._mfg_drain"
@@ -53,7 +53,9 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--engine", default="HEAD", help="git rev to export, or 'worktree'")
+    parser.add_argument(
+        "--engine", default="HEAD", help="git rev to export, or 'worktree'"
+    )
     parser.add_argument("--database", default=common.DB_PREFIX + "processing")
     parser.add_argument("--keep-db", action="store_true")
     parser.add_argument("--no-profile", action="store_true")
@@ -74,7 +76,10 @@ def events_for(tag, count):
         {
             "schema_version": "1.0",
             "external_id": f"{tag}-{i}",
-            "values": {"name": f"Bench {tag} {i} v2", "email": f"{tag}.{i}.v2@bench.example"},
+            "values": {
+                "name": f"Bench {tag} {i} v2",
+                "email": f"{tag}.{i}.v2@bench.example",
+            },
         }
         for i in range(count - half)
     ]
@@ -95,14 +100,22 @@ class Bench:
         self.runner = RunJobController
 
     def env(self, cr, uid=None, context=None):
-        return self.odoo.api.Environment(cr, uid or self.odoo.SUPERUSER_ID, context or {})
+        return self.odoo.api.Environment(
+            cr, uid or self.odoo.SUPERUSER_ID, context or {}
+        )
 
     def sql_counter(self):
         return self.odoo.sql_db.sql_counter
 
     def analyze(self):
         with self.registry.cursor() as cr:
-            for table in ("mfg_sync_message", "res_partner", "mfg_external_id", "queue_job", "mail_message"):
+            for table in (
+                "mfg_sync_message",
+                "res_partner",
+                "mfg_external_id",
+                "queue_job",
+                "mail_message",
+            ):
                 cr.execute(f"ANALYZE {table}")
 
     # ------------------------------------------------------------- engine
@@ -139,7 +152,9 @@ class Bench:
                         "correlation_id": key,
                         "content_type": "application/json",
                         "payload_raw": raw,
-                        "headers": json.dumps({"content-type": "application/json", "webhook-id": key}),
+                        "headers": json.dumps(
+                            {"content-type": "application/json", "webhook-id": key}
+                        ),
                         "state": "queued",
                     }
                 )
@@ -211,7 +226,12 @@ class Bench:
                     )
                     if binding:
                         partners.browse(binding.res_id).write(values)
-                        binding.write({"last_sync_at": now, "payload_hash": hashing.payload_hash(event)})
+                        binding.write(
+                            {
+                                "last_sync_at": now,
+                                "payload_hash": hashing.payload_hash(event),
+                            }
+                        )
                     else:
                         partner = partners.create(values)
                         bindings.create(
@@ -228,7 +248,8 @@ class Bench:
     def bare_check(self, tag, count):
         with self.registry.cursor() as cr:
             cr.execute(
-                "SELECT count(*) FROM mfg_external_id WHERE external_id LIKE %s", [f"{tag}-%"]
+                "SELECT count(*) FROM mfg_external_id WHERE external_id LIKE %s",
+                [f"{tag}-%"],
             )
             return cr.fetchone()[0] == count // 2
 
@@ -256,9 +277,13 @@ def main():
     tmp = os.path.join(common.RESULTS_DIR, "tmp")
     os.makedirs(tmp, exist_ok=True)
     db = args.database
-    conf = common.write_config(os.path.join(tmp, f"{db}.conf"), db, common.free_port(), 0)
+    conf = common.write_config(
+        os.path.join(tmp, f"{db}.conf"), db, common.free_port(), 0
+    )
     info = common.machine_info(workers="in-process (no HTTP server)")
-    info["queue_job_runner"] = "emulated in-process: RunJobController._acquire_job + _runjob per due job"
+    info["queue_job_runner"] = (
+        "emulated in-process: RunJobController._acquire_job + _runjob per due job"
+    )
     common.log(f"engine {engine['source']} {engine['commit']}; database {db}")
     common.create_db(db)
     rounds, profile = [], None
@@ -283,21 +308,31 @@ def main():
                     states = bench.engine_states(tag)
                     if states != {"done": args.events}:
                         raise RuntimeError(f"engine round {index + 1}: states {states}")
-                    row[variant] = {"seconds": seconds, "queries": queries, "jobs": jobs}
+                    row[variant] = {
+                        "seconds": seconds,
+                        "queries": queries,
+                        "jobs": jobs,
+                    }
                 else:
                     bench.analyze()
-                    seconds, queries, _ = timed(lambda ev=events: bench.run_bare(ev, batch), bench)
+                    seconds, queries, _ = timed(
+                        lambda ev=events: bench.run_bare(ev, batch), bench
+                    )
                     if not bench.bare_check(tag, args.events):
                         raise RuntimeError(f"bare round {index + 1}: bindings missing")
                     row[variant] = {"seconds": seconds, "queries": queries}
                 row[variant]["odoo_cpu_seconds"] = timed.cpu
                 row[variant]["events_per_s"] = args.events / seconds
-                row[variant]["queries_per_event"] = row[variant]["queries"] / args.events
+                row[variant]["queries_per_event"] = (
+                    row[variant]["queries"] / args.events
+                )
                 common.log(
                     f"round {index + 1} {variant:6s} {seconds:6.2f} s "
                     f"{args.events / seconds:7.1f} events/s {row[variant]['queries_per_event']:.1f} q/event"
                 )
-            row["ratio_time_engine_vs_bare"] = row["engine"]["seconds"] / row["bare"]["seconds"]
+            row["ratio_time_engine_vs_bare"] = (
+                row["engine"]["seconds"] / row["bare"]["seconds"]
+            )
             row["ratio_cpu_engine_vs_bare"] = (
                 row["engine"]["odoo_cpu_seconds"] / row["bare"]["odoo_cpu_seconds"]
             )
@@ -317,18 +352,30 @@ def main():
     summary = {
         variant: {
             "median_seconds": common.median([r[variant]["seconds"] for r in rounds]),
-            "median_events_per_s": common.median([r[variant]["events_per_s"] for r in rounds]),
-            "queries_per_event": common.median([r[variant]["queries_per_event"] for r in rounds]),
-            "median_odoo_cpu_seconds": common.median([r[variant]["odoo_cpu_seconds"] for r in rounds]),
+            "median_events_per_s": common.median(
+                [r[variant]["events_per_s"] for r in rounds]
+            ),
+            "queries_per_event": common.median(
+                [r[variant]["queries_per_event"] for r in rounds]
+            ),
+            "median_odoo_cpu_seconds": common.median(
+                [r[variant]["odoo_cpu_seconds"] for r in rounds]
+            ),
         }
         for variant in ("engine", "bare")
     }
     summary["ratio_time_engine_vs_bare"] = (
         summary["engine"]["median_seconds"] / summary["bare"]["median_seconds"]
     )
-    summary["paired_ratio_median"] = common.median([r["ratio_time_engine_vs_bare"] for r in rounds])
-    summary["paired_ratio_per_round"] = [round(r["ratio_time_engine_vs_bare"], 2) for r in rounds]
-    summary["paired_cpu_ratio_median"] = common.median([r["ratio_cpu_engine_vs_bare"] for r in rounds])
+    summary["paired_ratio_median"] = common.median(
+        [r["ratio_time_engine_vs_bare"] for r in rounds]
+    )
+    summary["paired_ratio_per_round"] = [
+        round(r["ratio_time_engine_vs_bare"], 2) for r in rounds
+    ]
+    summary["paired_cpu_ratio_median"] = common.median(
+        [r["ratio_cpu_engine_vs_bare"] for r in rounds]
+    )
     summary["ratio_queries_per_event"] = (
         summary["engine"]["queries_per_event"] / summary["bare"]["queries_per_event"]
     )

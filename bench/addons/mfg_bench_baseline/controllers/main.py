@@ -30,13 +30,23 @@ def _secret_bytes(secret):
 
 class MfgBenchBaseline(http.Controller):
     @http.route(
-        "/mfg_bench/bare", type="http", auth="none", methods=["POST"], csrf=False, save_session=False
+        "/mfg_bench/bare",
+        type="http",
+        auth="none",
+        methods=["POST"],
+        csrf=False,
+        save_session=False,
     )
     def bare(self, **_kwargs):
         return request.make_response("ok", status=200)
 
     @http.route(
-        "/mfg_bench/floor", type="http", auth="none", methods=["POST"], csrf=False, save_session=False
+        "/mfg_bench/floor",
+        type="http",
+        auth="none",
+        methods=["POST"],
+        csrf=False,
+        save_session=False,
     )
     def floor(self, **_kwargs):
         env = request.env(user=SUPERUSER_ID)
@@ -73,5 +83,9 @@ class MfgBenchBaseline(http.Controller):
         row = cr.fetchone()
         if not row:
             return request.make_json_response({"status": "duplicate"}, status=200)
-        env["mfg.bench.intake"].browse(row[0]).with_delay(channel="root")._bench_process()
-        return request.make_json_response({"id": row[0], "status": "queued"}, status=202)
+        env["mfg.bench.intake"].browse(row[0]).with_delay(
+            channel="root"
+        )._bench_process()
+        return request.make_json_response(
+            {"id": row[0], "status": "queued"}, status=202
+        )

@@ -78,10 +78,14 @@ class LeanIntake(WebhookIntake):
             # a duplicate is answered as such whatever its body (engine order)
             existing = self._existing(key)
             if existing:
-                return self._duplicate_answer(key, body.decode("utf-8", "replace"), content_type, existing)
+                return self._duplicate_answer(
+                    key, body.decode("utf-8", "replace"), content_type, existing
+                )
             raise
         ordering = (None, None)
-        if isinstance(payload.get("ordering_key"), str) and isinstance(payload.get("sequence"), int):
+        if isinstance(payload.get("ordering_key"), str) and isinstance(
+            payload.get("sequence"), int
+        ):
             ordering = (payload["ordering_key"], payload["sequence"])
         headers = self.httprequest.headers
         uid = cfg["technical_user_id"] or self.su_env.uid
@@ -109,7 +113,9 @@ class LeanIntake(WebhookIntake):
         row = cr.fetchone()
         if not row:
             existing = self._existing(key)
-            return self._duplicate_answer(key, body.decode("utf-8", "replace"), content_type, existing)
+            return self._duplicate_answer(
+                key, body.decode("utf-8", "replace"), content_type, existing
+            )
         if cfg["mode"] != "batch":
             cr.execute(PENDING_SQL, [cfg["drain_identity_key"]])
             if not cr.fetchone():
@@ -119,10 +125,16 @@ class LeanIntake(WebhookIntake):
     def _verify(self, cfg, body):
         box = secrets_box()
         secrets = [crypto.decrypt(box, cfg["secret_enc"])] if cfg["secret_enc"] else []
-        if cfg["previous_enc"] and cfg["previous_until"] and cfg["previous_until"] > fields.Datetime.now():
+        if (
+            cfg["previous_enc"]
+            and cfg["previous_until"]
+            and cfg["previous_until"] > fields.Datetime.now()
+        ):
             secrets.append(crypto.decrypt(box, cfg["previous_enc"]))
         if not secrets:
-            raise IntakeError(401, "unauthorized", "The connector has no signing secret.")
+            raise IntakeError(
+                401, "unauthorized", "The connector has no signing secret."
+            )
         headers = self.httprequest.headers
         try:
             signatures.verify(
@@ -134,7 +146,9 @@ class LeanIntake(WebhookIntake):
                 tolerance=cfg["signature_tolerance"],
             )
         except signatures.SignatureError as err:
-            raise IntakeError(401, "unauthorized", f"Signature rejected: {err}.") from err
+            raise IntakeError(
+                401, "unauthorized", f"Signature rejected: {err}."
+            ) from err
         return headers.get("webhook-id")
 
     def _lean_parse(self, cfg, body, content_type):
@@ -143,7 +157,9 @@ class LeanIntake(WebhookIntake):
         try:
             payload = json.loads(body)
         except (ValueError, UnicodeDecodeError) as err:
-            raise IntakeError(400, "malformed_json", f"Body is not valid JSON: {err}") from err
+            raise IntakeError(
+                400, "malformed_json", f"Body is not valid JSON: {err}"
+            ) from err
         if not isinstance(payload, dict):
             raise IntakeError(
                 400,
@@ -155,7 +171,9 @@ class LeanIntake(WebhookIntake):
             try:
                 schema_lib.validate(payload, cfg["schema_dir"], self.flow_code)
             except SchemaError as err:
-                raise IntakeError(422, "schema_violation", str(err), err.errors) from err
+                raise IntakeError(
+                    422, "schema_violation", str(err), err.errors
+                ) from err
         return payload
 
 

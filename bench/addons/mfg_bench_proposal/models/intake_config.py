@@ -59,7 +59,12 @@ class MfgConnector(models.Model):
     def write(self, vals):
         result = super().write(vals)
         # health bookkeeping (last_success_at...) does not change the intake
-        if set(vals) - {"last_success_at", "last_error_at", "last_error", "consecutive_failures"}:
+        if set(vals) - {
+            "last_success_at",
+            "last_error_at",
+            "last_error",
+            "consecutive_failures",
+        }:
             self._bench_clear_intake_cache()
         return result
 
