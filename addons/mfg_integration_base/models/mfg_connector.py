@@ -356,6 +356,7 @@ class MfgConnector(models.Model):
                     "direction": "outbound",
                     "connector_id": self.id,
                     "flow_id": flow.id,
+                    "flow_code": flow_code,
                     "idempotency_key": idempotency_key or uuid.uuid4().hex,
                     "ordering_key": ordering_key,
                     "payload_canonical": hashing.canonical_json(payload),

@@ -397,6 +397,20 @@ class MfgSyncMessage(models.Model):
             """
         )
         released = self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
+        # A copy of an already applied sequence (resent while it was parked)
+        # would wait forever: it is a duplicate.
+        self.env.cr.execute(
+            """
+            UPDATE mfg_sync_message m SET state = 'duplicate'
+             WHERE m.state = 'parked' AND m.sequence <= (
+                   SELECT MAX(d.sequence) FROM mfg_sync_message d
+                    WHERE d.connector_id = m.connector_id
+                      AND d.ordering_key = m.ordering_key
+                      AND d.direction = 'inbound'
+                      AND d.state IN ('done', 'ignored'))
+            """
+        )
+        self.invalidate_model(["state"])
         released.write({"state": "queued", "next_attempt_at": False})
         released.flow_id._schedule_drain(eta=fields.Datetime.now())
         return released

@@ -295,3 +295,14 @@ class TestProcessing(MfgCommon):
         self.assertEqual(self.connector.stat_dead, 1)
         self.assertEqual(self.connector.health, "red")
         self.assertEqual(json.loads(bad.payload_canonical)["external_id"], "D2")
+
+    def test_parked_copy_of_an_applied_sequence_becomes_duplicate(self):
+        second = self.receive(upsert("O9", seq=2, key="K9", name="v2"))
+        copy = self.receive(upsert("O9", seq=2, key="K9", name="v2"))
+        self._mfg_process(self.connector)
+        self.assertEqual((second.state, copy.state), ("parked", "parked"))
+        self.receive(upsert("O9", seq=1, key="K9", name="v1"))
+        self._mfg_process(self.connector)
+        self.env["mfg.sync.message"]._mfg_release_parked()
+        self.assertEqual(sorted([second.state, copy.state]), ["done", "duplicate"])
+        self.assertEqual(self.connector._mfg_resolve("res.partner", "O9").name, "v2")
