@@ -68,8 +68,8 @@ class MfgSyncMessage(models.Model):
             user = record.user_id
         return super()._mfg_open_exception_activity(text, record=record, user=user)
 
-    def _mfg_after_outcome(self, outcome, record):
-        res = super()._mfg_after_outcome(outcome, record)
+    def _mfg_after_outcome(self, outcome, record, **kwargs):
+        res = super()._mfg_after_outcome(outcome, record, **kwargs)
         if outcome == "done":
             self._mes_drop_parked_duplicates()
         return res

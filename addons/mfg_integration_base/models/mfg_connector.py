@@ -370,26 +370,32 @@ class MfgConnector(models.Model):
         return message
 
     # ----------------------------------------------------------- external ids
-    def _mfg_binding_domain(self, model, external_id):
-        return [
-            ("connector_id", "=", self.id),
-            ("model", "=", model),
-            ("external_id", "=", external_id),
-        ]
-
-    def _mfg_resolve(self, model, external_id):
-        """The Odoo record bound to ``external_id`` in this connector, or empty."""
+    def _mfg_find_binding(self, model, external_id):
+        """The mfg.external.id of ``external_id`` for ``model`` in this connector."""
         self.ensure_one()
-        binding = (
+        return (
             self.env["mfg.external.id"]
             .sudo()
-            .search(self._mfg_binding_domain(model, str(external_id)), limit=1)
+            .search(
+                [
+                    ("connector_id", "=", self.id),
+                    ("model", "=", model),
+                    ("external_id", "=", str(external_id)),
+                ],
+                limit=1,
+            )
         )
-        return (
-            self.env[model].browse(binding.res_id).exists()
-            if binding
-            else self.env[model]
+
+    def _mfg_resolve(self, model, external_id, binding=None):
+        """The Odoo record bound to ``external_id`` in this connector, or empty."""
+        binding = (
+            binding
+            if binding is not None
+            else self._mfg_find_binding(model, external_id)
         )
+        if not binding:
+            return self.env[model]
+        return self.env[model].browse(binding.res_id).exists()
 
     def _mfg_binding(self, record):
         self.ensure_one()
@@ -409,14 +415,12 @@ class MfgConnector(models.Model):
     def _mfg_external_id(self, record):
         return self._mfg_binding(record).external_id or False
 
-    def _mfg_bind(self, record, external_id, revision=None, payload=None):
-        """Bind ``record`` to ``external_id`` (create or update the binding)."""
-        self.ensure_one()
+    def _mfg_bind(self, record, external_id, revision=None, payload=None, binding=None):
+        """Bind ``record`` to ``external_id`` (create or update the binding);
+        pass the ``binding`` already found to save a lookup."""
         record.ensure_one()
-        bindings = self.env["mfg.external.id"].sudo()
-        binding = bindings.search(
-            self._mfg_binding_domain(record._name, str(external_id)), limit=1
-        )
+        if binding is None:
+            binding = self._mfg_find_binding(record._name, external_id)
         vals = {"res_id": record.id, "last_sync_at": fields.Datetime.now()}
         if revision is not None:
             vals["external_revision"] = revision
@@ -432,12 +436,9 @@ class MfgConnector(models.Model):
                 "external_id": str(external_id),
             }
         )
-        return bindings.create(vals)
+        return self.env["mfg.external.id"].sudo().create(vals)
 
-    def _mfg_payload_unchanged(self, model, external_id, payload):
-        binding = (
-            self.env["mfg.external.id"]
-            .sudo()
-            .search(self._mfg_binding_domain(model, str(external_id)), limit=1)
-        )
+    def _mfg_payload_unchanged(self, model, external_id, payload, binding=None):
+        if binding is None:
+            binding = self._mfg_find_binding(model, external_id)
         return bool(binding) and binding.payload_hash == hashing.payload_hash(payload)

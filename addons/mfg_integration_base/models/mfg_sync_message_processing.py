@@ -88,12 +88,16 @@ class MfgSyncMessage(models.Model):
         """Process one message; the handler or the send runs in its own
         savepoint, so one bad message fails alone and nothing is half-applied."""
         self.ensure_one()
+        # What preparing learnt (canonical payload, ordering) is written with
+        # the outcome in one UPDATE, and kept when the handler fails.
+        pending = {}
+        record = None
         try:
             if self.direction == "inbound":
-                outcome, record = self._mfg_prepare_inbound()
+                outcome, canonical, pending = self._mfg_prepare_inbound()
                 if outcome is None:
                     with self.env.cr.savepoint():
-                        outcome, record = self._mfg_apply_inbound()
+                        outcome, record = self._mfg_apply_inbound(canonical)
             else:
                 with self.env.cr.savepoint():
                     outcome, record = self._mfg_send_outbound()
@@ -105,33 +109,40 @@ class MfgSyncMessage(models.Model):
                 user=err.user,
                 retry_after=getattr(err, "retry_after", None),
                 http_status=getattr(err, "http_status", None),
+                extra_vals=pending,
             )
         except (SchemaError, MappingError) as err:
             details = getattr(err, "errors", None) or [
                 {"path": getattr(err, "path", "$"), "message": str(err)}
             ]
-            self._mfg_fail("validation", str(err), details=details)
+            self._mfg_fail("validation", str(err), details=details, extra_vals=pending)
         except (UserError, ValidationError, AccessError) as err:
-            self._mfg_fail("validation", str(err))
+            self._mfg_fail("validation", str(err), extra_vals=pending)
         except psycopg2.Error as err:
             if isinstance(err, TRANSIENT_DB_ERRORS):
                 kind = error_lib.TRANSIENT
             else:
                 kind = error_lib.classify_pgcode(err.pgcode)
-            self._mfg_fail(kind, f"Database error {err.pgcode}: {err.pgerror or err}")
+            self._mfg_fail(
+                kind,
+                f"Database error {err.pgcode}: {err.pgerror or err}",
+                extra_vals=pending,
+            )
         except Exception as err:
             # A bug in one handler must not block the batch behind it: the
             # message fails alone with the traceback in the log, for a person.
             _logger.exception(
                 "mfg message %s: unexpected error in its handler", self.id
             )
-            self._mfg_fail("permanent", f"{type(err).__name__}: {err}")
+            self._mfg_fail(
+                "permanent", f"{type(err).__name__}: {err}", extra_vals=pending
+            )
         else:
-            self._mfg_after_outcome(outcome, record)
+            self._mfg_after_outcome(outcome, record, extra_vals=pending)
 
-    def _mfg_after_outcome(self, outcome, record):
+    def _mfg_after_outcome(self, outcome, record, extra_vals=None):
         now = fields.Datetime.now()
-        vals = {"state": outcome, "next_attempt_at": False}
+        vals = {**(extra_vals or {}), "state": outcome, "next_attempt_at": False}
         if outcome == "parked":
             vals["parked_at"] = self.parked_at or now
         else:
@@ -163,8 +174,8 @@ class MfgSyncMessage(models.Model):
             self._mfg_process_next_in_order()
 
     def _mfg_prepare_inbound(self):
-        """Map and validate, store the canonical payload, decide on order.
-        Returns (outcome, None) when the handler must not run, else (None, None)."""
+        """Map and validate, decide on order. Returns (outcome, canonical, vals):
+        outcome None when the handler must run; vals to write with the outcome."""
         flow = self.flow_id
         if self.content_type == "application/xml" and self.payload_canonical:
             canonical = json.loads(self.payload_canonical)
@@ -175,22 +186,21 @@ class MfgSyncMessage(models.Model):
         key, seq = canonical.get("ordering_key"), canonical.get("sequence")
         if key and seq:
             vals.update({"ordering_key": key, "sequence": seq})
-        self._mfg_bookkeeping().write(vals)
         if key and seq:
-            decision = ordering.decide(self._mfg_last_applied(), seq)
+            decision = ordering.decide(self._mfg_last_applied(key), seq)
             if decision == ordering.PARK:
-                return "parked", None
+                return "parked", canonical, vals
             if decision == ordering.DUPLICATE:
-                return "duplicate", None
-        return None, None
+                return "duplicate", canonical, vals
+        return None, canonical, vals
 
-    def _mfg_apply_inbound(self):
+    def _mfg_apply_inbound(self, canonical):
         """Run the flow's handler as the technical user."""
         code = self.flow_id.code
         handler = self._mfg_as_technical_user()._get_inbound_handlers().get(code)
         if handler is None:
             raise MfgError(self.env._("No handler is installed for flow %s.", code))
-        return "done", handler(json.loads(self.payload_canonical))
+        return "done", handler(canonical)
 
     def _mfg_as_technical_user(self):
         connector = self.connector_id
@@ -201,7 +211,7 @@ class MfgSyncMessage(models.Model):
             )
         return self.with_user(user).with_company(connector.company_id)
 
-    def _mfg_last_applied(self):
+    def _mfg_last_applied(self, ordering_key=None):
         self.flush_model()
         self.env.cr.execute(
             """
@@ -209,7 +219,7 @@ class MfgSyncMessage(models.Model):
              WHERE connector_id = %s AND ordering_key = %s
                AND direction = 'inbound' AND state IN ('done', 'ignored')
             """,
-            [self.connector_id.id, self.ordering_key],
+            [self.connector_id.id, ordering_key or self.ordering_key],
         )
         return self.env.cr.fetchone()[0]
 
@@ -287,11 +297,13 @@ class MfgSyncMessage(models.Model):
         user=None,
         retry_after=None,
         http_status=None,
+        extra_vals=None,
     ):
         self.ensure_one()
         connector = self.connector_id
         attempts = self.attempts + 1
         vals = {
+            **(extra_vals or {}),
             "attempts": attempts,
             "error_kind": kind,
             "error_text": text,
@@ -466,14 +478,21 @@ class MfgSyncMessage(models.Model):
                 )
             )
         external_id = payload["external_id"]
-        record = connector._mfg_resolve(model, external_id).with_env(self.env)
-        if record and connector._mfg_payload_unchanged(model, external_id, payload):
+        binding = connector._mfg_find_binding(model, external_id)
+        record = connector._mfg_resolve(model, external_id, binding).with_env(self.env)
+        if record and connector._mfg_payload_unchanged(
+            model, external_id, payload, binding
+        ):
             return record
         if record:
             record.write(payload["values"])
         else:
             record = self.env[model].create(payload["values"])
         connector._mfg_bind(
-            record, external_id, revision=payload.get("revision"), payload=payload
+            record,
+            external_id,
+            revision=payload.get("revision"),
+            payload=payload,
+            binding=binding,
         )
         return record
