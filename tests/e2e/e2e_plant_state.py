@@ -190,5 +190,8 @@ def plant_state(plant):
             a["summary"],
         )
         for a in exception_activities(plant)
+        # alerts on a connector (backlog, failure rate) are about the run itself,
+        # an outage included, not about the plant's records
+        if a["res_model"] != "mfg.connector"
     )
     return state
