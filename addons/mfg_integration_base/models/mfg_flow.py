@@ -197,7 +197,10 @@ class MfgFlow(models.Model):
             limit = min(limit, budget) if budget is not None else limit
         messages = self.env["mfg.sync.message"]._mfg_lock_due(self, limit)
         messages._mfg_process()
-        self.sudo().last_run_at = fields.Datetime.now()
+        if self.mode == "batch":
+            # Only batch flows need it (their interval); writing the flow row
+            # from every concurrent drain made jobs collide on it.
+            self.sudo().last_run_at = fields.Datetime.now()
         if len(messages) >= limit:
             # More are waiting: chain another job instead of one huge transaction.
             self._schedule_drain(eta=fields.Datetime.now())
