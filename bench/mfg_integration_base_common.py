@@ -53,8 +53,6 @@ WEBHOOK_SECRET = (
 )
 ENGINE_PATH = f"/mfg/v1/{CONNECTOR_CODE}/{FLOW_CODE}"
 FLOOR_PATH = "/mfg_bench/floor"
-PROPOSAL_PATH = f"/mfg/v1p/{CONNECTOR_CODE}/{FLOW_CODE}"
-PROPOSAL_MODULE = "mfg_bench_proposal"
 BARE_PATH = "/mfg_bench/bare"
 
 

@@ -52,7 +52,6 @@ VARIANTS = {
     "floor": (common.FLOOR_PATH, 202),
     "engine": (common.ENGINE_PATH, 202),
 }
-PROPOSAL = {"proposal": (common.PROPOSAL_PATH, 202)}
 
 
 def parse_args(argv=None):
@@ -69,11 +68,6 @@ def parse_args(argv=None):
     parser.add_argument("--database", default=common.DB_PREFIX + "intake")
     parser.add_argument("--profile-requests", type=int, default=300)
     parser.add_argument("--keep-db", action="store_true")
-    parser.add_argument(
-        "--no-proposal",
-        action="store_true",
-        help="skip the prototype of the proposed intake fixes (bench/addons/mfg_bench_proposal)",
-    )
     return parser.parse_args(argv)
 
 
@@ -109,7 +103,6 @@ def measure_rounds(port, args):
 
 def profile_in_process(conf, db, count):
     """Child process: queries per request and cProfile of each route."""
-    with_proposal = "1" if "proposal" in VARIANTS else "0"
     out = subprocess.run(
         [
             sys.executable,
@@ -118,7 +111,6 @@ def profile_in_process(conf, db, count):
             conf,
             db,
             str(count),
-            with_proposal,
         ],
         capture_output=True,
         text=True,
@@ -166,7 +158,7 @@ def _profile_main(conf, db, count):
 
     result = {}
     for name, (path, _status) in VARIANTS.items():
-        if name in ("engine", "proposal"):
+        if name == "engine":
             result.setdefault("answers", {})[name] = _answers(client, path)
         send(common.signed_requests(path, 30, f"pwarm-{name}"))
         counts = send(common.signed_requests(path, 50, f"pcount-{name}"))
@@ -272,9 +264,7 @@ def print_table(summary, info, args):
         s = summary[name]
         rows.append(
             [
-                "proposal (prototype of the fixes, not the engine)"
-                if name == "proposal"
-                else name,
+                name,
                 f"{s['median_rps']:.1f}",
                 f"{s['median_p50_ms']:.1f}",
                 f"{s['median_p95_ms']:.1f}",
@@ -307,7 +297,7 @@ def print_table(summary, info, args):
     answers = summary.get("answers")
     if answers:
         cases = list(next(iter(answers.values())))
-        print("\nSame inputs, same answers (HTTP status), engine vs prototype:\n")
+        print("\nEngine answers (HTTP status) per input:\n")
         print(
             common.md_table(
                 ["input", *answers],
@@ -324,16 +314,11 @@ def print_table(summary, info, args):
 
 
 def main():
-    if len(sys.argv) == 6 and sys.argv[1] == "--_profile":
-        if sys.argv[5] == "1":
-            VARIANTS.update(PROPOSAL)
+    if len(sys.argv) == 5 and sys.argv[1] == "--_profile":
         _profile_main(sys.argv[2], sys.argv[3], int(sys.argv[4]))
         return
     args = parse_args()
     modules = common.MODULES
-    if not args.no_proposal:
-        VARIANTS.update(PROPOSAL)
-        modules += "," + common.PROPOSAL_MODULE
     engine = common.prepare_engine(args.engine)
     tmp = os.path.join(common.RESULTS_DIR, "tmp")
     os.makedirs(tmp, exist_ok=True)

@@ -1,2 +1,0 @@
-from . import controllers
-from . import models
