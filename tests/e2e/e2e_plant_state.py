@@ -2,6 +2,7 @@
 """The plant's state as a user sees it in Odoo, read through the external API,
 with run-specific names (MOs, lots, dates) replaced by the scenario's keys."""
 
+import re
 from collections import Counter
 
 from simulators import scenario
@@ -187,7 +188,10 @@ def plant_state(plant):
             norm(by_id.get(a["res_id"]))
             if a["res_model"] == "mrp.production"
             else a["res_model"],
-            a["summary"],
+            # the scheduler may publish again after a restart (Odoo's snapshot
+            # cron fires on start-up): the refusal's activity is updated with
+            # the newer schedule version, which is the same outcome
+            re.sub(r"^(Schedule \S+) v\d+:", r"\1 v*:", a["summary"] or ""),
         )
         for a in exception_activities(plant)
         # alerts on a connector (backlog, failure rate) are about the run itself,
