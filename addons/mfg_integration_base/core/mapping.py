@@ -8,11 +8,21 @@ A rule is a dict::
      "lookup_model": None}
 
 Paths are dotted; ``name[]`` walks every element of a list, and the same
-``[]`` in the target writes the element at the same index. With no rules the
-payload passes through unchanged (the system already speaks the canonical
-format). With rules, the result holds only what the rules write, plus
-``schema_version``, ``ordering_key`` and ``sequence`` when the rules leave them.
-Every error names the path that failed.
+``[]`` in the target writes the element at the same index.
+
+Rules override, the rest passes through (DESIGN.md, "Decisions of turn 2"):
+
+- the result starts as a copy of the payload: a field no rule names reaches it
+  unchanged, so no rules at all is the identity;
+- every rule reads its source in the *incoming* payload (never the output of an
+  earlier rule) and writes its target in the result, in the rules' order;
+- a rule whose source differs from its target moves the value: the source is
+  removed from the result, unless a rule writes that path;
+- a ``drop`` rule removes its source from the result;
+- a missing source writes nothing (or the rule's default); a ``required`` one
+  is an error, and so is a value that a strict value map does not list.
+
+Every error is a ``MappingError`` that names the path that failed.
 """
 
 import copy
@@ -23,8 +33,7 @@ try:  # Python 3.9+
 except ImportError:  # pragma: no cover
     ZoneInfo = None
 
-TRANSFORMS = ("direct", "value_map", "uom", "datetime", "constant", "lookup")
-ENVELOPE_KEYS = ("schema_version", "ordering_key", "sequence")
+TRANSFORMS = ("direct", "value_map", "uom", "datetime", "constant", "lookup", "drop")
 _MISSING = object()
 
 
@@ -73,7 +82,9 @@ def write(data, path, value):
         if many:
             if not isinstance(val, list):
                 raise MappingError(path, "a list is needed where the target has []")
-            items = node.setdefault(key, [])
+            if not isinstance(node.get(key), list):
+                node[key] = []
+            items = node[key]
             while len(items) < len(val):
                 items.append({} if not last else None)
             for i, item_val in enumerate(val):
@@ -88,9 +99,35 @@ def write(data, path, value):
         elif last:
             node[key] = val
         else:
-            put(node.setdefault(key, {}), idx + 1, val)
+            if not isinstance(node.get(key), dict):
+                # The target's parent holds a value: the rule's path wins.
+                node[key] = {}
+            put(node[key], idx + 1, val)
 
     put(data, 0, value)
+
+
+def remove(data, path):
+    """Remove the key at ``path`` (in every element of each ``[]`` walked)."""
+    parts = _split(path)
+
+    def walk(node, idx):
+        part = parts[idx]
+        many = part.endswith("[]")
+        key = part[:-2] if many else part
+        if not isinstance(node, dict) or key not in node:
+            return
+        if idx == len(parts) - 1:
+            del node[key]
+            return
+        children = node[key] if many else [node[key]]
+        if not isinstance(children, list):
+            return
+        for child in children:
+            walk(child, idx + 1)
+
+    if parts:
+        walk(data, 0)
 
 
 def _to_utc_iso(value, rule, path):
@@ -128,7 +165,8 @@ def _transform_one(value, rule, path, lookup):
         key = str(value)
         if key in table:
             return table[key]
-        if kind == "uom" and not table:
+        if kind == "uom":
+            # A unit the table does not list is taken as Odoo's own name.
             return value
         raise MappingError(path, f"no value map entry for {value!r}")
     if kind == "datetime":
@@ -171,22 +209,39 @@ def _apply_rule(source_payload, rule, lookup):
     return walk(value, source or rule.get("target"))
 
 
+def _moves_source(rule):
+    """A rule that reads one path and writes another takes the value away."""
+    kind = rule.get("transform") or "direct"
+    source = rule.get("source")
+    return kind not in ("constant", "drop") and source and source != rule["target"]
+
+
 def apply_rules(payload, rules, lookup=None):
     """Map ``payload`` with ``rules``; no rules → a deep copy of the payload."""
     if not rules:
         return copy.deepcopy(payload)
     if not isinstance(payload, dict):
         raise MappingError("$", "payload must be a JSON object")
-    result = {}
+    writes, removed = [], []
     for rule in rules:
-        target = rule.get("target")
-        if not target:
-            raise MappingError(rule.get("source") or "$", "rule without a target path")
-        value = _apply_rule(payload, rule, lookup)
-        if value is _MISSING:
+        kind = rule.get("transform") or "direct"
+        if kind == "drop":
+            if not rule.get("source"):
+                raise MappingError(rule.get("target") or "$", "drop without a path")
+            removed.append(rule["source"])
             continue
+        if not rule.get("target"):
+            raise MappingError(rule.get("source") or "$", "rule without a target path")
+        if _moves_source(rule):
+            removed.append(rule["source"])
+        value = _apply_rule(payload, rule, lookup)
+        if value is not _MISSING:
+            writes.append((rule["target"], value))
+    result = copy.deepcopy(payload)
+    written = {target for target, _value in writes}
+    for path in removed:
+        if path not in written:
+            remove(result, path)
+    for target, value in writes:
         write(result, target, value)
-    for key in ENVELOPE_KEYS:
-        if key in payload and key not in result:
-            result[key] = payload[key]
     return result

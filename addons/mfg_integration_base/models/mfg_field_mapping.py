@@ -20,7 +20,10 @@ class MfgFieldMapping(models.Model):
         help="Dotted path in the incoming payload; name[] walks a list. For an "
         "outbound flow: the path in the canonical payload."
     )
-    target_path = fields.Char(required=True, help="Dotted path in the result.")
+    target_path = fields.Char(
+        help="Dotted path in the result; not used by a drop row, which removes "
+        "its source path."
+    )
     transform = fields.Selection(
         [(t, t.replace("_", " ").title()) for t in TRANSFORMS],
         default="direct",
@@ -33,6 +36,16 @@ class MfgFieldMapping(models.Model):
     datetime_format = fields.Char(help="strptime format; empty means ISO 8601.")
     timezone = fields.Char(default="UTC", help="Time zone of naive date/times.")
     lookup_model = fields.Char(help="Model whose external id a lookup resolves.")
+
+    @api.constrains("transform", "source_path", "target_path")
+    def _check_paths(self):
+        for mapping in self:
+            if mapping.transform == "drop" and not mapping.source_path:
+                raise ValidationError(
+                    self.env._("A drop row needs the source path it removes.")
+                )
+            if mapping.transform != "drop" and not mapping.target_path:
+                raise ValidationError(self.env._("A mapping row needs a target path."))
 
     @api.constrains("constant_value", "default_value")
     def _check_json_values(self):

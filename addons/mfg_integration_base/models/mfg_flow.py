@@ -1,5 +1,6 @@
 # Copyright 2026 Manufacturing Integration Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
 import logging
 from datetime import timedelta
 
@@ -118,6 +119,19 @@ class MfgFlow(models.Model):
         return self._get_flow_specs()[self.code]
 
     # -------------------------------------------------------------- contract
+    @api.model
+    def _mfg_parse_wire(self, flow_code, content_type, data):
+        """The body as a dict, read by its format's parser: json for JSON, the
+        flow's ``xml_parser`` for XML. Every format then goes through the same
+        mapping step (``_map_inbound``) and contract (DESIGN.md, turn 2).
+        Raises ValueError (or SyntaxError) when the body cannot be read."""
+        if content_type == "application/xml":
+            parser = self._get_flow_specs()[flow_code].get("xml_parser")
+            if parser is None:
+                raise ValueError(f"flow {flow_code} takes no XML")
+            return parser(data)
+        return json.loads(data)
+
     def _validate_canonical(self, payload):
         """Raise schema_lib.SchemaError when the payload breaks the contract."""
         self.ensure_one()

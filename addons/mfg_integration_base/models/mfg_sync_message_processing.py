@@ -177,10 +177,16 @@ class MfgSyncMessage(models.Model):
         """Map and validate, decide on order. Returns (outcome, canonical, vals):
         outcome None when the handler must run; vals to write with the outcome."""
         flow = self.flow_id
-        if self.content_type == "application/xml" and self.payload_canonical:
-            canonical = json.loads(self.payload_canonical)
-        else:
-            canonical = flow._map_inbound(json.loads(self.payload_raw))
+        # Parse, then map: one mapping step whatever the wire format.
+        try:
+            parsed = flow._mfg_parse_wire(
+                flow.code, self.content_type, self.payload_raw
+            )
+        except (ValueError, SyntaxError) as err:
+            raise MfgValidationError(
+                self.env._("The stored payload cannot be read: %s", err)
+            ) from err
+        canonical = flow._map_inbound(parsed)
         flow._validate_canonical(canonical)
         vals = {"payload_canonical": hashing.canonical_json(canonical)}
         key, seq = canonical.get("ordering_key"), canonical.get("sequence")

@@ -14,7 +14,7 @@ from psycopg2 import sql
 
 from odoo import fields
 
-from ..core import crypto, hashing, signatures
+from ..core import crypto, signatures
 from ..core import schemas as schema_lib
 from ..core.schemas import SchemaError
 from ..models.mfg_connector import secrets_box
@@ -157,19 +157,16 @@ class WebhookIntake:
             )
 
     def _parse(self, body, content_type):
-        if content_type == "application/xml":
-            spec = self.su_env["mfg.flow"]._get_flow_specs()[self.flow_code]
-            try:
-                payload = spec["xml_parser"](body)
-            except (ValueError, SyntaxError) as err:
+        """The format's parser, as the job will run it before mapping."""
+        flows = self.su_env["mfg.flow"]
+        try:
+            payload = flows._mfg_parse_wire(self.flow_code, content_type, body)
+        except (ValueError, SyntaxError) as err:
+            if content_type == "application/xml":
                 raise IntakeError(400, "malformed_xml", f"XML rejected: {err}") from err
-        else:
-            try:
-                payload = json.loads(body)
-            except (ValueError, UnicodeDecodeError) as err:
-                raise IntakeError(
-                    400, "malformed_json", f"Body is not valid JSON: {err}"
-                ) from err
+            raise IntakeError(
+                400, "malformed_json", f"Body is not valid JSON: {err}"
+            ) from err
         return self._check_payload(payload)
 
     def _check_payload(self, payload):
@@ -249,8 +246,6 @@ class WebhookIntake:
                 "write_uid": self.config.technical_user_id or None,
             }
         )
-        if content_type == "application/xml":
-            vals["payload_canonical"] = hashing.canonical_json(payload)
         if isinstance(payload.get("ordering_key"), str) and isinstance(
             payload.get("sequence"), int
         ):

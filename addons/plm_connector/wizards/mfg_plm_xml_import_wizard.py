@@ -8,7 +8,7 @@ import psycopg2
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.mfg_integration_base.core import hashing
+from odoo.addons.mfg_integration_base.core.mapping import MappingError
 from odoo.addons.mfg_integration_base.core.schemas import SchemaError
 
 from ..core import xml_release
@@ -40,7 +40,7 @@ class MfgPlmXmlImportWizard(models.TransientModel):
         except xml_release.PlmXmlError as err:
             raise UserError(self.env._("XML rejected: %s", err)) from err
 
-    def _prepare_message_vals(self, flow, data, payload):
+    def _prepare_message_vals(self, flow, data):
         # The upload is keyed by the file's content: the same file twice is
         # refused as a duplicate, like a webhook sent twice.
         key = "upload-" + hashlib.sha256(data).hexdigest()[:40]
@@ -54,7 +54,6 @@ class MfgPlmXmlImportWizard(models.TransientModel):
             "correlation_id": key,
             "content_type": "application/xml",
             "payload_raw": data.decode("utf-8", "replace"),
-            "payload_canonical": hashing.canonical_json(payload),
             "state": "queued",
         }
 
@@ -75,12 +74,13 @@ class MfgPlmXmlImportWizard(models.TransientModel):
                 )
             )
         try:
-            flow._validate_canonical(payload)
-        except SchemaError as err:
+            # The flow's mapping step, as the job runs it on the stored file.
+            flow._validate_canonical(flow._map_inbound(payload))
+        except (SchemaError, MappingError) as err:
             raise UserError(
                 self.env._("The release breaks its contract: %s", err)
             ) from err
-        vals = self._prepare_message_vals(flow, data, payload)
+        vals = self._prepare_message_vals(flow, data)
         # Stored as the connector's technical user, exactly like the webhook.
         messages = (
             self.env["mfg.sync.message"]
