@@ -127,3 +127,116 @@ def test_lookup_uses_resolver_and_fails_clearly():
     assert found == {"partner_id": 42}
     with pytest.raises(mapping.MappingError, match="no res.partner bound"):
         mapping.apply_rules({"partner": "P2"}, [rule], lookup=lambda m, v: False)
+
+
+# ------------------------------------------ rows override, the rest passes
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(payload=st.dictionaries(keys, json_values, max_size=6), value=json_scalars)
+def test_a_row_changes_only_the_field_it_names(payload, value):
+    rules = [{"target": "zz", "transform": "constant", "constant": value}]
+    assert mapping.apply_rules(payload, rules) == {**payload, "zz": value}
+
+
+def test_one_value_map_row_keeps_every_other_field():
+    payload = {
+        "schema_version": "1.0",
+        "part_number": "P-1",
+        "unit": "EA",
+        "lines": [{"component": "C", "unit": "EA", "quantity": 2}],
+    }
+    rules = [
+        {
+            "source": "unit",
+            "target": "unit",
+            "transform": "uom",
+            "value_map": {"EA": "Units"},
+        },
+        {
+            "source": "lines[].unit",
+            "target": "lines[].unit",
+            "transform": "uom",
+            "value_map": {"EA": "Units"},
+        },
+    ]
+    result = mapping.apply_rules(payload, rules)
+    assert result == {
+        "schema_version": "1.0",
+        "part_number": "P-1",
+        "unit": "Units",
+        "lines": [{"component": "C", "unit": "Units", "quantity": 2}],
+    }
+    assert payload["unit"] == "EA", "the incoming payload is left alone"
+
+
+def test_uom_row_passes_units_its_table_does_not_list():
+    rule = {
+        "source": "unit",
+        "target": "unit",
+        "transform": "uom",
+        "value_map": {"EA": "Units"},
+    }
+    assert mapping.apply_rules({"unit": "kg"}, [rule]) == {"unit": "kg"}
+
+
+def test_rename_moves_the_value():
+    rules = [{"source": "partNo", "target": "part_number"}]
+    assert mapping.apply_rules({"partNo": "P", "name": "N"}, rules) == {
+        "part_number": "P",
+        "name": "N",
+    }
+
+
+def test_rename_inside_list_elements_keeps_their_other_fields():
+    rules = [{"source": "lines[].qty", "target": "lines[].quantity"}]
+    result = mapping.apply_rules(
+        {"lines": [{"qty": 1, "component": "A"}, {"qty": 2, "component": "B"}]}, rules
+    )
+    assert result == {
+        "lines": [{"quantity": 1, "component": "A"}, {"quantity": 2, "component": "B"}]
+    }
+
+
+def test_drop_removes_a_field_and_list_fields():
+    rules = [
+        {"source": "internal_id", "transform": "drop"},
+        {"source": "lines[].plm_oid", "transform": "drop"},
+        {"source": "absent.path", "transform": "drop"},
+    ]
+    result = mapping.apply_rules(
+        {
+            "internal_id": 7,
+            "name": "N",
+            "lines": [{"plm_oid": 1, "c": "A"}, {"c": "B"}],
+        },
+        rules,
+    )
+    assert result == {"name": "N", "lines": [{"c": "A"}, {"c": "B"}]}
+    with pytest.raises(mapping.MappingError, match="drop without a path"):
+        mapping.apply_rules({"a": 1}, [{"transform": "drop", "target": "a"}])
+
+
+def test_rows_read_the_incoming_payload_and_apply_in_order():
+    rules = [
+        {"source": "a", "target": "b"},  # a moves to b
+        {"source": "b", "target": "c"},  # reads the incoming b, not the new one
+        {"target": "d", "transform": "constant", "constant": 1},
+        {"target": "d", "transform": "constant", "constant": 2},  # last wins
+    ]
+    assert mapping.apply_rules({"a": "A", "b": "B"}, rules) == {
+        "b": "A",
+        "c": "B",
+        "d": 2,
+    }
+
+
+def test_swap_of_two_fields():
+    rules = [{"source": "x", "target": "y"}, {"source": "y", "target": "x"}]
+    assert mapping.apply_rules({"x": 1, "y": 2}, rules) == {"x": 2, "y": 1}
+
+
+def test_missing_source_writes_nothing_or_the_default():
+    rules = [
+        {"source": "prio", "target": "priority"},
+        {"source": "state", "target": "state", "default": "draft"},
+    ]
+    assert mapping.apply_rules({"name": "N"}, rules) == {"name": "N", "state": "draft"}
