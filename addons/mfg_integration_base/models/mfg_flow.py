@@ -4,14 +4,49 @@ import json
 import logging
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.modules.registry import Registry
 
 from ..core import flows as base_flows
 from ..core import mapping as mapping_lib
 from ..core import schemas as schema_lib
 
 _logger = logging.getLogger(__name__)
+
+RECHECK_KEY = "mfg_integration_base.drain_recheck"
+
+
+def drain_after_commit(cr, flow_ids):
+    """Once ``cr`` has committed, enqueue a drain for each of ``flow_ids`` that
+    has due messages no drain will see.
+
+    Why after the commit: Odoo's transactions are REPEATABLE READ. A drain reads
+    its batch in the snapshot it takes when it starts, so a message committed
+    after that is invisible to it; and the transaction that stored the message
+    may have seen that drain still pending (its snapshot is older than the
+    drain's start) and relied on it. Only a transaction that begins after the
+    commit sees both the message and the drains' true state."""
+    pending = cr.postcommit.data.get(RECHECK_KEY)
+    if pending is None:
+        pending = cr.postcommit.data[RECHECK_KEY] = set()
+        dbname = cr.dbname
+        cr.postcommit.add(lambda: _recheck_drains(dbname, pending))
+    pending.update(flow_ids)
+
+
+def _recheck_drains(dbname, flow_ids):
+    try:
+        with Registry(dbname).cursor() as cr:
+            # READ COMMITTED: the due check's row locks skip the messages a
+            # running drain holds, without serialization errors.
+            cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["mfg.flow"].browse(sorted(flow_ids)).exists()._mfg_drain_if_due()
+    except Exception:
+        # The caller's work is committed already; the dispatch cron is the
+        # safety net for what this look could not schedule.
+        _logger.exception("mfg: could not look for messages left after a commit")
 
 
 class MfgFlow(models.Model):
@@ -188,12 +223,45 @@ class MfgFlow(models.Model):
             # the engine's own bookkeeping inside it uses sudo where needed.
             user = flow.sudo().connector_id.technical_user_id
             runner = flow.with_user(user) if user else flow.sudo()
-            runner.with_delay(
+            job = runner.with_delay(
                 channel=flow.channel,
                 eta=eta,
                 identity_key=flow._drain_identity_key(eta),
                 description=f"Process {flow.code} messages of {flow.connector_id.code}",
             )._mfg_drain()
+            if isinstance(job, models.BaseModel):
+                # queue_job kept the pending drain it found in this
+                # transaction's snapshot; it may start before we commit.
+                drain_after_commit(self.env.cr, flow.ids)
+
+    def _mfg_drain_pending(self):
+        """True when a drain of this flow (due now) has not started yet."""
+        self.ensure_one()
+        self.env.cr.execute(
+            """
+            SELECT 1 FROM queue_job
+             WHERE identity_key = %s
+               AND state IN ('wait_dependencies', 'pending', 'enqueued')
+             LIMIT 1
+            """,
+            [self._drain_identity_key()],
+        )
+        return bool(self.env.cr.fetchone())
+
+    def _mfg_drain_if_due(self):
+        """Enqueue a drain where due messages wait that no drain holds or will
+        read (run in a transaction that began after the messages' commit)."""
+        Message = self.env["mfg.sync.message"]
+        for flow in self:
+            if not (
+                flow.active
+                and flow.mode == "realtime"
+                and flow.connector_id.state == "active"
+            ):
+                continue
+            if flow._mfg_drain_pending() or not Message._mfg_lock_due(flow, 1):
+                continue
+            flow._schedule_drain()
 
     def _mfg_drain(self):
         """Job: process due messages of this flow, a batch at a time."""
@@ -218,6 +286,10 @@ class MfgFlow(models.Model):
         if len(messages) >= limit:
             # More are waiting: chain another job instead of one huge transaction.
             self._schedule_drain(eta=fields.Datetime.now())
+        elif self.mode == "realtime":
+            # Messages committed while this drain ran are not in its snapshot:
+            # look again once it has committed (issue 12, item 7).
+            drain_after_commit(self.env.cr, self.ids)
         return f"{len(messages)} message(s) processed"
 
     @api.model

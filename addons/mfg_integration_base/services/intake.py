@@ -18,6 +18,7 @@ from ..core import crypto, signatures
 from ..core import schemas as schema_lib
 from ..core.schemas import SchemaError
 from ..models.mfg_connector import secrets_box
+from ..models.mfg_flow import drain_after_commit
 
 _logger = logging.getLogger(__name__)
 
@@ -289,6 +290,10 @@ class WebhookIntake:
         )
         if not cr.fetchone():
             self.su_env["mfg.flow"].browse(config.flow_id)._schedule_drain()
+        else:
+            # That drain may start and read its batch before this request
+            # commits: look again once it has (issue 12, item 7).
+            drain_after_commit(cr, [config.flow_id])
 
     def _duplicate_answer(self, key, raw, content_type, existing):
         vals = self._base_vals(key, raw, content_type)

@@ -4,3 +4,4 @@ from . import test_outbound
 from . import test_webhook
 from . import test_operations
 from . import test_tours
+from . import test_drain_concurrency
