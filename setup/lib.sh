@@ -3,18 +3,26 @@
 # and variables. Every function prints what it does on stderr, prefixed "[setup]".
 #
 # Environment it honours:
-#   PYTHON              interpreter that imports Odoo (default: python3)
+#   PYTHON              interpreter that imports Odoo (default: python3); when it
+#                       cannot, Odoo 18.0 is provisioned into $MFG_VAR (provision.sh)
+#   MFG_ODOO_SOURCE     where provisioning takes Odoo 18.0 from: a git URL, a local
+#                       git repository or unpacked source tree, or `none` (default:
+#                       the 18.0 branch of Odoo's official repository)
+#   MFG_VAR             where the set-up keeps its state (default: <repository>/var)
 #   PGHOST PGPORT PGUSER PGPASSWORD
 #                       PostgreSQL to use; when unset or not answering, the machine's
 #                       local cluster is started and a role for the OS user created
 #   MFG_SECRETS_KEY     Fernet key for the connectors' secrets (default: generated
 #                       once into var/secrets.key)
-#   MFG_FORCE_NO_ODOO=1 behave as if python3 could not import Odoo (tests that path)
+#   MFG_FORCE_NO_ODOO=1 behave as if python3 could not import Odoo and there were no
+#                       source to provision it from (tests that path)
 #   MFG_SKIP_PIP=1      do not run pip at all (offline machine, managed environment)
 
 MFG_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-MFG_VAR=$MFG_ROOT/var
+MFG_VAR=${MFG_VAR:-$MFG_ROOT/var}
 PYTHON=${PYTHON:-python3}
+# the command to run again after a failure (in messages)
+MFG_COMMAND="setup/${0##*/}"
 MFG_ADDONS=(mfg_integration_base plm_connector mes_connector scheduler_connector quality_bridge)
 MFG_ODOO_VERSION=
 MFG_NO_ODOO_REASON=
@@ -31,14 +39,16 @@ mfg_join() {
 
 mfg_odoo_help() {
   cat >&2 <<'EOF'
-[setup] Odoo 18.0 Community is a prerequisite (README.md, "Prerequisites"). Get it from
-[setup] Odoo's official source, the 18.0 branch of https://github.com/odoo/odoo (or the
-[setup] 18.0 nightly packages at https://nightly.odoo.com), then, with this python3:
-[setup]     python3 -m pip install -r <odoo>/requirements.txt
-[setup]     python3 -m pip install -e <odoo>
-[setup] so that `python3 -c "import odoo.release"` works, and run this command again.
+[setup] Odoo 18.0 Community is provisioned into var/ from MFG_ODOO_SOURCE (README.md,
+[setup] "Prerequisites"): a git URL (default: the 18.0 branch of
+[setup] https://github.com/odoo/odoo.git), a local git repository or an unpacked Odoo
+[setup] 18.0 source tree. Set it to one that this machine can reach and run this
+[setup] command again; or make python3 import an Odoo 18.0 of yours (then it is used).
 EOF
 }
+
+# shellcheck source=setup/provision.sh
+source "$MFG_ROOT/setup/provision.sh"
 
 # --- Python dependencies -----------------------------------------------------------
 
@@ -81,6 +91,14 @@ mfg_detect_odoo() {
   fi
   MFG_ODOO_VERSION=$version
   return 0
+}
+
+# Where $PYTHON has no Odoo 18.0: provisions one (unless MFG_FORCE_NO_ODOO=1) and
+# detects it in the new interpreter. Returns 1, with MFG_NO_ODOO_REASON, without one.
+mfg_provisioned_odoo() {
+  [[ ${MFG_FORCE_NO_ODOO:-} != 1 ]] || return 1
+  mfg_provision_odoo || return 1
+  mfg_detect_odoo
 }
 
 # Writes var/odoo-bin: Odoo's own launcher (odoo-bin) bound to $PYTHON. Not
@@ -281,10 +299,12 @@ mfg_write_conf() {
 # Odoo is missing (MFG_NO_ODOO_REASON says why; the no-Odoo dependencies are there).
 mfg_prepare() {
   cd "$MFG_ROOT" || exit 1
-  mfg_pip_install requirements.txt
-  if ! mfg_detect_odoo; then
+  if ! mfg_detect_odoo && ! mfg_provisioned_odoo; then
+    # the tests that need no Odoo still run: they need the suite's requirements
+    mfg_pip_install requirements.txt
     return 1
   fi
+  mfg_pip_install requirements.txt
   mfg_say "Odoo $MFG_ODOO_VERSION from $("$PYTHON" -c 'import odoo, os; print(os.path.dirname(odoo.__file__))')"
   # The queue_job wheel declares odoo==18.0.*: installed without dependencies, and only
   # next to an Odoo that imports (see requirements-odoo.txt).
