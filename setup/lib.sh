@@ -17,12 +17,17 @@
 #   MFG_FORCE_NO_ODOO=1 behave as if python3 could not import Odoo and there were no
 #                       source to provision it from (tests that path)
 #   MFG_SKIP_PIP=1      do not run pip at all (offline machine, managed environment)
+#                       (and so do not provision Odoo either)
+#   MFG_SKIP_SYSTEM_PACKAGES=1  never check or install system packages
 
 MFG_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 MFG_VAR=${MFG_VAR:-$MFG_ROOT/var}
 PYTHON=${PYTHON:-python3}
 # the command to run again after a failure (in messages)
-MFG_COMMAND="setup/${0##*/}"
+case $0 in
+  setup/* | */setup/*) MFG_COMMAND="setup/${0##*/}" ;;
+  *) MFG_COMMAND="setup/test or setup/demo" ;;
+esac
 MFG_ADDONS=(mfg_integration_base plm_connector mes_connector scheduler_connector quality_bridge)
 MFG_ODOO_VERSION=
 MFG_NO_ODOO_REASON=

@@ -80,13 +80,14 @@ PY
 # the machine already has to install them (a running PostgreSQL server, say).
 mfg_system_packages() {
   local missing out upgrades
+  [[ ${MFG_SKIP_SYSTEM_PACKAGES:-} != 1 ]] || return 0
   if ! command -v dpkg-query >/dev/null || ! command -v apt-get >/dev/null; then
-    mfg_say "not a Debian or Ubuntu machine: make sure it has git, a C compiler, the" \
-      "headers of libpq, OpenLDAP and Cyrus SASL, Python's headers and venv module," \
-      "PostgreSQL and Chromium (the packages that setup/ installs on Debian: git" \
-      "build-essential libpq-dev libldap2-dev libsasl2-dev python3-dev python3-venv" \
-      "postgresql chromium)"
-    return 0
+    mfg_die "not a Debian or Ubuntu machine: setup/ cannot check its system packages.
+[setup] Provisioning Odoo needs git, a C compiler, the headers of libpq, OpenLDAP, Cyrus
+[setup] SASL and Python, Python's venv module, PostgreSQL and Chromium (on Debian: git
+[setup] build-essential libpq-dev libldap2-dev libsasl2-dev python3-dev python3-venv
+[setup] postgresql chromium). Install them, then run ${MFG_COMMAND:-the command} again
+[setup] with MFG_SKIP_SYSTEM_PACKAGES=1."
   fi
   mapfile -t missing < <(mfg_missing_debs)
   [[ ${#missing[@]} -gt 0 ]] || return 0
@@ -249,6 +250,10 @@ mfg_provision_odoo() {
     mfg_say "re-using the Odoo 18.0 provisioned in $venv (from $src; no pip, no network)"
     export PYTHON=$venv/bin/python
     return 0
+  fi
+  if [[ ${MFG_SKIP_PIP:-} == 1 ]]; then
+    MFG_NO_ODOO_REASON="python3 cannot import Odoo 18.0 and MFG_SKIP_PIP=1 forbids provisioning it"
+    return 1
   fi
   mfg_say "$PYTHON cannot import Odoo 18.0: provisioning one in $MFG_VAR from $src"
   mfg_fetch_odoo || return 1
