@@ -4,7 +4,7 @@ import json
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 STATES = [
     ("received", "Received"),
@@ -60,6 +60,13 @@ class MfgSyncMessage(models.Model):
     error_kind = fields.Selection(ERROR_KINDS, readonly=True)
     error_text = fields.Text(readonly=True)
     error_details = fields.Text(readonly=True, help="JSON list of {path, message}.")
+    # A database error's statement and values, a traceback's text: for the
+    # people who configure the integration, never for a sender or a user.
+    error_technical = fields.Text(
+        readonly=True,
+        groups="mfg_integration_base.mfg_integration_base_group_manager",
+        string="Technical details",
+    )
     http_status = fields.Integer(readonly=True)
     res_model = fields.Char(string="Record model", index=True)
     res_id = fields.Integer(string="Record id")
@@ -72,6 +79,17 @@ class MfgSyncMessage(models.Model):
         "mail.activity", readonly=True, ondelete="set null"
     )
     processed_at = fields.Datetime(readonly=True)
+    # A corrected replay is a new message made from an edited copy of this one.
+    replay_of_id = fields.Many2one(
+        "mfg.sync.message",
+        string="Corrected copy of",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+    )
+    replay_ids = fields.One2many(
+        "mfg.sync.message", "replay_of_id", string="Corrected copies", readonly=True
+    )
     # Float: an int4 overflows past ~24 days of latency (a message replayed late).
     latency_ms = fields.Float(readonly=True, aggregator="avg", digits=(16, 0))
 
@@ -120,6 +138,46 @@ class MfgSyncMessage(models.Model):
             else:
                 message.record_ref = False
 
+    # ------------------------------------------------------------------ CRUD
+    @api.model_create_multi
+    def create(self, vals_list):
+        # Messages are evidence of what a system sent or was sent: only the
+        # engine (intake, outbox, corrected replay) creates them, in sudo.
+        if not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "Integration messages are created by the integration engine "
+                    "only. To process a corrected payload, use Corrected replay "
+                    "on the original message (Integration Managers)."
+                )
+            )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        # Like queue_job's protected job fields: payloads, headers, routing
+        # (connector, flow), state and outcome are the engine's; people act
+        # through the buttons (retry, replay, ignore, corrected replay), which
+        # write as sudo after their own checks. The chatter stays open.
+        if not self.env.su:
+            protected = sorted(set(vals) & self._mfg_protected_fields())
+            if protected:
+                raise AccessError(
+                    self.env._(
+                        "Integration messages cannot be edited (%(fields)s): "
+                        "use Retry, Replay, Ignore or Corrected replay.",
+                        fields=", ".join(protected),
+                    )
+                )
+        return super().write(vals)
+
+    @api.model
+    def _mfg_protected_fields(self):
+        """Every field but the chatter's and activities' own."""
+        open_fields = set(self.env["mail.thread"]._fields) | set(
+            self.env["mail.activity.mixin"]._fields
+        )
+        return set(self._fields) - open_fields
+
     # ----------------------------------------------------------- accessors
     def _get_payload(self):
         self.ensure_one()
@@ -150,7 +208,7 @@ class MfgSyncMessage(models.Model):
                     self.env._("A %s message cannot be replayed.", message.state)
                 )
             if message.direction == "inbound":
-                message.payload_canonical = False
+                message.sudo().payload_canonical = False
             message._requeue(self.env._("Replayed by %s", self.env.user.name))
         return True
 
@@ -160,12 +218,23 @@ class MfgSyncMessage(models.Model):
                 raise UserError(
                     self.env._("Only failed, dead or parked messages can be ignored.")
                 )
-            message.write({"state": "ignored", "next_attempt_at": False})
+            message.sudo().write({"state": "ignored", "next_attempt_at": False})
             note = self.env._("Ignored by %s", self.env.user.name)
             message.message_post(body=note)
             message._mfg_close_exception_activity(feedback=note)
         self._mfg_release_parked()
         return True
+
+    def action_correct_replay(self):
+        """Open the corrected replay wizard on an edited copy of the payload."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mfg.message.correction",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_message_id": self.id},
+        }
 
     def action_open_record(self):
         self.ensure_one()

@@ -10,11 +10,12 @@ from datetime import timedelta
 
 import psycopg2
 import requests
+from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from ..core import backoff, hashing, ordering
+from ..core import backoff, hashing, ordering, outbound_safety
 from ..core import errors as error_lib
 from ..core.mapping import MappingError
 from ..core.schemas import SchemaError
@@ -82,7 +83,32 @@ class MfgSyncMessage(models.Model):
     # ----------------------------------------------------------- processing
     def _mfg_process(self):
         for message in self:
-            message._mfg_process_one()
+            message._mfg_process_guarded()
+
+    def _mfg_process_guarded(self):
+        """Process one message so that nothing it carries can touch its
+        neighbours: everything it writes is flushed inside its own savepoint.
+        A value the database refuses (a lone surrogate, an integer out of
+        range) used to stay pending in the ORM cache and fail the next
+        message's flush, or the whole drain job, leaving it queued forever."""
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                self._mfg_process_one()
+        except (psycopg2.Error, UnicodeError, ValueError, RecursionError) as err:
+            # The message's own outcome could not be written. The savepoint's
+            # rollback cleared the cache: record a failure with safe values.
+            _logger.warning(
+                "mfg message %s: its outcome could not be stored (%s): failed",
+                self.id,
+                type(err).__name__,
+            )
+            self._mfg_fail_poison(err)
+
+    def _mfg_fail_poison(self, err):
+        """Fail a message whose data the database refused; counts an attempt."""
+        kind, text, technical = error_lib.describe_exception(err)
+        self._mfg_fail(kind, text, technical=technical)
 
     def _mfg_process_one(self):
         """Process one message; the handler or the send runs in its own
@@ -119,23 +145,19 @@ class MfgSyncMessage(models.Model):
         except (UserError, ValidationError, AccessError) as err:
             self._mfg_fail("validation", str(err), extra_vals=pending)
         except psycopg2.Error as err:
+            kind, text, technical = error_lib.describe_exception(err)
             if isinstance(err, TRANSIENT_DB_ERRORS):
                 kind = error_lib.TRANSIENT
-            else:
-                kind = error_lib.classify_pgcode(err.pgcode)
-            self._mfg_fail(
-                kind,
-                f"Database error {err.pgcode}: {err.pgerror or err}",
-                extra_vals=pending,
-            )
+            self._mfg_fail(kind, text, technical=technical, extra_vals=pending)
         except Exception as err:
             # A bug in one handler must not block the batch behind it: the
             # message fails alone with the traceback in the log, for a person.
             _logger.exception(
                 "mfg message %s: unexpected error in its handler", self.id
             )
+            _kind, text, technical = error_lib.describe_exception(err)
             self._mfg_fail(
-                "permanent", f"{type(err).__name__}: {err}", extra_vals=pending
+                error_lib.PERMANENT, text, technical=technical, extra_vals=pending
             )
         else:
             self._mfg_after_outcome(outcome, record, extra_vals=pending)
@@ -245,7 +267,7 @@ class MfgSyncMessage(models.Model):
         )
         if successor:
             successor._mfg_close_exception_activity()
-            successor._mfg_process_one()
+            successor._mfg_process_guarded()
 
     # ------------------------------------------------------------- outbound
     def _mfg_send_outbound(self):
@@ -262,17 +284,15 @@ class MfgSyncMessage(models.Model):
         }
         headers.update(connector._build_auth_headers(body, msg_id=self.idempotency_key))
         try:
-            response = requests.post(
-                url,
-                data=body,
-                headers=headers,
-                auth=connector._build_basic_auth(),
-                timeout=(connector.connect_timeout, connector.read_timeout),
-            )
+            response = self._mfg_post_same_origin(url, body, headers)
         except requests.Timeout as err:
             raise MfgTransientError(self.env._("Timeout calling %s", url)) from err
         except requests.ConnectionError as err:
             raise MfgTransientError(self.env._("Cannot connect to %s", url)) from err
+        except outbound_safety.RedirectRefused as err:
+            error = MfgError(str(err), record=self._get_business_record())
+            error.http_status = err.status
+            raise error from err
         self.sudo().http_status = response.status_code
         kind = error_lib.classify_http_status(response.status_code)
         if kind is None:
@@ -281,7 +301,7 @@ class MfgSyncMessage(models.Model):
             "HTTP %(status)s from %(url)s: %(body)s",
             status=response.status_code,
             url=url,
-            body=response.text[:500],
+            body=self._mfg_response_excerpt(response),
         )
         if kind == error_lib.TRANSIENT:
             error = MfgTransientError(text)
@@ -292,6 +312,37 @@ class MfgSyncMessage(models.Model):
             error = MfgError(text, record=self._get_business_record())
         error.http_status = response.status_code
         raise error
+
+    def _mfg_post_same_origin(self, url, body, headers):
+        """POST without letting the connector's credentials follow a redirect
+        to another origin (requests strips Authorization there, not custom key
+        headers, and turns a 301/302 POST into a GET)."""
+        connector = self.connector_id
+        for _hop in range(outbound_safety.MAX_REDIRECTS + 1):
+            response = requests.post(
+                url,
+                data=body,
+                headers=headers,
+                auth=connector._build_basic_auth(),
+                timeout=(connector.connect_timeout, connector.read_timeout),
+                allow_redirects=False,
+            )
+            if response.status_code not in outbound_safety.REDIRECT_STATUSES:
+                return response
+            url = outbound_safety.redirect_target(
+                url, response.status_code, response.headers.get("Location")
+            )
+        raise outbound_safety.RedirectRefused(
+            response.status_code, url, "too many redirects"
+        )
+
+    def _mfg_response_excerpt(self, response):
+        """The receiver's answer as it may be kept on the message: bounded,
+        escaped, without the connector's secrets (an echo of our headers)."""
+        connector = self.connector_id
+        secrets = [connector._get_secret("outbound_secret")]
+        secrets += connector._get_inbound_secrets()
+        return outbound_safety.excerpt(response.text, secrets)
 
     # -------------------------------------------------------------- failure
     def _mfg_fail(
@@ -304,16 +355,21 @@ class MfgSyncMessage(models.Model):
         retry_after=None,
         http_status=None,
         extra_vals=None,
+        technical=None,
     ):
         self.ensure_one()
         connector = self.connector_id
         attempts = self.attempts + 1
+        # External text (a receiver's answer, a value echoed in an error) may
+        # hold what PostgreSQL refuses: NUL, lone surrogates.
+        text = error_lib.safe_text(text)
         vals = {
             **(extra_vals or {}),
             "attempts": attempts,
             "error_kind": kind,
             "error_text": text,
             "error_details": json.dumps(details) if details else False,
+            "error_technical": technical or False,
         }
         if http_status:
             vals["http_status"] = http_status
@@ -332,7 +388,12 @@ class MfgSyncMessage(models.Model):
                 }
             )
         else:
-            vals.update({"state": "dead" if kind == error_lib.TRANSIENT else "failed"})
+            vals.update(
+                {
+                    "state": "dead" if kind == error_lib.TRANSIENT else "failed",
+                    "processed_at": fields.Datetime.now(),
+                }
+            )
         self._mfg_bookkeeping().write(vals)
         connector._record_failure(text)
         _logger.info(
@@ -368,13 +429,14 @@ class MfgSyncMessage(models.Model):
         summary = self.env._(
             "%(flow)s failed (%(kind)s)", flow=self.flow_code, kind=self.error_kind
         )
-        note = self.env._(
-            "<p>%(text)s</p><p>Message: %(name)s (id %(id)s). "
-            "Fix the data, then replay it.</p>",
-            text=text,
-            name=self.name,
-            id=self.id,
-        )
+        # External text (a receiver's answer, a sender's value) is escaped:
+        # the note is HTML shown to a person.
+        note = Markup(
+            self.env._(
+                "<p>%(text)s</p><p>Message: %(name)s (id %(id)s). "
+                "Fix the data, then replay it.</p>"
+            )
+        ) % {"text": text, "name": self.name, "id": self.id}
         activity = self.env["mail.activity"]._mfg_upsert_exception(
             target.sudo(), key, summary, note, self._mfg_responsible(user)
         )

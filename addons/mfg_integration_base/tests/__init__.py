@@ -5,3 +5,6 @@ from . import test_webhook
 from . import test_operations
 from . import test_tours
 from . import test_drain_concurrency
+from . import test_poison
+from . import test_message_rights
+from . import test_outbound_safety

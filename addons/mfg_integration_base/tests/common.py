@@ -86,11 +86,13 @@ class MfgTestMixin:
         return connector.flow_ids.filtered(lambda f: f.code == flow_code)
 
     def _mfg_receive(self, connector, flow_code, payload, webhook_id=None):
-        """Store an inbound message exactly as the webhook does after its checks."""
+        """Store an inbound message exactly as the webhook does after its checks
+        (the engine creates messages in sudo, as the technical user)."""
         flow = self._mfg_flow(connector, flow_code)
         message = (
             self.env["mfg.sync.message"]
             .with_user(connector.technical_user_id)
+            .sudo()
             .with_context(tracking_disable=True)
             .create(
                 {

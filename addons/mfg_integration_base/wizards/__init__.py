@@ -1,1 +1,2 @@
 from . import mfg_connector_template_import
+from . import mfg_message_correction
