@@ -5,6 +5,7 @@ from . import (
     mfg_plm_change_apply,
     mfg_plm_change_diff,
     mfg_plm_change_item,
+    mfg_plm_change_link,
     mfg_plm_change_problem,
     mfg_plm_change_validation,
     mfg_plm_change_workflow,

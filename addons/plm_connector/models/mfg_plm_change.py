@@ -171,6 +171,9 @@ class MfgPlmChange(models.Model):
         products and BOMs it touches are written with the caller's rights.
         """
         connector = message.connector_id
+        # Releases of one change number (and the ECO's apply) take turns:
+        # whichever commits first, the other sees it (mfg_plm_change_link.py).
+        self._plm_serialize_change_number(connector, payload.get("change_number"))
         existing = self._plm_find_duplicate(connector, release_type, payload)
         if existing:
             _logger.info(
@@ -196,6 +199,8 @@ class MfgPlmChange(models.Model):
                 self.env._("The same release is being staged by another job.")
             ) from err
         change = change.with_env(self.env)
+        # The ECO adopts the releases of its number that came before it.
+        change._plm_link_releases()
         change._plm_process()
         return change
 
@@ -316,9 +321,24 @@ class MfgPlmChange(models.Model):
         return f"plm.change:{self.name}"
 
     def _plm_is_due(self, today=None):
+        """Its effectivity date has come; an ECO's, and its pending releases'
+        too (it is applied with all of them)."""
         self.ensure_one()
         today = today or fields.Date.context_today(self)
-        return not self.effectivity_date or self.effectivity_date <= today
+        return self._plm_effective_from() <= today
+
+    def _plm_effective_from(self):
+        """The first day this change can be applied (an ECO: when all its
+        pending releases can be applied too)."""
+        self.ensure_one()
+        dates = [self.effectivity_date or fields.Date.to_date("1970-01-01")]
+        if self.release_type == "change":
+            dates += [
+                release.effectivity_date
+                for release in self._plm_pending_releases()
+                if release.effectivity_date
+            ]
+        return max(dates)
 
     def _plm_current_revision(self):
         """Revision in effect in Odoo for this change's part (False if none)."""

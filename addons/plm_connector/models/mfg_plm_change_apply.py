@@ -30,6 +30,10 @@ class MfgPlmChange(models.Model):
         self.ensure_one()
         if self.state != "approved":
             raise PlmApplyError(self.env._("Change %s is not approved.", self.name))
+        if self.release_type == "change":
+            # Not while a job stages a release of this number: the ECO must
+            # see all of them (mfg_plm_change_link.py).
+            self._plm_serialize_change_number(self.connector_id, self.change_number)
         if self._plm_supersede_if_older():
             return
         problems = self._plm_collect_problems() if revalidate else []
@@ -294,12 +298,35 @@ class MfgPlmChange(models.Model):
 
     # ----------------------------------------------------------------- ECO
     def _plm_apply_eco(self):
-        """Apply the ECO's approved releases that are due (all or nothing),
-        and tell the affected products."""
-        for child in self.child_ids.filtered(
-            lambda c: c.state == "approved" and c._plm_is_due()
-        ).sorted("id"):
-            child._plm_apply()
+        """Apply the ECO with all its pending releases (all or nothing), and
+        tell the affected products. Never applied while one of them is not."""
+        self._plm_link_releases()
+        self._plm_approve_waiting_releases()
+        for release in self._plm_pending_releases().sorted("id"):
+            if release.state != "approved":
+                raise PlmApplyError(
+                    self.env._(
+                        "Release %(release)s (%(part)s revision %(rev)s) of this "
+                        "change is %(state)s: fix its problems and validate it, or "
+                        "reject it; the change is applied with it.",
+                        release=release.name,
+                        part=release.part_number,
+                        rev=release.revision or "-",
+                        state=dict(
+                            release._fields["state"]._description_selection(self.env)
+                        )[release.state],
+                    )
+                )
+            if not release._plm_is_due():
+                raise PlmApplyError(
+                    self.env._(
+                        "Release %(release)s of this change takes effect on "
+                        "%(date)s only.",
+                        release=release.name,
+                        date=release.effectivity_date,
+                    )
+                )
+            release._plm_apply()
         body = Markup("<p>%s</p>") % self.env._(
             "Engineering change %(number)s applied: %(title)s",
             number=self.change_number,

@@ -6,6 +6,8 @@ and scheduled action)."""
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from odoo.addons.mfg_integration_base.exceptions import MfgTransientError
+
 from ..exceptions import PlmApplyError
 from .mfg_plm_change import PENDING_STATES
 
@@ -45,6 +47,8 @@ class MfgPlmChange(models.Model):
         if note:
             self.sudo().message_post(body=note)
         self.sudo().activity_unlink(["mail.mail_activity_data_todo"])
+        if self.release_type == "change":
+            self._plm_approve_waiting_releases()
 
     def _plm_check_approver(self):
         if not self.env.user.has_group("plm_connector.plm_connector_group_approver"):
@@ -70,15 +74,9 @@ class MfgPlmChange(models.Model):
                 raise UserError(
                     self.env._("Change %s is not waiting for approval.", change.name)
                 )
+            # An ECO adopts any release of its number still unlinked first.
+            change._plm_link_releases()
             change._plm_approve()
-            if change.release_type == "change":
-                children = change.child_ids.filtered(lambda c: c.state == "to_approve")
-                for child in children:
-                    child._plm_approve(
-                        self.env._(
-                            "Approved with engineering change order %s.", change.name
-                        )
-                    )
         return True
 
     def action_reject(self):
@@ -114,7 +112,7 @@ class MfgPlmChange(models.Model):
                         "the scheduled action "
                         "applies it then, the BOM in effect stays until that day.",
                         name=change.name,
-                        date=change.effectivity_date,
+                        date=change._plm_effective_from(),
                     )
                 )
             if not change._plm_try_apply():
@@ -126,7 +124,10 @@ class MfgPlmChange(models.Model):
                 "params": {
                     "title": self.env._("Not applied"),
                     "message": "\n".join(p.message for p in failures[0].problem_ids)
-                    or "",
+                    or self.env._(
+                        "Another job is changing %s at this moment: try again.",
+                        failures[0].name,
+                    ),
                     "type": "danger",
                     "sticky": True,
                     "next": {"type": "ir.actions.act_window_close"},
@@ -141,6 +142,10 @@ class MfgPlmChange(models.Model):
         try:
             with self.env.cr.savepoint():
                 self._plm_apply(revalidate=revalidate)
+        except MfgTransientError:
+            # A job stages a release of the same change number right now:
+            # nothing is wrong with the change, the next run applies it.
+            return False
         except (PlmApplyError, UserError, ValidationError) as err:
             self._plm_record_apply_error(err)
             return False
@@ -176,6 +181,8 @@ class MfgPlmChange(models.Model):
             order="effectivity_date, id",
             limit=limit,
         )
+        # An ECO waits for the effectivity of its releases (all or nothing).
+        due = due.filtered(lambda change: change._plm_is_due(today))
         for change in due:
             change._plm_try_apply()
         return due
