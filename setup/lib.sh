@@ -223,7 +223,7 @@ mfg_install_addons() {
   [[ -n $missing ]] || return 0
   mkdir -p "$MFG_VAR/log"
   # shellcheck disable=SC2086 # $missing is a list of addon names
-  mfg_say "installing $(mfg_join $missing) with demo data into database $db (log: ${log#"$MFG_ROOT"/})"
+  mfg_say "installing $(mfg_join $missing) with demo data into database $db (several minutes; log: ${log#"$MFG_ROOT"/})"
   local start=$SECONDS rc=0
   : >"$log"
   # shellcheck disable=SC2086

@@ -1,5 +1,7 @@
 # shellcheck shell=bash disable=SC2034 # variables set here are read by the scripts
 # Provisioning of Odoo 18.0 (README.md, "Prerequisites"); sourced by setup/lib.sh.
+# It runs inside `if ! mfg_prepare`, where bash ignores `set -e`: every command whose
+# failure matters is checked here explicitly.
 #
 # When $PYTHON cannot import Odoo 18.0, setup/test and setup/demo build one under
 # $MFG_VAR (default var/):
@@ -142,6 +144,8 @@ mfg_git_export() {
   local files
   mapfile -t files < <(git --git-dir="$1" ls-tree --name-only "$2" |
     grep -Fx -f <(printf '%s\n' "${MFG_ODOO_FILES[@]}"))
+  # never an empty list: git archive would take the whole tree
+  [[ ${#files[@]} -gt 0 ]] || return 1
   git --git-dir="$1" archive --format=tar "$2" -- "${files[@]}" | tar -x -C "$3"
 }
 
@@ -162,9 +166,9 @@ mfg_fetch_odoo() {
   if [[ -f $dest/.mfg-source && $(sed -n 's/^source=//p' "$dest/.mfg-source") == "$src" ]]; then
     return 0
   fi
-  kind=$(mfg_source_kind "$src")
+  kind=$(mfg_source_kind "$src") || exit 1
   rm -rf "$part" "$MFG_VAR/odoo.git"
-  mkdir -p "$part" "$MFG_VAR/log"
+  mkdir -p "$part" "$MFG_VAR/log" || mfg_die "cannot create $part"
   case $kind in
     url)
       git_dir=$MFG_VAR/odoo.git
@@ -182,7 +186,7 @@ mfg_fetch_odoo() {
       mfg_say "fetched in $((SECONDS - start))s"
       ;;
     git-dir)
-      git_dir=$(git -C "$src" rev-parse --absolute-git-dir)
+      git_dir=$(git -C "$src" rev-parse --absolute-git-dir) || mfg_die "cannot read git repository $src"
       # its 18.0 branch when it has one, else what it has checked out
       ref=$MFG_ODOO_BRANCH
       git --git-dir="$git_dir" rev-parse -q --verify "$ref^{commit}" >/dev/null || ref=HEAD
@@ -193,7 +197,7 @@ mfg_fetch_odoo() {
     mfg_step "$MFG_VAR/log/provision-source.log" "copying Odoo's files from $src" \
       mfg_tree_export "$src" "$part"
   else
-    rev=$(git --git-dir="$git_dir" rev-parse "$ref^{commit}")
+    rev=$(git --git-dir="$git_dir" rev-parse "$ref^{commit}") || mfg_die "$src has no commit $ref"
     mfg_step "$MFG_VAR/log/provision-source.log" "extracting Odoo's files of $src ($ref, ${rev:0:12})" \
       mfg_git_export "$git_dir" "$rev" "$part"
     [[ $kind != url ]] || rm -rf "$git_dir"
@@ -205,9 +209,10 @@ mfg_fetch_odoo() {
     rm -rf "$part"
     mfg_die "MFG_ODOO_SOURCE=$src holds $version, not Odoo 18.0"
   fi
-  printf 'source=%s\nrevision=%s\nversion=%s\n' "$src" "$rev" "$version" >"$part/.mfg-source"
-  rm -rf "$dest"
-  mv "$part" "$dest"
+  if ! printf 'source=%s\nrevision=%s\nversion=%s\n' "$src" "$rev" "$version" \
+    >"$part/.mfg-source" || ! rm -rf "$dest" || ! mv "$part" "$dest"; then
+    mfg_die "cannot move $part to $dest"
+  fi
 }
 
 # --- The virtualenv --------------------------------------------------------------------------
@@ -258,7 +263,7 @@ mfg_provision_odoo() {
   mfg_say "$PYTHON cannot import Odoo 18.0: provisioning one in $MFG_VAR from $src"
   mfg_fetch_odoo || return 1
   mfg_system_packages
-  key=$(mfg_provision_key)
+  key=$(mfg_provision_key) || mfg_die "cannot read what $venv is to be built from"
   if [[ -x $venv/bin/python ]] &&
     [[ $("$venv/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])') == "$version" ]]; then
     mfg_say "completing the virtualenv $venv"
@@ -284,7 +289,7 @@ mfg_provision_odoo() {
     mfg_venv_pip --no-deps -r "$MFG_ROOT/requirements-odoo.txt"
   mfg_step "$log/provision-check.log" "checking that the virtualenv imports Odoo 18.0" \
     "$venv/bin/python" -c 'import odoo.release as r, sys; print(r.version); sys.exit(r.version_info[:2] != (18, 0))'
-  printf '%s\n' "$key" >"$venv/.mfg-provisioned"
+  printf '%s\n' "$key" >"$venv/.mfg-provisioned" || mfg_die "cannot write $venv/.mfg-provisioned"
   mfg_say "Odoo 18.0 provisioned in $venv"
   export PYTHON=$venv/bin/python
 }
