@@ -3,6 +3,8 @@
 
 import os
 
+from . import b2mml, b2mml_performance, b2mml_schedule
+
 SCHEMA_DIR = os.path.join(os.path.dirname(__file__), "schemas")
 
 ORDER_RELEASED = "mes.order.released"
@@ -41,6 +43,36 @@ FLOW_SPECS = {
 FLOW_SPECS.update(
     {code: {"direction": "inbound", "schema_dir": SCHEMA_DIR} for code in INBOUND_FLOWS}
 )
+
+#: wire format code of B2MML (ISA-95, MESA V0700) on the connector's flows
+B2MML = "b2mml"
+B2MML_RENDERERS = {
+    ORDER_RELEASED: b2mml_schedule.render_order_released,
+    ORDER_CHANGED: b2mml_schedule.render_order_changed,
+}
+B2MML_PARSERS = {
+    OPERATION_EVENT: b2mml_performance.parse_operation_event,
+    MATERIAL_CONSUMED: b2mml_performance.parse_material_consumed,
+    SCRAP_REPORTED: b2mml_performance.parse_scrap_reported,
+    PRODUCTION_COMPLETED: b2mml_performance.parse_production_completed,
+    DOWNTIME_REPORTED: b2mml_performance.parse_downtime_reported,
+}
+for _code, _renderer in B2MML_RENDERERS.items():
+    FLOW_SPECS[_code]["formats"] = {
+        B2MML: {
+            "namespace": b2mml.NS,
+            "renderer": _renderer,
+            "xsd": b2mml.xsd_of_schedule,
+        }
+    }
+for _code, _parser in B2MML_PARSERS.items():
+    FLOW_SPECS[_code]["formats"] = {
+        B2MML: {
+            "namespace": b2mml.NS,
+            "parser": _parser,
+            "xsd": b2mml.xsd_of_performance,
+        }
+    }
 
 
 def schema_path(flow_code, major=1):

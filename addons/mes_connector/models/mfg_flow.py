@@ -12,6 +12,10 @@ class MfgFlow(models.Model):
         selection_add=[(code, label) for code, label in mes_flows.FLOW_LABELS.items()],
         ondelete={code: "cascade" for code in mes_flows.FLOW_LABELS},
     )
+    payload_format = fields.Selection(
+        selection_add=[(mes_flows.B2MML, "B2MML (ISA-95, MESA V0700)")],
+        ondelete={mes_flows.B2MML: "set default"},
+    )
 
     @api.model_create_multi
     def create(self, vals_list):

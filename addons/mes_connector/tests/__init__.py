@@ -5,3 +5,4 @@ from . import test_mes_outbound
 from . import test_mes_webhook
 from . import test_tour_planner
 from . import test_mes_reconciliation
+from . import test_mes_b2mml

@@ -27,6 +27,8 @@ IntakeConfig = namedtuple(
         "has_mappings",
         "allow_xml",
         "drain_identity_key",
+        "payload_format",
+        "xsd_dir",
     ],
 )
 # Writes of these fields change nothing the intake reads: keep the cache.
@@ -95,8 +97,10 @@ class MfgConnector(models.Model):
             flow_id=flow.id,
             flow_mode=flow.mode,
             has_mappings=bool(flow.mapping_ids),
-            allow_xml=bool(flow._get_spec().get("xml_parser")),
+            allow_xml=bool(flow._get_spec().get("xml_parser") or flow._format_spec()),
             drain_identity_key=flow._drain_identity_key(),
+            payload_format=flow.payload_format,
+            xsd_dir=connector.xsd_dir or None,
         )
 
     def _mfg_status_config(self):
@@ -118,6 +122,8 @@ class MfgConnector(models.Model):
             has_mappings=False,
             allow_xml=False,
             drain_identity_key=None,
+            payload_format=None,
+            xsd_dir=None,
         )
 
 

@@ -11,6 +11,7 @@ from odoo.modules.registry import Registry
 from ..core import flows as base_flows
 from ..core import mapping as mapping_lib
 from ..core import schemas as schema_lib
+from ..core import xmldoc
 
 _logger = logging.getLogger(__name__)
 
@@ -155,13 +156,24 @@ class MfgFlow(models.Model):
 
     # -------------------------------------------------------------- contract
     @api.model
-    def _mfg_parse_wire(self, flow_code, content_type, data):
+    def _mfg_parse_wire(
+        self, flow_code, content_type, data, wire_format=None, xsd_dir=None, notes=None
+    ):
         """The body as a dict, read by its format's parser: json for JSON, the
-        flow's ``xml_parser`` for XML. Every format then goes through the same
-        mapping step (``_map_inbound``) and contract (DESIGN.md, turn 2).
+        wire format's parser (``mfg_flow_format``) or the flow's ``xml_parser``
+        for XML. Every format then goes through the same mapping step
+        (``_map_inbound``) and contract (DESIGN.md, turn 2). ``notes`` (a list)
+        receives what a wire format's parser did not read.
         Raises ValueError (or SyntaxError) when the body cannot be read."""
         if content_type == "application/xml":
-            parser = self._get_flow_specs()[flow_code].get("xml_parser")
+            spec = self._get_flow_specs()[flow_code]
+            format_spec = spec.get("formats", {}).get(wire_format)
+            if format_spec and format_spec.get("parser"):
+                payload, ignored = xmldoc.parse_with_format(data, format_spec, xsd_dir)
+                if notes is not None:
+                    notes.extend(ignored)
+                return payload
+            parser = spec.get("xml_parser")
             if parser is None:
                 raise ValueError(f"flow {flow_code} takes no XML")
             return parser(data)

@@ -50,6 +50,10 @@ class MfgSyncMessage(models.Model):
     content_type = fields.Char()
     payload_raw = fields.Text(string="Raw payload")
     payload_canonical = fields.Text(string="Canonical payload")
+    format_notes = fields.Text(
+        readonly=True,
+        help="What the wire format's parser did not apply (elements it ignored).",
+    )
     headers = fields.Text(string="Headers (sanitized)")
     state = fields.Selection(
         STATES, default="received", required=True, index=True, tracking=True

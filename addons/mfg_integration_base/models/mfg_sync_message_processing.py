@@ -200,9 +200,15 @@ class MfgSyncMessage(models.Model):
         outcome None when the handler must run; vals to write with the outcome."""
         flow = self.flow_id
         # Parse, then map: one mapping step whatever the wire format.
+        notes = []
         try:
             parsed = flow._mfg_parse_wire(
-                flow.code, self.content_type, self.payload_raw
+                flow.code,
+                self.content_type,
+                self.payload_raw,
+                wire_format=flow.payload_format,
+                xsd_dir=flow.connector_id.sudo().xsd_dir,
+                notes=notes,
             )
         except (ValueError, SyntaxError) as err:
             raise MfgValidationError(
@@ -211,6 +217,9 @@ class MfgSyncMessage(models.Model):
         canonical = flow._map_inbound(parsed)
         flow._validate_canonical(canonical)
         vals = {"payload_canonical": hashing.canonical_json(canonical)}
+        if notes:
+            # What the wire format's parser did not apply, for a person to see.
+            vals["format_notes"] = "Elements not read (ignored):\n" + "\n".join(notes)
         key, seq = canonical.get("ordering_key"), canonical.get("sequence")
         if key and seq:
             vals.update({"ordering_key": key, "sequence": seq})
@@ -275,10 +284,11 @@ class MfgSyncMessage(models.Model):
         if not connector.base_url:
             raise MfgError(self.env._("Connector %s has no base URL.", connector.name))
         payload = flow._map_outbound(json.loads(self.payload_canonical))
-        body = json.dumps(payload, separators=(",", ":")).encode("utf-8")
+        # The flow's wire format: canonical JSON, or a renderer's document.
+        body, content_type = flow._render_outbound(payload, self)
         url = f"{connector.base_url.rstrip('/')}/{flow.code}"
         headers = {
-            "Content-Type": "application/json",
+            "Content-Type": content_type,
             "Idempotency-Key": self.idempotency_key,
             "X-Correlation-Id": self.correlation_id or self.idempotency_key,
         }

@@ -14,7 +14,7 @@ from psycopg2 import sql
 
 from odoo import fields
 
-from ..core import crypto, signatures
+from ..core import crypto, signatures, xmldoc
 from ..core import schemas as schema_lib
 from ..core.schemas import SchemaError
 from ..models.mfg_connector import secrets_box
@@ -161,7 +161,18 @@ class WebhookIntake:
         """The format's parser, as the job will run it before mapping."""
         flows = self.su_env["mfg.flow"]
         try:
-            payload = flows._mfg_parse_wire(self.flow_code, content_type, body)
+            payload = flows._mfg_parse_wire(
+                self.flow_code,
+                content_type,
+                body,
+                wire_format=self.config.payload_format,
+                xsd_dir=self.config.xsd_dir,
+            )
+        except xmldoc.XmlDocumentError as err:
+            # Safety rules, XSD or the format's mapping: 400 with the reason.
+            raise IntakeError(
+                400, "malformed_xml", f"XML rejected: {err}", err.details
+            ) from err
         except (ValueError, SyntaxError) as err:
             if content_type == "application/xml":
                 raise IntakeError(400, "malformed_xml", f"XML rejected: {err}") from err
@@ -358,7 +369,10 @@ class WebhookIntake:
 
     def receive(self):
         body, content_type, key = self._prepare()
-        raw = body.decode("utf-8", "replace")
+        if content_type == "application/xml":
+            raw = xmldoc.as_text(body)
+        else:
+            raw = body.decode("utf-8", "replace")
         try:
             payload = self._parse(body, content_type)
         except IntakeError:

@@ -3,6 +3,8 @@
 """Fixtures shared by the suite's Odoo tests (domain addons import them)."""
 
 import json
+import os
+import re
 import time
 import uuid
 from urllib.parse import urlsplit
@@ -152,6 +154,21 @@ class MfgTestMixin:
                 ]
             )
         )
+
+    @staticmethod
+    def _mfg_keep_sample(name, data):
+        """Evidence of the XML formats (issue 17): with MFG_SAMPLES_DIR set, every
+        document a format test produces or accepts is written there, one file
+        each, so that anyone can validate it against the official schemas."""
+        folder = os.environ.get("MFG_SAMPLES_DIR")
+        if not folder:
+            return None
+        os.makedirs(folder, exist_ok=True)
+        safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", name)
+        path = os.path.join(folder, safe)
+        with open(path, "wb") as sample:
+            sample.write(data if isinstance(data, bytes) else data.encode())
+        return path
 
     @staticmethod
     def _mfg_signed_headers(body, secret=TEST_SECRET, webhook_id=None, timestamp=None):
