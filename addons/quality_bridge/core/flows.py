@@ -2,6 +2,8 @@
 
 import os
 
+from . import qif
+
 SCHEMA_DIR = os.path.join(os.path.dirname(__file__), "schemas")
 
 FLOW_INSPECTION_RESULT = "quality.inspection.result"
@@ -18,6 +20,12 @@ FLOW_SPECS = {
     FLOW_INSPECTION_REQUESTED: {"direction": "outbound", "schema_dir": SCHEMA_DIR},
     FLOW_NONCONFORMANCE_CHANGED: {"direction": "outbound", "schema_dir": SCHEMA_DIR},
     FLOW_MAINTENANCE_DONE: {"direction": "outbound", "schema_dir": SCHEMA_DIR},
+}
+
+#: wire format code of QIF 3.0 Results on the inspection-result flow
+QIF = "qif"
+FLOW_SPECS[FLOW_INSPECTION_RESULT]["formats"] = {
+    QIF: {"namespace": qif.NS, "parser": qif.parse_results, "xsd": qif.xsd_file}
 }
 
 # Labels for the selection_add on mfg.flow.code (kept here so they are greppable

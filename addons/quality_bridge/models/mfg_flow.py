@@ -12,6 +12,10 @@ class MfgFlow(models.Model):
         selection_add=qb_flows.FLOW_LABELS,
         ondelete={code: "cascade" for code, _label in qb_flows.FLOW_LABELS},
     )
+    payload_format = fields.Selection(
+        selection_add=[(qb_flows.QIF, "QIF 3.0 Results")],
+        ondelete={qb_flows.QIF: "set default"},
+    )
 
     def _get_flow_specs(self):
         specs = super()._get_flow_specs()

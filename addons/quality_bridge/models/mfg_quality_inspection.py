@@ -103,6 +103,8 @@ class MfgQualityInspection(models.Model):
                     "name": char["name"],
                     "value": "" if value is None else str(value),
                     "unit": char.get("unit"),
+                    "nominal": char.get("target") or 0.0,
+                    "has_nominal": "target" in char,
                     "lower_limit": char.get("lower_limit") or 0.0,
                     "upper_limit": char.get("upper_limit") or 0.0,
                     "has_lower_limit": "lower_limit" in char,

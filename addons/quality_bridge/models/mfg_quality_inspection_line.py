@@ -16,6 +16,8 @@ class MfgQualityInspectionLine(models.Model):
     name = fields.Char(string="Characteristic", required=True)
     value = fields.Char(help="Measured value, as sent by the quality system.")
     unit = fields.Char()
+    nominal = fields.Float(digits=(16, 6), help="Target value of the drawing.")
+    has_nominal = fields.Boolean()
     lower_limit = fields.Float(digits=(16, 6))
     upper_limit = fields.Float(digits=(16, 6))
     has_lower_limit = fields.Boolean()

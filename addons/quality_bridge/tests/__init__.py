@@ -4,3 +4,4 @@ from . import test_maintenance_alert
 from . import test_outbound
 from . import test_webhook
 from . import test_connector
+from . import test_qif
