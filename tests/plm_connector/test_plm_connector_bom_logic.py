@@ -168,3 +168,19 @@ def test_revision_equal_ignores_case_and_separators():
 
 def test_nothing_is_older_than_no_revision():
     assert not revision.is_older("A", None)
+
+
+def test_diff_values_show_numbers_one_way():
+    show = bom_diff.format_value
+    assert [show(v) for v in (4, 4.0, "4.0", 12.5, 0.1 + 0.2, -0.0, 1e-9)] == [
+        "4",
+        "4",
+        "4",
+        "12.5",
+        "0.3",
+        "0",
+        "0",
+    ]
+    assert [show(v) for v in (None, "Units", True)] == ["", "Units", "True"]
+    diff = bom_diff.diff_bom(_bom([_line("A", 6.0)]), _bom([_line("A", 8)]))
+    assert bom_diff.describe(diff[0]) == "Component A changed (quantity: 6 → 8)"

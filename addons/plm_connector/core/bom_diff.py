@@ -23,6 +23,24 @@ COMPONENT, OPERATION = "component", "operation"
 OPERATION_FIELDS = ("name", "workcenter_code", "sequence", "setup_time", "run_time")
 
 
+def format_value(value):
+    """A value as the differences show it: numbers one way whether they came
+    as 4, 4.0 or "4.0" (no trailing zeros, at most 6 decimals)."""
+    if isinstance(value, bool) or value is None:
+        return "" if value is None else str(value)
+    if isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            return value
+    elif isinstance(value, int | float):
+        number = float(value)
+    else:
+        return str(value)
+    text = f"{round(number, 6):.6f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
 def operation_ref(operation):
     ref = operation.get("ref")
     if ref in (None, ""):
@@ -150,7 +168,7 @@ def describe(diff):
     if diff["change"] == REMOVED:
         return f"{what} {diff['key']} removed{_brief(diff['kind'], diff['old'])}"
     parts = [
-        f"{field}: {old} → {new}"
+        f"{field}: {format_value(old)} → {format_value(new)}"
         for field, (old, new) in sorted(diff["fields"].items())
     ]
     return f"{what} {diff['key']} changed ({'; '.join(parts)})"
@@ -159,6 +177,6 @@ def describe(diff):
 def _brief(kind, value):
     if kind == COMPONENT:
         unit = value.get("unit")
-        qty = value.get("quantity")
+        qty = format_value(value.get("quantity"))
         return f" ({qty} {unit})" if unit else f" ({qty})"
     return f" ({value.get('name')} @ {value.get('workcenter_code')})"

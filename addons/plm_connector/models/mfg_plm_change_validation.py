@@ -381,15 +381,17 @@ class MfgPlmChange(models.Model):
             if not value:
                 return False
             if diff["kind"] == bom_diff.COMPONENT:
-                return f"{value.get('quantity')} {value.get('unit') or ''}".strip()
+                quantity = bom_diff.format_value(value.get("quantity"))
+                return f"{quantity} {value.get('unit') or ''}".strip()
             return f"{value.get('name')} @ {value.get('workcenter_code')}"
 
+        show = bom_diff.format_value
         if diff["change"] == bom_diff.CHANGED:
             old_value = "; ".join(
-                f"{k}: {o}" for k, (o, _n) in sorted(diff["fields"].items())
+                f"{k}: {show(o)}" for k, (o, _n) in sorted(diff["fields"].items())
             )
             new_value = "; ".join(
-                f"{k}: {n}" for k, (_o, n) in sorted(diff["fields"].items())
+                f"{k}: {show(n)}" for k, (_o, n) in sorted(diff["fields"].items())
             )
         else:
             old_value, new_value = brief(diff["old"]), brief(diff["new"])

@@ -28,15 +28,20 @@ class TestPlmBomRelease(PlmCommon):
         self.assertEqual(
             diff,
             {
-                ("component", "changed", "SCREW-M6"): ("quantity: 6.0", "quantity: 8"),
+                # Numbers read one way, from Odoo (6.0) or the PLM (8).
+                ("component", "changed", "SCREW-M6"): ("quantity: 6", "quantity: 8"),
                 ("component", "added", "GASKET-5"): (False, "2 Units"),
-                ("component", "removed", "SEAL-7"): ("1.0 Units", False),
+                ("component", "removed", "SEAL-7"): ("1 Units", False),
                 ("operation", "changed", "OP10"): (
-                    "run_time: 10.0; setup_time: 0.0",
+                    "run_time: 10; setup_time: 0",
                     "run_time: 12.5; setup_time: 15",
                 ),
                 ("operation", "added", "OP20"): (False, "Pressure test @ T-TST"),
             },
+        )
+        self.assertIn(
+            "Component SCREW-M6 changed (quantity: 6 → 8)",
+            change.diff_ids.mapped("description"),
         )
         self.assertEqual(change.diff_summary, "2 added, 2 changed, 1 removed")
         # Nothing applied before approval: revision A stays in effect.
