@@ -117,10 +117,29 @@ class MfgConnector(models.Model):
         help="Gets exception activities when the flow names nobody else.",
     )
     flow_ids = fields.One2many("mfg.flow", "connector_id")
-    last_success_at = fields.Datetime(readonly=True, copy=False)
-    last_error_at = fields.Datetime(readonly=True, copy=False)
-    last_error = fields.Text(readonly=True, copy=False)
-    consecutive_failures = fields.Integer(readonly=True, copy=False)
+    # Health is derived from the messages (models/mfg_connector_dashboard.py):
+    # jobs finishing together never write one shared row per connector. Only
+    # connection checks (Test connection, snapshot pulls) are stored here.
+    last_success_at = fields.Datetime(
+        compute="_compute_health",
+        help="Last message processed, or last connection check that succeeded.",
+    )
+    last_error_at = fields.Datetime(compute="_compute_health")
+    last_error = fields.Text(compute="_compute_health")
+    consecutive_failures = fields.Integer(
+        string="Failures since last success",
+        compute="_compute_health",
+        help="Failed attempts of the messages still failing (failed, dead or "
+        "waiting for a retry) since the last success, plus a failed connection "
+        "check.",
+    )
+    check_success_at = fields.Datetime(
+        string="Last check OK", readonly=True, copy=False
+    )
+    check_error_at = fields.Datetime(
+        string="Last check failed", readonly=True, copy=False
+    )
+    check_error = fields.Text(readonly=True, copy=False)
 
     _sql_constraints = [  # noqa: RUF012 (Odoo's declaration)
         ("code_uniq", "unique(code)", "The connector code must be unique."),
@@ -290,19 +309,16 @@ class MfgConnector(models.Model):
 
     # ----------------------------------------------------------------- health
     def _record_success(self):
-        self.sudo().write(
-            {"last_success_at": fields.Datetime.now(), "consecutive_failures": 0}
-        )
+        """A connection check (Test connection, snapshot pull) succeeded.
+        Message outcomes are not recorded here: they are read from the
+        messages."""
+        self.sudo().write({"check_success_at": fields.Datetime.now()})
 
     def _record_failure(self, error):
-        for connector in self.sudo():
-            connector.write(
-                {
-                    "last_error_at": fields.Datetime.now(),
-                    "last_error": error,
-                    "consecutive_failures": connector.consecutive_failures + 1,
-                }
-            )
+        """A connection check failed."""
+        self.sudo().write(
+            {"check_error_at": fields.Datetime.now(), "check_error": error}
+        )
 
     # --------------------------------------------------------------- outbound
     def _build_basic_auth(self):

@@ -32,12 +32,7 @@ IntakeConfig = namedtuple(
     ],
 )
 # Writes of these fields change nothing the intake reads: keep the cache.
-CONNECTOR_VOLATILE = {
-    "last_success_at",
-    "last_error_at",
-    "last_error",
-    "consecutive_failures",
-}
+CONNECTOR_VOLATILE = {"check_success_at", "check_error_at", "check_error"}
 FLOW_VOLATILE = {"last_run_at", "alert_state", "alert_reasons", "alert_since"}
 
 

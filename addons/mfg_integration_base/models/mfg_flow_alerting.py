@@ -28,7 +28,9 @@ class MfgFlow(models.Model):
     alert_latency = fields.Boolean(
         string="Alert: latency over target",
         default=True,
-        help="p95 latency of the last hour above the flow's latency target.",
+        help="p95 latency of the messages processed in the last hour above the "
+        "flow's latency target (latency of each attempt: a replay counts from "
+        "the replay, not from the first receipt).",
     )
     escalation_user_id = fields.Many2one(
         "res.users",
@@ -59,7 +61,7 @@ class MfgFlow(models.Model):
                                                             'received')),
                    COUNT(*) FILTER (WHERE state = 'dead'),
                    percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_ms)
-                       FILTER (WHERE state = 'done' AND create_date >= %(hour)s)
+                       FILTER (WHERE state = 'done' AND processed_at >= %(hour)s)
               FROM mfg_sync_message
              WHERE flow_id IN %(ids)s
              GROUP BY flow_id

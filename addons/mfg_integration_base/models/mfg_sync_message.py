@@ -94,6 +94,12 @@ class MfgSyncMessage(models.Model):
     replay_ids = fields.One2many(
         "mfg.sync.message", "replay_of_id", string="Corrected copies", readonly=True
     )
+    queued_at = fields.Datetime(
+        readonly=True,
+        copy=False,
+        help="When the current attempt was queued, if not at receipt: a retry's "
+        "due time, or a person's retry or replay. Latency counts from it.",
+    )
     # Float: an int4 overflows past ~24 days of latency (a message replayed late).
     latency_ms = fields.Float(readonly=True, aggregator="avg", digits=(16, 0))
 
@@ -112,6 +118,22 @@ class MfgSyncMessage(models.Model):
             CREATE INDEX IF NOT EXISTS mfg_sync_message_due_idx
                 ON mfg_sync_message (flow_id, next_attempt_at, id)
              WHERE state = 'queued'
+            """
+        )
+        # The connector's health: its last success is one index lookup, its
+        # failing messages (few) a small partial index.
+        cr.execute(
+            """
+            CREATE INDEX IF NOT EXISTS mfg_sync_message_success_idx
+                ON mfg_sync_message (connector_id, processed_at)
+             WHERE state = 'done'
+            """
+        )
+        cr.execute(
+            """
+            CREATE INDEX IF NOT EXISTS mfg_sync_message_failing_idx
+                ON mfg_sync_message (connector_id, write_date)
+             WHERE error_kind IS NOT NULL AND state IN ('failed', 'dead', 'queued')
             """
         )
         cr.execute(
@@ -260,6 +282,8 @@ class MfgSyncMessage(models.Model):
                 "attempts": 0,
                 "next_attempt_at": False,
                 "parked_at": False,
+                # The database's clock, as create_date (one clock for latency).
+                "queued_at": self._mfg_db_now(),
             }
         )
         self.message_post(body=note)

@@ -162,17 +162,27 @@ class MfgSyncMessage(models.Model):
         else:
             self._mfg_after_outcome(outcome, record, extra_vals=pending)
 
+    def _mfg_db_now(self):
+        """The database's clock, now (not the transaction's start): receipt
+        times come from it, so latencies compare one clock with itself."""
+        self.env.cr.execute("SELECT clock_timestamp() AT TIME ZONE 'UTC'")
+        return self.env.cr.fetchone()[0]
+
     def _mfg_after_outcome(self, outcome, record, extra_vals=None):
-        now = fields.Datetime.now()
         vals = {**(extra_vals or {}), "state": outcome, "next_attempt_at": False}
         if outcome == "parked":
-            vals["parked_at"] = self.parked_at or now
+            vals["parked_at"] = self.parked_at or fields.Datetime.now()
         else:
+            # Latency of this attempt: from its receipt, or from when a retry
+            # or a replay queued it again (a replay a day later is not a day
+            # of latency).
+            now = self._mfg_db_now()
             vals.update(
                 {
                     "processed_at": now,
                     "latency_ms": round(
-                        (now - self.create_date).total_seconds() * 1000
+                        (now - (self.queued_at or self.create_date)).total_seconds()
+                        * 1000
                     ),
                     "attempts": self.attempts + 1,
                     "error_kind": False,
@@ -185,14 +195,6 @@ class MfgSyncMessage(models.Model):
         self._mfg_bookkeeping().write(vals)
         if outcome == "done":
             self._mfg_close_exception_activity()
-            connector = self.connector_id
-            # Touch the connector row rarely: it is shared by every job.
-            if (
-                connector.consecutive_failures
-                or not connector.last_success_at
-                or (connector.last_success_at < now - timedelta(minutes=1))
-            ):
-                connector._record_success()
             self._mfg_process_next_in_order()
 
     def _mfg_prepare_inbound(self):
@@ -391,12 +393,8 @@ class MfgSyncMessage(models.Model):
                 attempts, connector.backoff_base, connector.backoff_cap
             )
             delay = max(delay, retry_after or 0)
-            vals.update(
-                {
-                    "state": "queued",
-                    "next_attempt_at": fields.Datetime.now() + timedelta(seconds=delay),
-                }
-            )
+            due = fields.Datetime.now() + timedelta(seconds=delay)
+            vals.update({"state": "queued", "next_attempt_at": due, "queued_at": due})
         else:
             vals.update(
                 {
@@ -405,7 +403,6 @@ class MfgSyncMessage(models.Model):
                 }
             )
         self._mfg_bookkeeping().write(vals)
-        connector._record_failure(text)
         _logger.info(
             "mfg message %s [%s] %s: %s (%s)",
             self.id,

@@ -8,3 +8,4 @@ from . import test_drain_concurrency
 from . import test_poison
 from . import test_message_rights
 from . import test_outbound_safety
+from . import test_health_concurrency

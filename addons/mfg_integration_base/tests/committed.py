@@ -148,6 +148,26 @@ class MfgCommittedCase(MfgTestMixin, TransactionCase):
             "values": {"name": f"Partner {ref}", **values},
         }
 
+    def queue_message(self, env, ref, **values):
+        """A queued inbound message, stored without a drain of its own."""
+        payload = json.dumps(self.partner_payload(ref, **values))
+        return (
+            env["mfg.sync.message"]
+            .create(
+                {
+                    "direction": "inbound",
+                    "connector_id": self.connector_id,
+                    "flow_id": self.flow_id,
+                    "flow_code": UPSERT,
+                    "idempotency_key": f"{self.code}-{ref}",
+                    "content_type": "application/json",
+                    "payload_raw": payload,
+                    "state": "queued",
+                }
+            )
+            .id
+        )
+
     def drain_jobs(self, env, states=("pending",)):
         return (
             env["queue.job"]

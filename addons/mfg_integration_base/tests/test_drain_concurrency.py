@@ -47,23 +47,7 @@ class TestDrainConcurrency(MfgCommittedCase):
             # J1 has its snapshot; a message is queued by a path that relies on
             # the running drain (no drain of its own) and commits.
             with self.committed() as env:
-                m2 = (
-                    env["mfg.sync.message"]
-                    .create(
-                        {
-                            "direction": "inbound",
-                            "connector_id": self.connector_id,
-                            "flow_id": self.flow_id,
-                            "flow_code": "generic.record.upsert",
-                            "idempotency_key": f"{self.code}-m2",
-                            "content_type": "application/json",
-                            "payload_raw": '{"schema_version": "1.0", '
-                            '"external_id": "M2", "values": {"name": "Partner M2"}}',
-                            "state": "queued",
-                        }
-                    )
-                    .id
-                )
+                m2 = self.queue_message(env, "M2")
             self.finish_job(env_job, job)
         self.assertEqual(self.message_state(m1), "done")
         with self.committed() as env:

@@ -1,6 +1,7 @@
 # Copyright 2026 Manufacturing Integration Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import json
+import time
 from datetime import timedelta
 
 from freezegun import freeze_time
@@ -125,6 +126,62 @@ class TestOperations(MfgCommon):
             self.flow._check_alerts()
         self.assertEqual(self.flow.alert_state, "ok")
         self.assertFalse(self._mfg_exception_activities(self.connector))
+
+    def test_alert_clears_once_its_failures_are_replayed(self):
+        # Issue 12 item 11: the replays were counted from the first receipt,
+        # so fixing the problem a minute later raised a latency alert.
+        bad = self.env["mfg.sync.message"]
+        for ref in ("R1", "R2", "R3"):
+            bad |= self._mfg_receive(
+                self.connector,
+                "generic.record.upsert",
+                upsert(ref, name=f"Partner {ref}", comment="why"),
+            )
+        self._mfg_process(self.connector)
+        self.assertEqual(set(bad.mapped("state")), {"failed"})
+        self.flow._check_alerts()
+        self.assertEqual(self.flow.alert_state, "alert")
+        self.assertEqual(len(self._mfg_exception_activities(self.connector)), 1)
+        # The fix comes 65 s after the receipts (latency target: 60 s).
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE mfg_sync_message SET create_date = "
+            "(clock_timestamp() AT TIME ZONE 'UTC') - interval '65 seconds' "
+            "WHERE id IN %s",
+            [tuple(bad.ids)],
+        )
+        bad.invalidate_recordset(["create_date"])
+        self.flow.allowed_field_ids |= self.env["ir.model.fields"].search(
+            [("model", "=", "res.partner"), ("name", "=", "comment")]
+        )
+        bad.action_replay()
+        self._mfg_process(self.connector)
+        self.assertEqual(set(bad.mapped("state")), {"done"})
+        for message in bad:
+            self.assertGreaterEqual(message.latency_ms, 0)
+            self.assertLess(message.latency_ms, 60000, "counted from the replay")
+        self.flow._check_alerts()
+        self.assertEqual(self.flow.alert_state, "ok", self.flow.alert_reasons)
+        self.assertFalse(self._mfg_exception_activities(self.connector))
+
+    def test_latency_is_never_negative(self):
+        # Issue 12 item 11: -894 ms, the receipt time (database clock, with
+        # its fraction of a second) compared with a Python clock that drops it.
+        message = self._mfg_receive(
+            self.connector, "generic.record.upsert", upsert("N1")
+        )
+        self.env.flush_all()
+        time.sleep(1.02 - time.time() % 1)  # received early in a second...
+        self.env.cr.execute(
+            "UPDATE mfg_sync_message SET create_date = "
+            "clock_timestamp() AT TIME ZONE 'UTC' WHERE id = %s",
+            [message.id],
+        )
+        message.invalidate_recordset(["create_date"])
+        self._mfg_process(self.connector)  # ... processed within that second
+        self.assertEqual(message.state, "done")
+        self.assertGreaterEqual(message.latency_ms, 0)
+        self.assertLess(message.latency_ms, 60000)
 
     # ----------------------------------------------------- environment safety
     def test_neutralized_copy_sends_nothing(self):
