@@ -73,6 +73,6 @@ class MfgWebhookController(http.Controller):
         try:
             status, body = intake.receive_batch() if batch else intake.receive()
         except IntakeError as err:
-            intake.log_rejection(err)
+            intake.refuse(err)
             return _json_response(err.status, err.as_body(), err.headers)
         return _json_response(status, body)

@@ -11,6 +11,10 @@ import hmac
 import time
 
 DEFAULT_TOLERANCE_SECONDS = 300
+# A webhook-id is stored as the idempotency key (indexed); a unix time in
+# seconds has 10 digits until 2286.
+MAX_ID_LENGTH = 255
+MAX_TIMESTAMP_DIGITS = 12
 
 
 class SignatureError(Exception):
@@ -57,10 +61,17 @@ def verify(
         raise SignatureError(
             "missing webhook-id, webhook-timestamp or webhook-signature"
         )
-    try:
-        ts = int(timestamp)
-    except (TypeError, ValueError) as err:
-        raise SignatureError("webhook-timestamp is not a unix time") from err
+    if len(msg_id) > MAX_ID_LENGTH:
+        raise SignatureError(f"webhook-id is longer than {MAX_ID_LENGTH} characters")
+    # Bounded before int(): 400 digits overflowed the float comparison below.
+    if not (
+        isinstance(timestamp, str)
+        and timestamp.isascii()
+        and timestamp.isdigit()
+        and len(timestamp) <= MAX_TIMESTAMP_DIGITS
+    ):
+        raise SignatureError("webhook-timestamp is not a unix time")
+    ts = int(timestamp)
     now = time.time() if now is None else now
     tolerance = DEFAULT_TOLERANCE_SECONDS if tolerance is None else tolerance
     if abs(now - ts) > tolerance:

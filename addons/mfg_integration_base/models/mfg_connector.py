@@ -69,11 +69,13 @@ class MfgConnector(models.Model):
     )
     api_key_header = fields.Char(default="X-API-Key")
     username = fields.Char(help="User name for basic authentication.")
-    # Secrets: ciphertext stored, readable only by the system group (sudo reads
-    # them in the few places that need them); the plain fields are write-only.
-    outbound_secret_enc = fields.Char(groups="base.group_system", copy=False)
-    inbound_secret_enc = fields.Char(groups="base.group_system", copy=False)
-    inbound_secret_previous_enc = fields.Char(groups="base.group_system", copy=False)
+    # Secrets: ciphertext stored, readable by nobody (sudo reads them in the
+    # few places that need them); the plain fields are write-only.
+    # groups="." : no user at all, administrators included, reads, groups,
+    # searches or exports the ciphertext; only the engine's sudo does.
+    outbound_secret_enc = fields.Char(groups=".", copy=False)
+    inbound_secret_enc = fields.Char(groups=".", copy=False)
+    inbound_secret_previous_enc = fields.Char(groups=".", copy=False)
     inbound_secret_previous_until = fields.Datetime(
         copy=False,
         readonly=True,
@@ -171,15 +173,30 @@ class MfgConnector(models.Model):
             connector.outbound_secret_set = bool(sudo.outbound_secret_enc)
             connector.inbound_secret_set = bool(sudo.inbound_secret_enc)
 
+    def _mfg_secrets_box(self):
+        """The secrets box, or a clear error naming the setting to fix."""
+        try:
+            return secrets_box()
+        except crypto.SecretKeyError as err:
+            raise UserError(
+                self.env._(
+                    "Connector secrets cannot be stored or read: %(reason)s. "
+                    "An administrator sets the mfg_secrets_key option in the Odoo "
+                    "configuration file (or MFG_SECRETS_KEY in the environment) "
+                    "and restarts Odoo.",
+                    reason=err,
+                )
+            ) from err
+
     def _inverse_outbound_secret(self):
-        box = secrets_box()
+        box = self._mfg_secrets_box()
         for connector in self.filtered("outbound_secret"):
             connector.sudo().outbound_secret_enc = crypto.encrypt(
                 box, connector.outbound_secret
             )
 
     def _inverse_inbound_secret(self):
-        box = secrets_box()
+        box = self._mfg_secrets_box()
         grace = int(
             self.env["ir.config_parameter"]
             .sudo()
@@ -241,8 +258,9 @@ class MfgConnector(models.Model):
         token = self.sudo()[f"{name}_enc"]
         if not token:
             return False
+        box = self._mfg_secrets_box()
         try:
-            return crypto.decrypt(secrets_box(), token)
+            return crypto.decrypt(box, token)
         except crypto.SecretKeyError as err:
             raise UserError(str(err)) from err
 

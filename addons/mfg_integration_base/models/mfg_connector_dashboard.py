@@ -30,6 +30,16 @@ class MfgConnector(models.Model):
     stat_latency_target_ms = fields.Integer(
         string="Latency target (ms)", compute="_compute_dashboard"
     )
+    stat_refused_today = fields.Integer(
+        string="Refused today",
+        compute="_compute_refused",
+        help="Requests refused before they became messages (unknown address, "
+        "bad or missing signature, rate limit), counted per worker and saved "
+        "every few seconds.",
+    )
+    stat_refused_detail = fields.Char(
+        string="Refused by reason", compute="_compute_refused"
+    )
     health = fields.Selection(HEALTH, compute="_compute_dashboard")
     health_color = fields.Integer(compute="_compute_dashboard")
 
@@ -130,6 +140,27 @@ class MfgConnector(models.Model):
             connector.last_error_at = error_at or False
             connector.last_error = error or False
             connector.consecutive_failures = failures
+
+    def _compute_refused(self):
+        counts = {}
+        if self.ids:
+            self.env.cr.execute(
+                """
+                SELECT connector_id, reason, count FROM mfg_intake_rejection
+                 WHERE connector_id IN %s
+                   AND day = (now() at time zone 'UTC')::date
+                 ORDER BY reason
+                """,
+                [tuple(self.ids)],
+            )
+            for connector_id, reason, number in self.env.cr.fetchall():
+                counts.setdefault(connector_id, []).append((reason, number))
+        for connector in self:
+            rows = counts.get(connector.id, [])
+            connector.stat_refused_today = sum(number for _r, number in rows)
+            connector.stat_refused_detail = ", ".join(
+                f"{reason} {number}" for reason, number in rows
+            )
 
     def _health_of(self, failure_rate, dead, p95, target_ms, volume):
         if self.state != "active":

@@ -10,6 +10,8 @@ from collections import namedtuple
 
 from odoo import api, models, tools
 
+from ..services import rate_limit, rejections
+
 IntakeConfig = namedtuple(
     "IntakeConfig",
     [
@@ -65,6 +67,32 @@ class MfgConnector(models.Model):
     _name = "mfg.connector"
     _inherit = ["mfg.connector", "mfg.intake.cache.mixin"]  # noqa: RUF012
     _intake_volatile_fields = frozenset(CONNECTOR_VOLATILE)
+
+    def init(self):
+        res = super().init()
+        # Engine bookkeeping outside the ORM: one row per connector (rate
+        # limit) and per connector, reason and day (refused requests).
+        rate_limit.create_table(self.env.cr)
+        rejections.create_table(self.env.cr)
+        return res
+
+    @api.model
+    @tools.ormcache()
+    def _mfg_intake_routes(self):
+        """{(connector code, flow code)} of the active inbound routes: one
+        cache entry, whatever URLs strangers try."""
+        flows = (
+            self.env["mfg.flow"]
+            .sudo()
+            .search(
+                [
+                    ("active", "=", True),
+                    ("direction", "=", "inbound"),
+                    ("connector_id.state", "=", "active"),
+                ]
+            )
+        )
+        return frozenset((flow.connector_id.code, flow.code) for flow in flows)
 
     @api.model
     @tools.ormcache("connector_code", "flow_code")

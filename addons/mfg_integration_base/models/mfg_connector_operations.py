@@ -87,25 +87,6 @@ class MfgConnector(models.Model):
     )
 
     # ---------------------------------------------------------- rate limits
-    def _inbound_rate_exceeded(self):
-        """Seconds to wait when the last minute's accepted requests reach the limit."""
-        self.ensure_one()
-        if not self.inbound_rate_limit:
-            return 0
-        since = fields.Datetime.now() - timedelta(minutes=1)
-        self.env.cr.execute(
-            """
-            SELECT COUNT(*), MIN(create_date) FROM mfg_sync_message
-             WHERE connector_id = %s AND direction = 'inbound' AND create_date >= %s
-               AND state NOT IN ('rejected', 'duplicate')
-            """,
-            [self.id, since],
-        )
-        count, oldest = self.env.cr.fetchone()
-        if count < self.inbound_rate_limit:
-            return 0
-        return max(1, int(60 - (fields.Datetime.now() - oldest).total_seconds()) + 1)
-
     def _outbound_budget(self):
         """How many sends this connector may still make in the current minute."""
         self.ensure_one()

@@ -3,8 +3,10 @@
 """What a webhook request goes through before it becomes a queued message.
 
 Order of checks (DESIGN.md, "Inbound webhooks"): connector and flow (404),
-size (413), content type (415), signature (401), duplicate (200), body (400),
-contract (422), then store + enqueue in the request's transaction (202).
+size (413), signature (401), rate limit (429), content type (415), duplicate
+(200), body (400), contract (422), then store + enqueue in the request's
+transaction (202). Refusals before the signature is checked, and 429s, store
+no message (services/rejections.py counts them).
 """
 
 import json
@@ -19,6 +21,7 @@ from ..core import schemas as schema_lib
 from ..core.schemas import SchemaError
 from ..models.mfg_connector import secrets_box
 from ..models.mfg_flow import drain_after_commit
+from . import rate_limit, rejections
 
 _logger = logging.getLogger(__name__)
 
@@ -68,12 +71,16 @@ class WebhookIntake:
         self.flow_code = flow_code
         self.config = None
         self.body = None
+        self.authenticated = False
 
     # ------------------------------------------------------------- checks
     def _find_config(self):
-        config = self.su_env["mfg.connector"]._mfg_intake_config(
-            self.connector_code, self.flow_code
-        )
+        connectors = self.su_env["mfg.connector"]
+        # Only known routes reach the per-route cache: random URLs would
+        # churn the shared ormcache with misses.
+        if (self.connector_code, self.flow_code) not in connectors._mfg_intake_routes():
+            raise IntakeError(404, "not_found", NOT_FOUND)
+        config = connectors._mfg_intake_config(self.connector_code, self.flow_code)
         if config is None:
             raise IntakeError(404, "not_found", NOT_FOUND)
         self.config = config
@@ -144,16 +151,26 @@ class WebhookIntake:
         return headers.get("webhook-id")
 
     def _check_rate_limit(self):
-        if not self.config.inbound_rate_limit:
+        """Take a token before the request writes anything; the bucket lives
+        on a cursor of its own, committed at once (services/rate_limit.py)."""
+        limit = self.config.inbound_rate_limit
+        if not limit:
             return
-        connector = self.su_env["mfg.connector"].browse(self.config.connector_id)
-        wait = connector._inbound_rate_exceeded()
+        registry = self.su_env.registry
+        with registry.cursor() as cr:
+            # Test mode hands out the test transaction's cursor (serialized).
+            wait = rate_limit.take(
+                cr,
+                self.config.connector_id,
+                limit,
+                own_transaction=not registry.in_test_mode(),
+            )
         if wait:
             raise IntakeError(
                 429,
                 "rate_limited",
-                f"More than {self.config.inbound_rate_limit} requests in a minute; "
-                f"retry in {wait} s. Nothing was stored for this request.",
+                f"More than {limit} requests in a minute; retry in {wait} s. "
+                "Nothing was stored for this request: send it again.",
                 headers={"Retry-After": str(wait)},
             )
 
@@ -328,8 +345,25 @@ class WebhookIntake:
             .create(vals)
         )
 
+    def refuse(self, err):
+        """Keep a refused request: a rejected message when it was signed (an
+        authenticated sender deserves its evidence), else only a count and a
+        log line: unauthenticated traffic and rate-limited requests cost no
+        stored row."""
+        if self.authenticated and err.status != 429:
+            return self.log_rejection(err)
+        rejections.count(
+            self.su_env.registry,
+            self.config.connector_id if self.config else None,
+            err.error,
+            self.connector_code,
+            self.flow_code,
+            err.status,
+        )
+        return None
+
     def log_rejection(self, err, key=None, raw=None):
-        """Every refused request is kept as a rejected message."""
+        """A refused signed request is kept as a rejected message."""
         headers = self.httprequest.headers
         if raw is None and err.status != 413 and self.body is not None:
             raw = self.body[:RAW_LOG_LIMIT].decode("utf-8", "replace")
@@ -360,11 +394,12 @@ class WebhookIntake:
     def _prepare(self, allow_batch=False):
         config = self._find_config()
         body = self._read_body()
+        key = self._verify_signature(body, config)
+        self.authenticated = True
+        self._check_rate_limit()
         content_type = self._content_type(
             allow_xml=config.allow_xml and not allow_batch
         )
-        key = self._verify_signature(body, config)
-        self._check_rate_limit()
         return body, content_type, key
 
     def receive(self):
@@ -399,7 +434,7 @@ class WebhookIntake:
             raise IntakeError(
                 400, "not_an_array", "A batch body is a non-empty JSON array."
             )
-        results, accepted = [], 0
+        results, accepted, duplicates = [], 0, 0
         for index, item in enumerate(items):
             item_key = f"{key}:{index}"
             raw = json.dumps(item)
@@ -409,6 +444,7 @@ class WebhookIntake:
                 existing = self._existing(item_key)
                 if existing:
                     self._duplicate_answer(item_key, raw, content_type, existing)
+                    duplicates += 1
                     results.append(
                         {
                             "index": index,
@@ -431,6 +467,7 @@ class WebhookIntake:
             if message_id is None:
                 existing = self._existing(item_key)
                 self._duplicate_answer(item_key, raw, content_type, existing)
+                duplicates += 1
                 results.append(
                     {"index": index, "status": "duplicate", "message_id": existing[0]}
                 )
@@ -441,9 +478,13 @@ class WebhookIntake:
             )
         if accepted:
             self._enqueue_drain()
-        return 207, {
+        rejected = len(items) - accepted - duplicates
+        # Every item invalid: the request as a whole failed its contract.
+        status = 422 if rejected == len(items) else 207
+        return status, {
             "accepted": accepted,
-            "rejected": len(items) - accepted,
+            "duplicates": duplicates,
+            "rejected": rejected,
             "results": results,
         }
 

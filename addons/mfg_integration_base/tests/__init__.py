@@ -9,3 +9,5 @@ from . import test_poison
 from . import test_message_rights
 from . import test_outbound_safety
 from . import test_health_concurrency
+from . import test_batch_answer
+from . import test_intake_refusals

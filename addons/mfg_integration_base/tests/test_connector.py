@@ -6,8 +6,13 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user
 from odoo.tools import config, mute_logger
 
-from ..core import crypto
 from .common import TEST_SECRET, MfgCommon
+
+ENC_FIELDS = (
+    "outbound_secret_enc",
+    "inbound_secret_enc",
+    "inbound_secret_previous_enc",
+)
 
 
 class TestConnector(MfgCommon):
@@ -57,8 +62,43 @@ class TestConnector(MfgCommon):
         ):
             with self.assertRaisesRegex(UserError, "mfg_secrets_key"):
                 self.connector._get_secret("outbound_secret")
-            with self.assertRaises(crypto.SecretKeyError):
-                self.connector.outbound_secret = "new"
+            # saving a connector's secret: a clear error naming the key, not a
+            # raw traceback (#13 item 9)
+            for field in ("outbound_secret", "inbound_secret"):
+                with (
+                    self.subTest(field),
+                    self.assertRaisesRegex(UserError, "mfg_secrets_key"),
+                ):
+                    self.connector.write({field: "new"})
+
+    def test_ciphertext_never_returned_even_to_administrators(self):
+        """#13 item 9: write-only means never read, grouped or exported."""
+        admin = new_test_user(
+            self.env,
+            login="mfg_sysadmin",
+            groups="base.group_user,base.group_system,"
+            "mfg_integration_base.mfg_integration_base_group_manager",
+        )
+        connector = self.connector.with_user(admin)
+        Connector = self.env["mfg.connector"].with_user(admin)
+        attempts = [
+            ("read", lambda f: connector.read([f])),
+            ("search_read", lambda f: Connector.search_read([], [f])),
+            ("read_group", lambda f: Connector.read_group([], [f], [f])),
+            ("search", lambda f: Connector.search([(f, "!=", False)])),
+            ("export", lambda f: connector.export_data([f])),
+        ]
+        for field in ENC_FIELDS:
+            self.assertNotIn(field, Connector.fields_get())
+            for label, attempt in attempts:
+                with (
+                    self.subTest(field=field, via=label),
+                    self.assertRaises(AccessError),
+                    mute_logger("odoo.models"),
+                ):
+                    attempt(field)
+        data = connector.read([])[0]
+        self.assertFalse(set(ENC_FIELDS) & set(data))
 
     def test_rotation_keeps_previous_secret_for_grace(self):
         self.connector.inbound_secret = "whsec_bmV3"
