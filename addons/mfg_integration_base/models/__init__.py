@@ -13,3 +13,8 @@ from . import res_config_settings
 from . import mfg_flow_alerting
 from . import mfg_reconciliation
 from . import mfg_connector_intake
+from . import mfg_record_payload
+from . import mfg_event_subscription
+from . import base
+from . import mfg_flow_feed
+from . import mfg_sync_message_outbound_order

@@ -360,10 +360,17 @@ class MfgConnector(models.Model):
         return signatures.sign_headers(secret, msg_id or uuid.uuid4().hex, body)
 
     def _emit(
-        self, flow_code, payload, record=None, ordering_key=None, idempotency_key=None
+        self,
+        flow_code,
+        payload,
+        record=None,
+        ordering_key=None,
+        idempotency_key=None,
+        sequence=None,
     ):
         """Write an outbound message in the caller's transaction (outbox) and
-        enqueue its send. Returns the message."""
+        enqueue its send. Returns the message. With an ``ordering_key`` and a
+        ``sequence``, the engine sends the messages of one key in sequence."""
         self.ensure_one()
         flow = self.flow_ids.filtered(lambda f: f.code == flow_code and f.active)[:1]
         if not flow:
@@ -397,6 +404,7 @@ class MfgConnector(models.Model):
                     "state": "queued",
                     "res_model": record._name if record else False,
                     "res_id": record.id if record else False,
+                    **({"sequence": sequence} if sequence else {}),
                 }
             )
         )

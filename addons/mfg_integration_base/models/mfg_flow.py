@@ -66,6 +66,8 @@ class MfgFlow(models.Model):
             ("generic.record.upsert", "Generic: record upsert"),
             ("generic.record.changed", "Generic: record changed (outbound)"),
             ("messages.snapshot", "Reconciliation: messages the sender sent"),
+            ("generic.event", "Generic: business events (outbound)"),
+            ("generic.feed", "Generic: batch feed of changed records (outbound)"),
         ],
         required=True,
     )

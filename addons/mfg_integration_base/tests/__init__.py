@@ -11,3 +11,5 @@ from . import test_outbound_safety
 from . import test_health_concurrency
 from . import test_batch_answer
 from . import test_intake_refusals
+from . import test_event_subscription
+from . import test_batch_feed
