@@ -4,6 +4,7 @@ from . import mfg_connector_dashboard
 from . import mfg_connector_operations
 from . import mfg_flow
 from . import mfg_flow_format
+from . import mfg_flow_pull
 from . import mfg_field_mapping
 from . import mfg_value_map
 from . import mfg_external_id

@@ -179,7 +179,15 @@ class MfgFlow(models.Model):
             if parser is None:
                 raise ValueError(f"flow {flow_code} takes no XML")
             return parser(data)
-        return json.loads(data)
+        payload = json.loads(data)
+        format_spec = (
+            self._get_flow_specs()[flow_code].get("formats", {}).get(wire_format)
+        )
+        if format_spec and format_spec.get("json_parser"):
+            # A system's own JSON shape (OData entities...): its parser gives
+            # the canonical dict, as an XML format's does.
+            return format_spec["json_parser"](payload)
+        return payload
 
     def _validate_canonical(self, payload):
         """Raise schema_lib.SchemaError when the payload breaks the contract."""

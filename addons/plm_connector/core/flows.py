@@ -4,7 +4,7 @@
 
 import os
 
-from . import xml_release
+from . import odata, xml_release
 
 SCHEMA_DIR = os.path.join(os.path.dirname(__file__), "schemas")
 
@@ -29,6 +29,15 @@ FLOW_SPECS = {
         "xml_parser": xml_release.parse_change_release,
     },
 }
+
+#: wire format of OData entities (Windchill-style part and BOM services); with the
+#: pull transport Odoo polls them, ordered and paged by ModifiedOn and ID
+ODATA = "odata"
+PULL_SPEC = {"protocol": "odata", "time_field": "ModifiedOn", "id_field": "ID"}
+FLOW_SPECS[ITEM_RELEASED]["formats"] = {ODATA: {"json_parser": odata.part_to_item}}
+FLOW_SPECS[BOM_RELEASED]["formats"] = {ODATA: {"json_parser": odata.bom_to_release}}
+FLOW_SPECS[ITEM_RELEASED]["pull"] = PULL_SPEC
+FLOW_SPECS[BOM_RELEASED]["pull"] = PULL_SPEC
 
 FLOW_LABELS = {
     ITEM_RELEASED: "PLM: item released",

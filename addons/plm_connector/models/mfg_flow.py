@@ -12,6 +12,10 @@ class MfgFlow(models.Model):
         selection_add=[(code, label) for code, label in plm_flows.FLOW_LABELS.items()],
         ondelete=dict.fromkeys(plm_flows.FLOW_LABELS, "cascade"),
     )
+    payload_format = fields.Selection(
+        selection_add=[(plm_flows.ODATA, "OData entities (part / BOM services)")],
+        ondelete={plm_flows.ODATA: "set default"},
+    )
 
     def _get_flow_specs(self):
         specs = super()._get_flow_specs()

@@ -6,3 +6,4 @@ from . import (
     test_plm_mapping,
     test_plm_webhook,
 )
+from . import test_plm_pull
