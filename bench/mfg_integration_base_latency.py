@@ -183,15 +183,30 @@ def trickle_round(port, db, args, tag):
 
 
 def drain_figures(db, since):
-    """Drain jobs of the round: count and median processing time."""
+    """Drain jobs of the round: count, median and p95 processing time, and how
+    many were retried by queue_job (a serialization failure postpones a job)."""
     out = common.psql(
         db,
-        "SELECT COUNT(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY exec_time) "
+        "SELECT COUNT(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY exec_time), "
+        "percentile_cont(0.95) WITHIN GROUP (ORDER BY exec_time), "
+        "COUNT(*) FILTER (WHERE retry > 1) "
         "FROM queue_job WHERE method_name = '_mfg_drain' AND state = 'done' "
         f"AND date_created >= '{since}'",
     )
-    count, median = out.split("|")
-    return int(count), 1000 * float(median or "nan")
+    count, median, p95, retried = out.split("|")
+    return {
+        "drain_jobs": int(count),
+        "drain_ms_p50": 1000 * float(median or "nan"),
+        "drain_ms_p95": 1000 * float(p95 or "nan"),
+        "drain_jobs_retried": int(retried),
+    }
+
+
+def log_errors(logfile, start):
+    """ERROR lines the server logged since byte ``start`` of its log."""
+    with open(logfile, errors="replace") as handle:
+        handle.seek(start)
+        return sum(1 for line in handle if " ERROR " in line)
 
 
 def main():
@@ -218,9 +233,11 @@ def main():
         with common.OdooServer(conf, port, logfile):
             for index in range(args.rounds):
                 since = common.psql(db, "SELECT now() at time zone 'UTC'")
+                log_start = os.path.getsize(logfile)
                 common.log(f"round {index + 1}: {args.events} events")
                 result = trickle_round(port, db, args, f"r{index}{sha}")
-                result["drain_jobs"], result["drain_ms_p50"] = drain_figures(db, since)
+                result.update(drain_figures(db, since))
+                result["log_errors"] = log_errors(logfile, log_start)
                 common.log(str(result))
                 rounds.append(result)
     finally:
@@ -236,8 +253,10 @@ def main():
             f"{r['max_ms']:.0f}",
             r["over_5s"],
             r["drain_jobs"],
-            f"{r['drain_ms_p50']:.0f}",
+            r["drain_jobs_retried"],
+            f"{r['drain_ms_p50']:.0f} / {r['drain_ms_p95']:.0f}",
             f"{r['p50_ms'] / r['drain_ms_p50']:.1f}",
+            r["log_errors"],
         ]
         for index, r in enumerate(rounds)
     ]
@@ -251,8 +270,10 @@ def main():
             "max ms",
             "> 5 s",
             "drain jobs",
-            "drain job ms (p50)",
-            "p50 / drain",
+            "retried",
+            "drain job ms p50 / p95",
+            "p50 / drain p50",
+            "ERROR log lines",
         ],
         rows,
     )
