@@ -88,6 +88,34 @@ def test_missing_or_malformed_headers(msg_id, ts, sig):
         signatures.verify([SECRET], msg_id, ts, sig, b"", now=1)
 
 
-def test_plain_string_secret_is_used_as_bytes():
-    sig = signatures.sign("plain", "m", 5, b"b")
-    assert signatures.verify(["plain"], "m", "5", sig, b"b", now=5)
+def test_secret_is_base64_with_or_without_whsec_prefix():
+    # Standard Webhooks: the reference libraries decode both forms alike.
+    key = b"k" * 32
+    text = base64.b64encode(key).decode()
+    assert signatures.secret_bytes(text) == key
+    assert signatures.secret_bytes("whsec_" + text) == key
+    assert signatures.sign(text, "m", 5, b"b") == signatures.sign(
+        "whsec_" + text, "m", 5, b"b"
+    )
+
+
+@pytest.mark.parametrize(
+    "secret,reason",
+    [
+        ("plain text", "not valid base64"),
+        ("whsec_abc", "not valid base64"),  # bad padding
+        ("whsec_é", "not valid base64"),
+        (base64.b64encode(b"x" * 23).decode(), "decodes to 23 bytes"),
+        (base64.b64encode(b"x" * 65).decode(), "decodes to 65 bytes"),
+        ("", "decodes to 0 bytes"),
+    ],
+)
+def test_check_secret_refuses(secret, reason):
+    with pytest.raises(signatures.SecretFormatError, match=reason):
+        signatures.check_secret(secret)
+
+
+@pytest.mark.parametrize("size", [24, 32, 64])
+def test_check_secret_accepts(size):
+    key = bytes(range(size))
+    assert signatures.check_secret(base64.b64encode(key).decode()) == key

@@ -47,7 +47,8 @@ def test_keeps_signed_messages_once_and_refuses_the_others(simulator):
     payload = {"schema_version": "1.0", "production_order": "WH/MO/00001"}
     assert _post(simulator, "mes.order.released", payload, secret).status_code == 200
     assert _post(simulator, "mes.order.released", payload, secret).status_code == 200
-    assert _post(simulator, "mes.order.released", payload, "wrong").status_code == 401
+    wrong = signing.new_secret()
+    assert _post(simulator, "mes.order.released", payload, wrong).status_code == 401
     simulator.wait_idle()
     received = requests.get(f"{simulator.base_url}/received", timeout=5).json()
     assert [(r["flow"], r["payload"]) for r in received] == [

@@ -3,9 +3,11 @@
 Signed content is ``"{webhook-id}.{webhook-timestamp}.{body}"``; the header
 ``webhook-signature`` holds space-separated ``v1,<base64 HMAC-SHA256>`` entries
 so that a sender can sign with the old and the new secret during a rotation.
+A secret is the base64 text of the HMAC key, optionally prefixed ``whsec_``.
 """
 
 import base64
+import binascii
 import hashlib
 import hmac
 import time
@@ -21,13 +23,45 @@ class SignatureError(Exception):
     """The request is not signed by a secret we know, or not recently enough."""
 
 
+class SecretFormatError(ValueError):
+    """A signing secret that is not a Standard Webhooks secret."""
+
+
+SECRET_PREFIX = "whsec_"
+MIN_SECRET_BYTES = 24
+MAX_SECRET_BYTES = 64
+SECRET_FORMAT = (
+    "base64 of 24 to 64 random bytes, optionally prefixed with whsec_ "
+    "(for example whsec_ followed by the output of: "
+    "python3 -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')"
+)
+
+
 def secret_bytes(secret):
-    """``whsec_<base64>`` secrets are base64 keys; any other string is used as is."""
+    """The HMAC key of a Standard Webhooks secret: the base64 text, with or
+    without the ``whsec_`` prefix, decoded (as the specification's reference
+    libraries do: a sender given the same secret signs with the same key).
+    Bytes are a key already."""
     if isinstance(secret, bytes):
         return secret
-    if secret.startswith("whsec_"):
-        return base64.b64decode(secret[len("whsec_") :])
-    return secret.encode("utf-8")
+    text = secret[len(SECRET_PREFIX) :] if secret.startswith(SECRET_PREFIX) else secret
+    try:
+        return base64.b64decode(text.encode("ascii"), validate=True)
+    except (binascii.Error, UnicodeEncodeError) as err:
+        raise SecretFormatError(
+            f"the signing secret is not valid base64; expected {SECRET_FORMAT}"
+        ) from err
+
+
+def check_secret(secret):
+    """Raise :class:`SecretFormatError` unless ``secret`` is valid base64 of
+    24 to 64 bytes (optionally ``whsec_``-prefixed); return its key."""
+    key = secret_bytes(secret)
+    if not MIN_SECRET_BYTES <= len(key) <= MAX_SECRET_BYTES:
+        raise SecretFormatError(
+            f"the signing secret decodes to {len(key)} bytes; expected {SECRET_FORMAT}"
+        )
+    return key
 
 
 def sign(secret, msg_id, timestamp, body):

@@ -1,5 +1,6 @@
 from . import mail_activity
 from . import mfg_connector
+from . import mfg_connector_secret_format
 from . import mfg_connector_dashboard
 from . import mfg_connector_operations
 from . import mfg_flow

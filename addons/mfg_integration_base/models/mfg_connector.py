@@ -12,6 +12,7 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 
 from ..core import crypto, hashing
+from ..exceptions import MfgError
 
 _logger = logging.getLogger(__name__)
 
@@ -191,9 +192,10 @@ class MfgConnector(models.Model):
     def _inverse_outbound_secret(self):
         box = self._mfg_secrets_box()
         for connector in self.filtered("outbound_secret"):
-            connector.sudo().outbound_secret_enc = crypto.encrypt(
-                box, connector.outbound_secret
-            )
+            secret = connector.outbound_secret
+            if connector.auth_type == "signature":
+                secret = connector._mfg_check_signing_secret(secret)
+            connector.sudo().outbound_secret_enc = crypto.encrypt(box, secret)
 
     def _inverse_inbound_secret(self):
         box = self._mfg_secrets_box()
@@ -204,7 +206,8 @@ class MfgConnector(models.Model):
         )
         for connector in self.filtered("inbound_secret"):
             sudo = connector.sudo()
-            vals = {"inbound_secret_enc": crypto.encrypt(box, connector.inbound_secret)}
+            secret = connector._mfg_check_signing_secret(connector.inbound_secret)
+            vals = {"inbound_secret_enc": crypto.encrypt(box, secret)}
             if sudo.inbound_secret_enc:
                 vals["inbound_secret_previous_enc"] = sudo.inbound_secret_enc
                 vals["inbound_secret_previous_until"] = (
@@ -357,7 +360,18 @@ class MfgConnector(models.Model):
             return {self.api_key_header or "X-API-Key": secret}
         if self.auth_type == "bearer":
             return {"Authorization": f"Bearer {secret}"}
-        return signatures.sign_headers(secret, msg_id or uuid.uuid4().hex, body)
+        try:
+            return signatures.sign_headers(secret, msg_id or uuid.uuid4().hex, body)
+        except signatures.SecretFormatError as err:
+            # A secret stored before secrets were checked on save.
+            raise MfgError(
+                self.env._(
+                    "Connector %(name)s cannot sign: %(error)s. Set a new outbound "
+                    "secret.",
+                    name=self.name,
+                    error=err,
+                )
+            ) from err
 
     def _emit(
         self,

@@ -113,7 +113,8 @@ class WebhookIntake:
         )
 
     def _secrets(self, config):
-        """Current signing secret, plus the previous one during its grace."""
+        """Current signing secret, plus the previous one during its grace, as
+        HMAC keys (Standard Webhooks: base64, with or without ``whsec_``)."""
         box = secrets_box()
         tokens = [config.inbound_secret_enc]
         until = config.inbound_secret_previous_until
@@ -123,7 +124,11 @@ class WebhookIntake:
             and until > fields.Datetime.now()
         ):
             tokens.append(config.inbound_secret_previous_enc)
-        return [crypto.decrypt(box, token) for token in tokens if token]
+        return [
+            signatures.secret_bytes(crypto.decrypt(box, token))
+            for token in tokens
+            if token
+        ]
 
     def _verify_signature(self, body, config):
         headers = self.httprequest.headers
@@ -131,6 +136,19 @@ class WebhookIntake:
             secrets = self._secrets(config)
         except crypto.SecretKeyError as err:
             raise IntakeError(401, "unauthorized", str(err)) from err
+        except signatures.SecretFormatError as err:
+            # Refused on save since issue 12; an older one is not usable.
+            _logger.warning(
+                "mfg connector %s: its signing secret is not usable: %s",
+                self.connector_code,
+                err,
+            )
+            raise IntakeError(
+                401,
+                "unauthorized",
+                "The connector's signing secret is not a Standard Webhooks secret: "
+                "its administrator must set a new one.",
+            ) from err
         if not secrets:
             raise IntakeError(
                 401, "unauthorized", "The connector has no signing secret."

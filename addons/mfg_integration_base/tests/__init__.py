@@ -13,3 +13,4 @@ from . import test_batch_answer
 from . import test_intake_refusals
 from . import test_event_subscription
 from . import test_batch_feed
+from . import test_secret_format

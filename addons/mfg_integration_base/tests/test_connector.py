@@ -1,5 +1,6 @@
 # Copyright 2026 Manufacturing Integration Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import base64
 from unittest.mock import patch
 
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -13,6 +14,7 @@ ENC_FIELDS = (
     "inbound_secret_enc",
     "inbound_secret_previous_enc",
 )
+ROTATED = "whsec_" + base64.b64encode(b"rotated-signing-secret-of-32-byt").decode()
 
 
 class TestConnector(MfgCommon):
@@ -20,7 +22,10 @@ class TestConnector(MfgCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.connector = cls._mfg_create_connector(
-            "conn1", flows=["generic.record.upsert"], outbound_secret="s3cr3t-token"
+            "conn1",
+            flows=["generic.record.upsert"],
+            auth_type="bearer",
+            outbound_secret="s3cr3t-token",
         )
 
     def _stored(self, column):
@@ -101,9 +106,9 @@ class TestConnector(MfgCommon):
         self.assertFalse(set(ENC_FIELDS) & set(data))
 
     def test_rotation_keeps_previous_secret_for_grace(self):
-        self.connector.inbound_secret = "whsec_bmV3"
+        self.connector.inbound_secret = ROTATED
         secrets = self.connector._get_inbound_secrets()
-        self.assertEqual(secrets, ["whsec_bmV3", TEST_SECRET])
+        self.assertEqual(secrets, [ROTATED, TEST_SECRET])
         self.assertTrue(self.connector.inbound_secret_previous_until)
 
     def test_code_must_be_url_safe(self):

@@ -1,5 +1,6 @@
 # Copyright 2026 Manufacturing Integration Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import base64
 import json
 import time
 from datetime import timedelta
@@ -12,6 +13,15 @@ from odoo.tests import new_test_user, tagged
 
 from .common import MfgCommon, MfgHttpCommon
 from .http_server import ScriptedSystem
+
+
+def _secret(key):
+    return "whsec_" + base64.b64encode(key).decode()
+
+
+SITE2_SECRET = _secret(b"signing-secret-of-the-second-site")
+PROD_SECRET = _secret(b"prod-credential-of-the-signing-kind")
+NO_EXPORT_SECRET = _secret(b"do-not-export-this-signing-secret")
 
 
 def upsert(external_id, **values):
@@ -187,7 +197,7 @@ class TestOperations(MfgCommon):
     def test_neutralized_copy_sends_nothing(self):
         with ScriptedSystem() as system:
             self.connector.base_url = system.url
-            self.connector.outbound_secret = "prod-credential"
+            self.connector.outbound_secret = PROD_SECRET
             partner = self.env["res.partner"].create({"name": "N"})
             message = self.connector._emit(
                 "generic.record.changed",
@@ -234,9 +244,9 @@ class TestOperations(MfgCommon):
         self.env["mfg.value.map"].create(
             {"mapping_id": mapping.id, "external_value": "a", "canonical_value": "b"}
         )
-        self.connector.outbound_secret = "do-not-export"
+        self.connector.outbound_secret = NO_EXPORT_SECRET
         text = json.dumps(self.connector._template_dict())
-        self.assertNotIn("do-not-export", text)
+        self.assertNotIn(NO_EXPORT_SECRET.removeprefix("whsec_"), text)
         self.assertNotIn("secret_enc", text)
         self.assertIn('"value_map": [["a", "b"]]', text)
 
@@ -279,13 +289,13 @@ class TestOperationsHttp(MfgHttpCommon):
         self.assertEqual(
             site2.flow_ids.target_model_id, self.connector.flow_ids.target_model_id
         )
-        site2.inbound_secret = "whsec_c2l0ZTI="
+        site2.inbound_secret = SITE2_SECRET
         site2.action_activate()
         response = self._mfg_post(
             site2,
             "generic.record.upsert",
             upsert("S2", name="From plant 2"),
-            secret="whsec_c2l0ZTI=",
+            secret=SITE2_SECRET,
         )
         self.assertEqual(response.status_code, 202, response.text)
         self._mfg_process(site2)

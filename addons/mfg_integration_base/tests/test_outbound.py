@@ -9,7 +9,7 @@ from ..core import signatures
 from .common import MfgCommon
 from .http_server import ScriptedSystem
 
-OUT_SECRET = "whsec_" + "b3V0Ym91bmQtc2lnbmluZy1zZWNyZXQ="
+OUT_SECRET = "whsec_b3V0Ym91bmQtc2lnbmluZy1zZWNyZXQtMzItYnl0ZXM="
 
 
 def changed(name="Acme"):

@@ -189,7 +189,7 @@ class TestOutbound(QualityCommon):
             self.connector.write(
                 {
                     "base_url": qms.url,
-                    "outbound_secret": "whsec_" + "cXVhbGl0eS1icmlkZ2UtdGVzdA==",
+                    "outbound_secret": "whsec_cXVhbGl0eS1icmlkZ2UtdGVzdC1zaWduaW5n",
                 }
             )
             self._send("quality.inspection.result", self._fail_payload())
