@@ -14,7 +14,7 @@ from ..core import signatures
 from .common import MfgCommon
 from .http_server import ScriptedSystem
 
-OUT_SECRET = "whsec_" + "ZmVlZC1zaWduaW5nLXNlY3JldC1rZXk="
+OUT_SECRET = "whsec_" + "ZmVlZC1zaWduaW5nLXNlY3JldC1rZXktMzItYnl0ZXM="
 
 
 class TestBatchFeed(MfgCommon):
