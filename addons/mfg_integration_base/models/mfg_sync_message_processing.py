@@ -65,20 +65,33 @@ class MfgSyncMessage(models.Model):
     # -------------------------------------------------------------- intake
     @api.model
     def _mfg_lock_due(self, flow, limit):
-        """Due queued messages of ``flow``, locked; other workers skip them."""
+        """Due queued messages of ``flow``, locked; other workers skip them.
+
+        Empty when another drain has processed, since this transaction's
+        snapshot, a message the snapshot still sees queued: REPEATABLE READ
+        cannot lock that row ("could not serialize access"). That is no error:
+        the drain ends, and the look after its commit (``drain_after_commit``)
+        enqueues a drain with a fresh snapshot if messages are still due."""
         self.flush_model()
-        self.env.cr.execute(
-            """
-            SELECT id FROM mfg_sync_message
-             WHERE flow_id = %s AND state = 'queued'
-               AND (next_attempt_at IS NULL OR next_attempt_at <= %s)
-             ORDER BY sequence NULLS FIRST, id
-             LIMIT %s
-             FOR UPDATE SKIP LOCKED
-            """,
-            [flow.id, fields.Datetime.now(), limit],
-        )
-        return self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    """
+                    SELECT id FROM mfg_sync_message
+                     WHERE flow_id = %s AND state = 'queued'
+                       AND (next_attempt_at IS NULL OR next_attempt_at <= %s)
+                     ORDER BY sequence NULLS FIRST, id
+                     LIMIT %s
+                     FOR UPDATE SKIP LOCKED
+                    """,
+                    [flow.id, fields.Datetime.now(), limit],
+                    log_exceptions=False,
+                )
+                ids = [row[0] for row in self.env.cr.fetchall()]
+        except psycopg2.errors.SerializationFailure:
+            _logger.debug("mfg flow %s: batch taken by a concurrent drain", flow.id)
+            ids = []
+        return self.sudo().browse(ids)
 
     # ----------------------------------------------------------- processing
     def _mfg_process(self):

@@ -70,3 +70,24 @@ class TestDrainConcurrency(MfgCommittedCase):
                 1,
                 "one message, one drain",
             )
+
+    def test_drain_whose_batch_another_drain_took_ends_quietly(self):
+        # Two drains of one flow run together; one processes M1 and commits
+        # while the other's snapshot still sees M1 queued. Locking its batch
+        # then failed with "could not serialize access" (logged as ERROR, the
+        # job postponed by queue_job for seconds).
+        with self.committed() as env:
+            m1 = self.queue_message(env, "M1")
+            m2 = self.queue_message(env, "M2")
+        with self.committed() as env_late:
+            env_late.cr.execute("SELECT 1")  # its snapshot: M1 and M2 queued
+            with self.committed() as env_first:
+                env_first["mfg.sync.message"].browse(m1)._mfg_process_one()
+            flow = env_late["mfg.flow"].browse(self.flow_id)
+            result = flow._mfg_drain()
+            self.assertEqual(result, "0 message(s) processed")
+        self.assertEqual(self.message_state(m1), "done")
+        with self.committed() as env:
+            self.assertTrue(self.drain_jobs(env), "M2 is left to a fresh drain")
+        self.run_pending_drains()
+        self.assertEqual(self.message_state(m2), "done")
