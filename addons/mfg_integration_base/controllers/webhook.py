@@ -8,7 +8,7 @@ import logging
 from odoo import http
 from odoo.http import request
 
-from ..core import openapi
+from ..core import asyncapi, openapi
 from ..services.intake import IntakeError, WebhookIntake
 
 _logger = logging.getLogger(__name__)
@@ -63,6 +63,15 @@ class MfgWebhookController(http.Controller):
         specs = request.env["mfg.flow"].sudo()._get_flow_specs()
         return request.make_response(
             json.dumps(openapi.build(specs)),
+            headers=[("Content-Type", "application/json")],
+        )
+
+    @http.route("/mfg/v1/asyncapi.json", methods=["GET"], readonly=True, **ROUTE)
+    def asyncapi_document(self, **_kwargs):
+        """The event catalog: every flow, in and out (AsyncAPI 3.0)."""
+        specs = request.env["mfg.flow"].sudo()._get_flow_specs()
+        return request.make_response(
+            json.dumps(asyncapi.build(specs)),
             headers=[("Content-Type", "application/json")],
         )
 

@@ -107,7 +107,9 @@ def build(
         components[name] = schema
         ref = {"$ref": f"#/components/schemas/{name}"}
         content = {"application/json": {"schema": ref}}
-        if spec.get("xml_parser"):
+        if spec.get("xml_parser") or any(
+            f.get("parser") for f in spec.get("formats", {}).values()
+        ):
             content["application/xml"] = {"schema": {"type": "string"}}
         paths[f"/mfg/v1/{{connector_code}}/{code}"] = {
             "post": {

@@ -246,8 +246,7 @@ def parse_with_format(body, format_spec, xsd_dir=None, max_bytes=None):
     expected_ns = format_spec.get("namespace")
     if expected_ns is not None and namespace(root) != expected_ns:
         raise XmlDocumentError(
-            f"Root element {local_name(root)} is not in the namespace "
-            f"{expected_ns}."
+            f"Root element {local_name(root)} is not in the namespace {expected_ns}."
         )
     if xsd_dir and format_spec.get("xsd"):
         validate_xsd(root, xsd_dir, format_spec["xsd"](root))

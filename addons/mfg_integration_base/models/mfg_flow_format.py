@@ -18,7 +18,7 @@ import json
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..core import xmldoc
+from ..core import cloudevents, xmldoc
 from ..exceptions import MfgValidationError
 
 JSON_MEDIA_TYPE = "application/json"
@@ -60,9 +60,28 @@ class MfgFlow(models.Model):
             return None
         return self._get_spec().get("formats", {}).get(self.payload_format)
 
-    def _render_outbound(self, payload, message):
-        """Mapped outbound payload -> (body bytes, content type)."""
+    def _wrap_envelope(self, body, content_type, message):
+        """(body, content type, extra headers): the connector's CloudEvents
+        envelope around what the flow renders, or the body as it is."""
         self.ensure_one()
+        mode = self.connector_id.cloudevents_mode
+        if mode not in ("binary", "structured"):
+            return body, content_type, {}
+        attrs = cloudevents.attributes(
+            self.code,
+            f"/odoo/{self.env.cr.dbname}/connectors/{self.connector_id.code}",
+            message.idempotency_key,
+            fields.Datetime.to_string(
+                message.create_date or fields.Datetime.now()
+            ).replace(" ", "T")
+            + "Z",
+            content_type,
+        )
+        wrap = cloudevents.binary if mode == "binary" else cloudevents.structured
+        return wrap(attrs, body, content_type)
+
+    def _render_outbound(self, payload, message):
+        """Mapped outbound payload -> (body bytes, content type) of the format."""
         spec = self._format_spec()
         if spec is None:
             body = json.dumps(payload, separators=(",", ":")).encode("utf-8")
@@ -89,6 +108,19 @@ class MfgFlow(models.Model):
 
 class MfgConnector(models.Model):
     _inherit = "mfg.connector"
+
+    cloudevents_mode = fields.Selection(
+        [
+            ("none", "None"),
+            ("binary", "CloudEvents 1.0, binary mode (ce-* headers)"),
+            ("structured", "CloudEvents 1.0, structured mode (one JSON event)"),
+        ],
+        string="Outbound envelope",
+        default="none",
+        required=True,
+        help="Wrap outbound messages as CloudEvents, for event brokers and "
+        "low-code tools; the Standard Webhooks signature covers what is sent.",
+    )
 
     xsd_dir = fields.Char(
         string="Folder of official XSDs",

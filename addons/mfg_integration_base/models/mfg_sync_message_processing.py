@@ -301,11 +301,15 @@ class MfgSyncMessage(models.Model):
         payload = flow._map_outbound(json.loads(self.payload_canonical))
         # The flow's wire format: canonical JSON, or a renderer's document.
         body, content_type = flow._render_outbound(payload, self)
+        body, content_type, envelope_headers = flow._wrap_envelope(
+            body, content_type, self
+        )
         url = f"{connector.base_url.rstrip('/')}/{flow.code}"
         headers = {
             "Content-Type": content_type,
             "Idempotency-Key": self.idempotency_key,
             "X-Correlation-Id": self.correlation_id or self.idempotency_key,
+            **envelope_headers,
         }
         headers.update(connector._build_auth_headers(body, msg_id=self.idempotency_key))
         try:
