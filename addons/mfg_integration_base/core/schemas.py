@@ -74,7 +74,9 @@ def major_of(payload):
             [{"path": "schema_version", "message": "required property is missing"}],
         )
     head = str(version).split(".", 1)[0]
-    if not head.isdigit():
+    # ASCII digits only, and few: "²" is a digit to str.isdigit but not to
+    # int(), and int() refuses thousands of digits.
+    if not (head.isascii() and head.isdigit() and len(head) <= 6):
         raise SchemaError(
             f"schema_version {version!r} is not of the form MAJOR.MINOR",
             [{"path": "schema_version", "message": "expected MAJOR.MINOR"}],

@@ -9,6 +9,7 @@ transaction (202). Refusals before the signature is checked, and 429s, store
 no message (services/rejections.py counts them).
 """
 
+import codecs
 import json
 import logging
 
@@ -16,7 +17,8 @@ from psycopg2 import sql
 
 from odoo import fields
 
-from ..core import crypto, signatures, xmldoc
+from ..core import crypto, payload_guard, signatures, xmldoc
+from ..core import errors as errors_lib
 from ..core import schemas as schema_lib
 from ..core.schemas import SchemaError
 from ..models.mfg_connector import secrets_box
@@ -192,8 +194,42 @@ class WebhookIntake:
                 headers={"Retry-After": str(wait)},
             )
 
+    def _charset(self):
+        return payload_guard.charset_of(self.httprequest.headers.get("Content-Type"))
+
+    def _json_text(self, body):
+        """The JSON body as text, decoded with its declared charset."""
+        try:
+            return payload_guard.decode(body, self._charset())
+        except payload_guard.PayloadProblem as err:
+            raise self._problem(err, "malformed_json") from err
+
+    def _loads(self, text):
+        try:
+            return payload_guard.loads(text)
+        except payload_guard.PayloadProblem as err:
+            raise self._problem(err, "malformed_json") from err
+        except ValueError as err:
+            raise IntakeError(
+                400, "malformed_json", f"Body is not valid JSON: {err}"
+            ) from err
+
+    @staticmethod
+    def _problem(err, error_400):
+        error = {400: error_400, 415: "unsupported_media_type"}.get(
+            err.status, "invalid_value"
+        )
+        return IntakeError(
+            err.status,
+            error,
+            str(err),
+            [{"path": err.path, "message": err.message}],
+        )
+
     def _parse(self, body, content_type):
         """The format's parser, as the job will run it before mapping."""
+        if content_type != "application/xml":
+            return self._check_payload(self._loads(self._json_text(body)))
         flows = self.su_env["mfg.flow"]
         try:
             payload = flows._mfg_parse_wire(
@@ -208,12 +244,9 @@ class WebhookIntake:
             raise IntakeError(
                 400, "malformed_xml", f"XML rejected: {err}", err.details
             ) from err
-        except (ValueError, SyntaxError) as err:
-            if content_type == "application/xml":
-                raise IntakeError(400, "malformed_xml", f"XML rejected: {err}") from err
-            raise IntakeError(
-                400, "malformed_json", f"Body is not valid JSON: {err}"
-            ) from err
+        except (ValueError, SyntaxError, OverflowError) as err:
+            # OverflowError: an attribute such as sequence="inf" made an int.
+            raise IntakeError(400, "malformed_xml", f"XML rejected: {err}") from err
         return self._check_payload(payload)
 
     def _check_payload(self, payload):
@@ -224,6 +257,10 @@ class WebhookIntake:
                 "The payload must be a JSON object.",
                 [{"path": "$", "message": f"got {type(payload).__name__}"}],
             )
+        try:
+            payload_guard.check(payload)
+        except payload_guard.PayloadProblem as err:
+            raise self._problem(err, "malformed_json") from err
         if not self.config.has_mappings:
             # Identity flows speak the canonical format: check the contract now.
             spec = self.su_env["mfg.flow"]._get_flow_specs()[self.flow_code]
@@ -342,7 +379,7 @@ class WebhookIntake:
             drain_after_commit(cr, [config.flow_id])
 
     def _duplicate_answer(self, key, raw, content_type, existing):
-        vals = self._base_vals(key, raw, content_type)
+        vals = self._base_vals(key, payload_guard.storable(raw), content_type)
         vals.update({"state": "duplicate", "http_status": 200})
         self._log_message(vals)
         return 200, {
@@ -384,7 +421,8 @@ class WebhookIntake:
         """A refused signed request is kept as a rejected message."""
         headers = self.httprequest.headers
         if raw is None and err.status != 413 and self.body is not None:
-            raw = self.body[:RAW_LOG_LIMIT].decode("utf-8", "replace")
+            raw = self.body[:RAW_LOG_LIMIT].decode(self._safe_charset(), "replace")
+        raw = payload_guard.storable(raw)
         vals = self._base_vals(
             key or headers.get("webhook-id"), raw, self.httprequest.mimetype
         )
@@ -393,7 +431,7 @@ class WebhookIntake:
                 "state": "rejected",
                 "http_status": err.status,
                 "error_kind": "validation",
-                "error_text": str(err),
+                "error_text": errors_lib.safe_text(str(err)),
                 "error_details": json.dumps(err.details) if err.details else False,
                 "processed_at": fields.Datetime.now(),
             }
@@ -423,9 +461,9 @@ class WebhookIntake:
     def receive(self):
         body, content_type, key = self._prepare()
         if content_type == "application/xml":
-            raw = xmldoc.as_text(body)
+            raw = payload_guard.storable(xmldoc.as_text(body))
         else:
-            raw = body.decode("utf-8", "replace")
+            raw = payload_guard.storable(body.decode(self._safe_charset(), "replace"))
         try:
             payload = self._parse(body, content_type)
         except IntakeError:
@@ -440,14 +478,17 @@ class WebhookIntake:
         self._enqueue_drain()
         return 202, {"message_id": message_id, "status": "queued"}
 
+    def _safe_charset(self):
+        """The declared charset when Python knows it, for the raw text kept."""
+        charset = self._charset() or "utf-8"
+        try:
+            return codecs.lookup(charset).name
+        except LookupError:
+            return "utf-8"
+
     def receive_batch(self):
         body, content_type, key = self._prepare(allow_batch=True)
-        try:
-            items = json.loads(body)
-        except (ValueError, UnicodeDecodeError) as err:
-            raise IntakeError(
-                400, "malformed_json", f"Body is not valid JSON: {err}"
-            ) from err
+        items = self._loads(self._json_text(body))
         if not isinstance(items, list) or not items:
             raise IntakeError(
                 400, "not_an_array", "A batch body is a non-empty JSON array."

@@ -15,3 +15,4 @@ from . import test_event_subscription
 from . import test_batch_feed
 from . import test_secret_format
 from . import test_event_catalog
+from . import test_hostile_input
