@@ -20,6 +20,7 @@
         "data/ir_cron_data.xml",
         "views/mfg_connector_views.xml",
         "views/mfg_flow_views.xml",
+        "views/mfg_connector_delivery_views.xml",
         "views/mfg_field_mapping_views.xml",
         "views/mfg_external_id_views.xml",
         "views/mfg_sync_message_views.xml",

@@ -29,3 +29,10 @@ class MfgConflictError(MfgError):
     """A business rule refuses the request (frozen order, done MO...)."""
 
     error_kind = "conflict"
+
+
+class MfgEndpointGone(MfgError):
+    """The receiver answered 410 Gone: its endpoint is disabled at once and the
+    message waits for it to be re-enabled."""
+
+    error_kind = "permanent"

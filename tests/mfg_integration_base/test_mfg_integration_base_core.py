@@ -38,6 +38,35 @@ def test_retry_after_header():
     assert backoff.parse_retry_after(None) is None
 
 
+@pytest.mark.parametrize(
+    "header", ["31536000", "100000000000000000", "1e17", "9" * 400, "Fri, 31 Dec 9999"]
+)
+def test_retry_after_is_finite_and_capped(header):
+    seconds = backoff.parse_retry_after(header, now=0, cap=3600)
+    assert seconds is None or 0 <= seconds <= 3600
+    # What the engine adds to a datetime never overflows it.
+    assert datetime(2026, 1, 1) + timedelta(seconds=seconds or 0)
+
+
+def test_delivery_schedule_parsed_and_jittered():
+    delays = backoff.parse_schedule(backoff.STANDARD_WEBHOOKS_SCHEDULE)
+    assert delays == [0, 5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400]
+    assert backoff.schedule_delay(delays, 1, rng=lambda: 0.0) == 5
+    assert backoff.schedule_delay(delays, 1, rng=lambda: 1.0) == pytest.approx(5.5)
+    assert backoff.schedule_delay(delays, 10) is None
+    with pytest.raises(backoff.ScheduleError, match="Step 2"):
+        backoff.parse_schedule("0, soon")
+
+
+def test_due_times_rounded_up_to_the_second():
+    assert backoff.ceil_to_second(datetime(2026, 1, 1, 0, 0, 3, 1)) == datetime(
+        2026, 1, 1, 0, 0, 4
+    )
+    assert backoff.ceil_to_second(datetime(2026, 1, 1, 0, 0, 3)) == datetime(
+        2026, 1, 1, 0, 0, 3
+    )
+
+
 def test_ordering_decisions_and_gap_expiry():
     assert ordering.decide(0, 1) == ordering.APPLY
     assert ordering.decide(3, 4) == ordering.APPLY

@@ -3,9 +3,11 @@ from . import mfg_connector
 from . import mfg_connector_secret_format
 from . import mfg_connector_dashboard
 from . import mfg_connector_operations
+from . import mfg_connector_delivery
 from . import mfg_flow
 from . import mfg_flow_format
 from . import mfg_flow_pull
+from . import mfg_flow_endpoint
 from . import mfg_field_mapping
 from . import mfg_value_map
 from . import mfg_external_id

@@ -291,6 +291,9 @@ class MfgFlow(models.Model):
         if self.connector_id.state != "active":
             # A paused (or neutralized) connector keeps its messages queued.
             return "connector not active"
+        if self.endpoint_state == "disabled":
+            # Its messages wait, kept and in order, for the endpoint's re-enabling.
+            return "endpoint disabled"
         limit = self.batch_size
         if self.direction == "outbound":
             budget = self.connector_id._outbound_budget()
@@ -332,7 +335,9 @@ class MfgFlow(models.Model):
         )
         due = self.browse([row[0] for row in self.env.cr.fetchall()])
         for flow in due.filtered(
-            lambda f: f.active and f.connector_id.state == "active"
+            lambda f: f.active
+            and f.connector_id.state == "active"
+            and f.endpoint_state == "enabled"
         ):
             if (
                 flow.mode == "batch"

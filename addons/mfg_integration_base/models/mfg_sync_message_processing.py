@@ -19,7 +19,12 @@ from ..core import backoff, hashing, ordering, outbound_safety
 from ..core import errors as error_lib
 from ..core.mapping import MappingError
 from ..core.schemas import SchemaError
-from ..exceptions import MfgError, MfgTransientError, MfgValidationError
+from ..exceptions import (
+    MfgEndpointGone,
+    MfgError,
+    MfgTransientError,
+    MfgValidationError,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -96,7 +101,16 @@ class MfgSyncMessage(models.Model):
     # ----------------------------------------------------------- processing
     def _mfg_process(self):
         for message in self:
-            message._mfg_process_guarded()
+            if message._mfg_may_send():
+                message._mfg_process_guarded()
+
+    def _mfg_may_send(self):
+        """False for an outbound message whose endpoint is disabled (by a 410
+        earlier in the batch, say): it waits, queued, for the re-enabling."""
+        self.ensure_one()
+        return not (
+            self.direction == "outbound" and self.flow_id.endpoint_state == "disabled"
+        )
 
     def _mfg_process_guarded(self):
         """Process one message so that nothing it carries can touch its
@@ -140,6 +154,8 @@ class MfgSyncMessage(models.Model):
             else:
                 with self.env.cr.savepoint():
                     outcome, record = self._mfg_send_outbound()
+        except MfgEndpointGone as err:
+            self._mfg_wait_endpoint_gone(str(err), err.http_status)
         except MfgError as err:
             self._mfg_fail(
                 err.error_kind,
@@ -207,6 +223,8 @@ class MfgSyncMessage(models.Model):
             vals.update({"res_model": record._name, "res_id": record.id})
         self._mfg_bookkeeping().write(vals)
         if outcome == "done":
+            if self.direction == "outbound":
+                self.flow_id._mfg_endpoint_delivered()
             self._mfg_close_exception_activity()
             self._mfg_process_next_in_order()
 
@@ -326,21 +344,30 @@ class MfgSyncMessage(models.Model):
         kind = error_lib.classify_http_status(response.status_code)
         if kind is None:
             return "done", self._get_business_record()
+        raise self._mfg_http_error(response, url, kind)
+
+    def _mfg_http_error(self, response, url, kind):
+        """The error to raise for a non-2xx answer of the receiver."""
         text = self.env._(
             "HTTP %(status)s from %(url)s: %(body)s",
             status=response.status_code,
             url=url,
             body=self._mfg_response_excerpt(response),
         )
-        if kind == error_lib.TRANSIENT:
+        if response.status_code == 410:
+            error = MfgEndpointGone(text)
+        elif kind == error_lib.TRANSIENT:
             error = MfgTransientError(text)
+            # Bounded by the backoff cap: a receiver cannot push a retry years
+            # away (nor past what a datetime holds).
             error.retry_after = backoff.parse_retry_after(
-                response.headers.get("Retry-After")
+                response.headers.get("Retry-After"),
+                cap=self.connector_id.backoff_cap,
             )
         else:
             error = MfgError(text, record=self._get_business_record())
         error.http_status = response.status_code
-        raise error
+        return error
 
     def _mfg_post_same_origin(self, url, body, headers):
         """POST without letting the connector's credentials follow a redirect
@@ -387,7 +414,6 @@ class MfgSyncMessage(models.Model):
         technical=None,
     ):
         self.ensure_one()
-        connector = self.connector_id
         attempts = self.attempts + 1
         # External text (a receiver's answer, a value echoed in an error) may
         # hold what PostgreSQL refuses: NUL, lone surrogates.
@@ -404,13 +430,22 @@ class MfgSyncMessage(models.Model):
             vals["http_status"] = http_status
         if record:
             vals.update({"res_model": record._name, "res_id": record.id})
-        retry = kind == error_lib.TRANSIENT and attempts < connector.max_attempts
+        # An outage is a failure that follows another one with no success in
+        # between (a lone failure is this message's own problem, so far).
+        in_outage = False
+        if self.direction == "outbound":
+            in_outage = self.flow_id._mfg_endpoint_in_outage()
+            self._mfg_note_endpoint_outcome(kind, text, http_status)
+        delay = None
+        if kind == error_lib.TRANSIENT:
+            delay = self._mfg_retry_delay(attempts, retry_after, in_outage)
+        retry = delay is not None
         if retry:
-            delay = backoff.retry_delay(
-                attempts, connector.backoff_base, connector.backoff_cap
+            # Whole seconds: the drain compares with Datetime.now(), which has
+            # none; a fraction would miss its retry job and wait for the cron.
+            due = backoff.ceil_to_second(
+                fields.Datetime.now() + timedelta(seconds=delay)
             )
-            delay = max(delay, retry_after or 0)
-            due = fields.Datetime.now() + timedelta(seconds=delay)
             vals.update({"state": "queued", "next_attempt_at": due, "queued_at": due})
         else:
             vals.update(
@@ -432,6 +467,52 @@ class MfgSyncMessage(models.Model):
             self.flow_id._schedule_drain(eta=vals["next_attempt_at"])
         else:
             self._mfg_open_exception_activity(text, record=record, user=user)
+
+    def _mfg_retry_delay(self, attempts, retry_after=None, in_outage=False):
+        """Seconds before the next attempt after ``attempts`` failed ones, or
+        None when the message has no attempt left. Outbound messages follow the
+        connector's delivery schedule, and wait for an endpoint ``in_outage``
+        instead of going dead; inbound ones back off exponentially."""
+        connector = self.connector_id
+        cap = max(connector.backoff_cap, 1)
+        retry_after = min(retry_after or 0, cap)
+        if self.direction != "outbound":
+            if attempts >= connector.max_attempts:
+                return None
+            delay = backoff.retry_delay(attempts, connector.backoff_base, cap)
+            return max(delay, retry_after)
+        delays = connector._mfg_delivery_delays()
+        delay = backoff.schedule_delay(delays, attempts)
+        if delay is None and in_outage:
+            # The outage, not the message, is at fault: wait at the last step.
+            delay = backoff.schedule_delay(delays, len(delays) - 1)
+        if delay is None:
+            return None
+        return max(delay, retry_after)
+
+    def _mfg_note_endpoint_outcome(self, kind, text, http_status):
+        """A transient failure counts against the endpoint (and may disable it
+        after a long outage); any other answer shows that it is up."""
+        flow = self.flow_id
+        if kind == error_lib.TRANSIENT:
+            flow._mfg_endpoint_failed(text)
+        elif http_status:
+            flow._mfg_endpoint_delivered()
+
+    def _mfg_wait_endpoint_gone(self, text, http_status):
+        """410 Gone: disable the flow's endpoint; the message waits for it."""
+        self._mfg_bookkeeping().write(
+            {
+                "attempts": self.attempts + 1,
+                "http_status": http_status,
+                "error_kind": error_lib.PERMANENT,
+                "error_text": text,
+                "next_attempt_at": False,
+            }
+        )
+        self.flow_id._mfg_disable_endpoint(
+            self.env._("the receiver answered 410 Gone (%s)", self.name)
+        )
 
     def _mfg_responsible(self, user=None):
         icp = self.env["ir.config_parameter"].sudo()

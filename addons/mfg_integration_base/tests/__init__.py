@@ -16,3 +16,4 @@ from . import test_batch_feed
 from . import test_secret_format
 from . import test_event_catalog
 from . import test_hostile_input
+from . import test_delivery

@@ -112,23 +112,26 @@ class TestOutbound(MfgCommon):
         self.assertEqual(message.state, "queued")
         self.assertIn("Timeout", message.error_text)
 
-    def test_connection_refused_retried_until_dead(self):
+    def test_connection_refused_waits_for_the_endpoint(self):
+        """An endpoint down for every attempt is an outage: the message keeps
+        waiting at the schedule's last step instead of going dead."""
         sock = socket.socket()
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
         sock.close()
         self.connector.write(
-            {"base_url": f"http://127.0.0.1:{port}", "max_attempts": 2}
+            {"base_url": f"http://127.0.0.1:{port}", "retry_schedule": "0, 1s"}
         )
         message = self.emit()
-        self.connector.flow_ids._mfg_drain()
-        self.assertEqual(message.state, "queued")
-        self.assertIn("Cannot connect", message.error_text)
-        message.next_attempt_at = fields.Datetime.now()
-        self.connector.flow_ids._mfg_drain()
-        self.assertEqual(message.state, "dead")
-        self.assertEqual(len(self._mfg_exception_activities(self.partner)), 1)
-        self.assertEqual(self.connector.consecutive_failures, 2)
+        for _attempt in range(3):
+            self.connector.flow_ids._mfg_drain()
+            self.assertEqual(message.state, "queued")
+            self.assertIn("Cannot connect", message.error_text)
+            message.next_attempt_at = fields.Datetime.now()
+        self.assertEqual(message.attempts, 3)
+        self.assertFalse(self._mfg_exception_activities(self.partner))
+        self.assertEqual(self.connector.consecutive_failures, 3)
+        self.assertTrue(self.connector.flow_ids.endpoint_failing_since)
 
     def test_test_connection_button(self):
         with ScriptedSystem() as system:
