@@ -28,6 +28,7 @@
         "views/mfg_event_subscription_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/mfg_connector_template_import_views.xml",
+        "wizards/mfg_connector_template_recipe_views.xml",
         "wizards/mfg_message_correction_views.xml",
         "views/mfg_integration_base_menus.xml",
     ],

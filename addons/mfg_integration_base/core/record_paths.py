@@ -60,7 +60,7 @@ def path_value(values, path):
         following = []
         for node in nodes:
             value = node.get(part) if isinstance(node, dict) else None
-            if isinstance(value, list) and value and isinstance(value[0], dict):
+            if isinstance(value, list):
                 many = True
                 following.extend(value)
             else:

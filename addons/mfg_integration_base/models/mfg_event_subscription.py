@@ -27,6 +27,19 @@ EVENT_FLOW = "generic.event"
 # What the hooks need of one subscription, without reading a record.
 Entry = namedtuple("Entry", "id trigger watched field value")
 PENDING_CREATED = "mfg.event.subscription.created"
+# Changing one of these changes what is sent: the one who does it becomes owner.
+OWNED_FIELDS = {
+    "flow_id",
+    "model_id",
+    "trigger",
+    "filter_domain",
+    "watched_field_ids",
+    "state_field_id",
+    "state_value",
+    "field_paths",
+    "ordering_key_path",
+    "external_id_field_id",
+}
 
 
 class MfgEventSubscription(models.Model):
@@ -193,8 +206,9 @@ class MfgEventSubscription(models.Model):
         return subs
 
     def write(self, vals):
-        # Whoever changes it answers for what it sends from now on.
-        vals = {**vals, "user_id": self.env.uid}
+        if OWNED_FIELDS & vals.keys():
+            # Whoever changes what it sends answers for it from now on.
+            vals = {**vals, "user_id": self.env.uid}
         result = super().write(vals)
         self.env.registry.clear_cache()
         return result

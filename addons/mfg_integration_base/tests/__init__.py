@@ -17,3 +17,4 @@ from . import test_secret_format
 from . import test_event_catalog
 from . import test_hostile_input
 from . import test_delivery
+from . import test_recipes

@@ -97,6 +97,7 @@ class EventCommon(MfgCommon):
 
     def deliver(self, replies=()):
         """Send what is due to a real local HTTP server; returns what it got."""
+        self.env.flush_all()  # what the commit does: pending recomputations
         with ScriptedSystem() as system:
             system.replies = list(replies)
             self.connector.base_url = system.url

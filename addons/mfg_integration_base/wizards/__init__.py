@@ -1,2 +1,3 @@
 from . import mfg_connector_template_import
 from . import mfg_message_correction
+from . import mfg_connector_template_recipe

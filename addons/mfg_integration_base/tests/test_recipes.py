@@ -1,0 +1,188 @@
+# Copyright 2026 Manufacturing Integration Suite contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The three ready-made templates of the README's recipes: loaded by the import
+wizard as an Integration Manager does, activated, and delivering."""
+
+import csv
+import io
+import json
+
+from odoo import Command, fields
+from odoo.tests import Form, new_test_user
+
+from ..core import signatures
+from .http_server import ScriptedSystem
+from .test_event_subscription import OUT_SECRET, EventCommon
+
+
+class TestRecipes(EventCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.manager.groups_id += cls.env.ref("mrp.group_mrp_user")
+        cls.tech = new_test_user(
+            cls.env,
+            login="recipe_tech",
+            groups="mfg_integration_base.mfg_integration_base_group_technical,"
+            "stock.group_stock_user,purchase.group_purchase_user",
+        )
+
+    def import_recipe(self, recipe, code):
+        """The wizard, as the manager fills it; returns the active connector."""
+        wizard_model = self.env["mfg.connector.template.import"].with_user(self.manager)
+        with Form(wizard_model) as form:
+            form.recipe = recipe
+            form.code = code
+            form.technical_user_id = self.tech
+            form.responsible_user_id = self.mfg_responsible
+        action = form.record.action_import()
+        connector = self.env["mfg.connector"].browse(action["res_id"])
+        self.assertEqual(connector.state, "draft")
+        connector.with_user(self.manager).write(
+            {"outbound_secret": OUT_SECRET, "inbound_secret": OUT_SECRET}
+        )
+        connector.with_user(self.manager).action_activate()
+        return connector
+
+    def deliver_to(self, connector, path, replies=()):
+        self.env.flush_all()  # what the commit does: pending recomputations
+        with ScriptedSystem() as system:
+            system.replies = list(replies)
+            connector.base_url = system.url
+            self._mfg_process(connector)
+        for request in system.received:
+            self.assertEqual(request["path"], path)
+            self.assertTrue(
+                signatures.verify(
+                    [OUT_SECRET],
+                    request["headers"]["webhook-id"],
+                    request["headers"]["webhook-timestamp"],
+                    request["headers"]["webhook-signature"],
+                    request["body"],
+                )
+            )
+        return system.received
+
+    def test_warehouse_receipt_out_and_confirmation_in(self):
+        connector = self.import_recipe("warehouse", "wms-test")
+        self.assertEqual(
+            sorted(connector.flow_ids.mapped("code")),
+            ["generic.event", "generic.record.upsert"],
+        )
+        picking = self.receipt()
+        picking.action_confirm()
+        self.assertEqual(picking.state, "assigned")
+        [request] = self.deliver_to(connector, "/generic.event")
+        body = json.loads(request["body"])
+        self.assertEqual(body["event"], "wms.receipt.expected")
+        self.assertEqual(body["external_id"], picking.name)
+        self.assertEqual(
+            body["values"]["move_ids"][0]["product_id"]["default_code"], "EVT-BOLT"
+        )
+        # The warehouse confirms the dock slot of that receipt, in its own words.
+        message = self._mfg_receive(
+            connector,
+            "generic.record.upsert",
+            {
+                "schema_version": "1.0",
+                "receipt": picking.name,
+                "dock_slot": "2026-12-03 06:30:00",
+                "wms_task": "WMS-TASK-77",
+            },
+        )
+        self._mfg_process(connector, direction="inbound")
+        self.assertEqual(message.state, "done", message.error_text)
+        self.assertEqual(
+            picking.scheduled_date, fields.Datetime.to_datetime("2026-12-03 06:30:00")
+        )
+        self.assertEqual(picking.origin, "WMS-TASK-77")
+        # Received: the done event carries the lot-less moves and quantities.
+        self.validate(picking)
+        [request] = self.deliver_to(connector, "/generic.event")
+        body = json.loads(request["body"])
+        self.assertEqual(body["event"], "wms.receipt.done")
+        self.assertEqual(body["sequence"], 2, "second event of this receipt")
+        self.assertEqual(body["values"]["move_ids"][0]["quantity"], 3.0)
+
+    def test_supplier_portal_order_out_and_shipping_notice_in(self):
+        connector = self.import_recipe("supplier_portal", "portal-test")
+        order = self.purchase_order()
+        order.button_confirm()
+        [request] = self.deliver_to(connector, "/generic.event")
+        body = json.loads(request["body"])
+        self.assertEqual(body["event"], "portal.purchase_order.confirmed")
+        self.assertEqual(body["ordering_key"], f"res.partner:{self.vendor.id}")
+        self.assertEqual(body["values"]["order_line"][0]["product_qty"], 10.0)
+        message = self._mfg_receive(
+            connector,
+            "generic.record.upsert",
+            {
+                "schema_version": "1.0",
+                "po_number": order.name,
+                "asn_number": "ASN-4711",
+                "expected_delivery": "2026-12-10 08:00:00",
+            },
+        )
+        self._mfg_process(connector, direction="inbound")
+        self.assertEqual(message.state, "done", message.error_text)
+        self.assertEqual(order.partner_ref, "ASN-4711")
+
+    def test_finance_invoice_event_and_csv_feed(self):
+        connector = self.import_recipe("finance_feed", "finance-test")
+        feed = connector.flow_ids.filtered(lambda f: f.code == "generic.feed")
+        self.assertEqual(feed.target_model_id.model, "account.move")
+        self.assertEqual(feed.feed_format, "csv")
+        invoice = (
+            self.env["account.move"]
+            .with_user(self.accountant)
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.vendor.id,
+                    "invoice_date": "2026-11-30",
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "product_id": self.product.id,
+                                "quantity": 2,
+                                "price_unit": 7.0,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                    ],
+                }
+            )
+        )
+        invoice.action_post()
+        [event] = self.deliver_to(connector, "/generic.event")
+        self.assertEqual(json.loads(event["body"])["event"], "finance.invoice.posted")
+        # Only this test's entry: the feed starts after the demo data's.
+        feed.with_user(self.manager).write(
+            {"feed_domain": f"[('state', '=', 'posted'), ('id', '=', {invoice.id})]"}
+        )
+        feed._mfg_feed_next_page()
+        [page] = self.deliver_to(connector, "/generic.feed")
+        rows = list(csv.reader(io.StringIO(page["body"].decode())))
+        self.assertEqual(rows[0][:3], ["id", "name", "move_type"])
+        self.assertEqual(rows[1][:3], [str(invoice.id), invoice.name, "out_invoice"])
+
+    def test_export_carries_subscriptions_and_feed(self):
+        connector = self.import_recipe("finance_feed", "finance-exp")
+        template = connector._template_dict()
+        self.assertEqual(
+            sorted(s["event_code"] for s in template["subscriptions"]),
+            ["analytics.production.done", "finance.invoice.posted"],
+        )
+        feed = next(f for f in template["flows"] if f["code"] == "generic.feed")
+        self.assertEqual(feed["feed"]["feed_format"], "csv")
+        copy = (
+            self.env["mfg.connector"]
+            .with_user(self.manager)
+            ._create_from_template(
+                template, "finance-copy", "Finance copy", connector.company_id
+            )
+        )
+        self.assertEqual(
+            sorted(copy.flow_ids.subscription_ids.mapped("event_code")),
+            ["analytics.production.done", "finance.invoice.posted"],
+        )
