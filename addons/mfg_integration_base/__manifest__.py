@@ -30,6 +30,7 @@
         "wizards/mfg_connector_template_import_views.xml",
         "wizards/mfg_connector_template_recipe_views.xml",
         "wizards/mfg_message_correction_views.xml",
+        "wizards/mfg_bulk_replay_views.xml",
         "views/mfg_integration_base_menus.xml",
     ],
     "demo": ["demo/mfg_connector_demo.xml"],

@@ -4,6 +4,7 @@ from . import mfg_connector_secret_format
 from . import mfg_connector_dashboard
 from . import mfg_connector_operations
 from . import mfg_connector_delivery
+from . import mfg_connector_replay
 from . import mfg_flow
 from . import mfg_flow_format
 from . import mfg_flow_pull

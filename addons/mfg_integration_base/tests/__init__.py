@@ -18,3 +18,4 @@ from . import test_event_catalog
 from . import test_hostile_input
 from . import test_delivery
 from . import test_recipes
+from . import test_bulk_replay
