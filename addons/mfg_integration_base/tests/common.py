@@ -14,6 +14,7 @@ from odoo.tests import HttpCase, TransactionCase, new_test_user
 from odoo.tests.common import _super_send
 
 from ..core import signatures
+from .http_server import ScriptedSystem
 
 TEST_SECRET = "whsec_" + "dGVzdC1zZWNyZXQtZm9yLW1mZy1pbnRlZ3JhdGlvbg=="
 
@@ -138,6 +139,29 @@ class MfgTestMixin:
             for flow in due.flow_id:
                 flow._mfg_drain()
         raise AssertionError("messages still due after %s rounds" % max_rounds)
+
+    def _mfg_deliver(self, connector, path, secret, replies=()):
+        """Send what is due to a real HTTP server on 127.0.0.1 (``replies``:
+        its scripted answers), after a flush as a commit would; assert that each
+        request went to ``path`` signed with ``secret``. Returns the requests."""
+        self.env.flush_all()
+        with ScriptedSystem() as system:
+            system.replies = list(replies)
+            connector.base_url = system.url
+            self._mfg_process(connector)
+        for request in system.received:
+            self.assertEqual(request["path"], path)
+            self.assertTrue(
+                signatures.verify(
+                    [secret],
+                    request["headers"]["webhook-id"],
+                    request["headers"]["webhook-timestamp"],
+                    request["headers"]["webhook-signature"],
+                    request["body"],
+                ),
+                "every outbound message is signed with the connector's secret",
+            )
+        return system.received
 
     def _mfg_exception_activities(self, record):
         activity_type = self.env.ref(

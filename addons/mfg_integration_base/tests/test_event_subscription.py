@@ -12,9 +12,7 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, new_test_user
 
-from ..core import signatures
 from .common import MfgCommon
-from .http_server import ScriptedSystem
 
 OUT_SECRET = "whsec_" + "ZXZlbnRzLXNpZ25pbmctc2VjcmV0LWtleQ=="
 
@@ -96,25 +94,34 @@ class EventCommon(MfgCommon):
         return self.env["mfg.sync.message"].sudo().search(domain, order="id")
 
     def deliver(self, replies=()):
-        """Send what is due to a real local HTTP server; returns what it got."""
-        self.env.flush_all()  # what the commit does: pending recomputations
-        with ScriptedSystem() as system:
-            system.replies = list(replies)
-            self.connector.base_url = system.url
-            self._mfg_process(self.connector)
-        for request in system.received:
-            self.assertEqual(request["path"], "/generic.event")
-            self.assertTrue(
-                signatures.verify(
-                    [OUT_SECRET],
-                    request["headers"]["webhook-id"],
-                    request["headers"]["webhook-timestamp"],
-                    request["headers"]["webhook-signature"],
-                    request["body"],
-                ),
-                "every event is signed with the connector's secret",
+        """Send what is due to a real local HTTP server; returns the bodies."""
+        received = self._mfg_deliver(
+            self.connector, "/generic.event", OUT_SECRET, replies
+        )
+        return [json.loads(r["body"]) for r in received]
+
+    def invoice(self, quantity, price, user=None):
+        return (
+            self.env["account.move"]
+            .with_user(user or self.accountant)
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.vendor.id,
+                    "invoice_date": "2026-11-30",
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "product_id": self.product.id,
+                                "quantity": quantity,
+                                "price_unit": price,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                    ],
+                }
             )
-        return [json.loads(r["body"]) for r in system.received]
+        )
 
     def receipt(self, qty=3.0, user=None):
         picking_type = self.env.ref("stock.picking_type_in")
@@ -289,27 +296,7 @@ class TestEventSubscriptionTriggers(EventCommon):
             field_paths="name\npartner_id.name\namount_total\ninvoice_date\n"
             "invoice_line_ids.product_id.default_code",
         )
-        invoice = (
-            self.env["account.move"]
-            .with_user(self.accountant)
-            .create(
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": self.vendor.id,
-                    "invoice_date": "2026-11-30",
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "product_id": self.product.id,
-                                "quantity": 4,
-                                "price_unit": 5.0,
-                                "tax_ids": [Command.clear()],
-                            }
-                        )
-                    ],
-                }
-            )
-        )
+        invoice = self.invoice(4, 5.0)
         self.assertFalse(self.events(), "a draft invoice is no event")
         invoice.action_post()
         [body] = self.deliver()

@@ -7,11 +7,9 @@ import csv
 import io
 import json
 
-from odoo import Command, fields
+from odoo import fields
 from odoo.tests import Form, new_test_user
 
-from ..core import signatures
-from .http_server import ScriptedSystem
 from .test_event_subscription import OUT_SECRET, EventCommon
 
 
@@ -44,24 +42,8 @@ class TestRecipes(EventCommon):
         connector.with_user(self.manager).action_activate()
         return connector
 
-    def deliver_to(self, connector, path, replies=()):
-        self.env.flush_all()  # what the commit does: pending recomputations
-        with ScriptedSystem() as system:
-            system.replies = list(replies)
-            connector.base_url = system.url
-            self._mfg_process(connector)
-        for request in system.received:
-            self.assertEqual(request["path"], path)
-            self.assertTrue(
-                signatures.verify(
-                    [OUT_SECRET],
-                    request["headers"]["webhook-id"],
-                    request["headers"]["webhook-timestamp"],
-                    request["headers"]["webhook-signature"],
-                    request["body"],
-                )
-            )
-        return system.received
+    def deliver_to(self, connector, path):
+        return self._mfg_deliver(connector, path, OUT_SECRET)
 
     def test_warehouse_receipt_out_and_confirmation_in(self):
         connector = self.import_recipe("warehouse", "wms-test")
@@ -132,27 +114,7 @@ class TestRecipes(EventCommon):
         feed = connector.flow_ids.filtered(lambda f: f.code == "generic.feed")
         self.assertEqual(feed.target_model_id.model, "account.move")
         self.assertEqual(feed.feed_format, "csv")
-        invoice = (
-            self.env["account.move"]
-            .with_user(self.accountant)
-            .create(
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": self.vendor.id,
-                    "invoice_date": "2026-11-30",
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "product_id": self.product.id,
-                                "quantity": 2,
-                                "price_unit": 7.0,
-                                "tax_ids": [Command.clear()],
-                            }
-                        )
-                    ],
-                }
-            )
-        )
+        invoice = self.invoice(2, 7.0)
         invoice.action_post()
         [event] = self.deliver_to(connector, "/generic.event")
         self.assertEqual(json.loads(event["body"])["event"], "finance.invoice.posted")
