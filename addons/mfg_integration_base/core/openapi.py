@@ -3,6 +3,7 @@
 import copy
 
 from . import schemas as schema_lib
+from . import signatures
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -26,7 +27,57 @@ ERROR_SCHEMA = {
 ACCEPTED_SCHEMA = {
     "type": "object",
     "required": ["message_id", "status"],
-    "properties": {"message_id": {"type": "integer"}, "status": {"type": "string"}},
+    "additionalProperties": False,
+    "properties": {"message_id": {"type": "integer"}, "status": {"const": "queued"}},
+}
+MESSAGE_STATES = [
+    "received",
+    "queued",
+    "processing",
+    "done",
+    "failed",
+    "dead",
+    "parked",
+    "ignored",
+]
+DUPLICATE_SCHEMA = {
+    "type": "object",
+    "required": ["message_id", "status", "duplicate"],
+    "additionalProperties": False,
+    "properties": {
+        "message_id": {
+            "type": "integer",
+            "description": "The first message stored with this webhook-id.",
+        },
+        "status": {
+            "enum": MESSAGE_STATES,
+            "description": "That first message's state now.",
+        },
+        "duplicate": {"const": True},
+    },
+}
+SECURITY_SCHEME = {
+    "type": "apiKey",
+    "in": "header",
+    "name": "webhook-signature",
+    "description": (
+        "Standard Webhooks signature (https://www.standardwebhooks.com). Every "
+        "request carries webhook-id, webhook-timestamp (unix seconds, within "
+        "the connector's tolerance, 300 s by default) and webhook-signature: "
+        "space-separated `v1,<base64 of HMAC-SHA256>` over "
+        "`{webhook-id}.{webhook-timestamp}.{raw body}`. The HMAC key is the "
+        "connector's signing secret base64-decoded. The secret is base64 of "
+        f"{signatures.MIN_SECRET_BYTES} to {signatures.MAX_SECRET_BYTES} random "
+        "bytes, optionally prefixed `whsec_` (the prefix is not part of the "
+        "key; both forms give the same key). During a rotation the previous "
+        "secret stays valid for the grace period: sign with both."
+    ),
+    "x-secret-format": {
+        "encoding": "base64",
+        "optional-prefix": signatures.SECRET_PREFIX,
+        "min-bytes": signatures.MIN_SECRET_BYTES,
+        "max-bytes": signatures.MAX_SECRET_BYTES,
+    },
 }
 SIGNATURE_HEADERS = [
     {
@@ -58,7 +109,8 @@ CONNECTOR_PARAM = {
 
 def _error(description):
     return {
-        "description": description,
+        "description": description
+        + " (a refused request is kept as a message in state `rejected`)",
         "content": {
             "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
         },
@@ -68,8 +120,10 @@ def _error(description):
 def _responses():
     return {
         "200": {
-            "description": "Duplicate webhook-id: the first message, nothing redone",
-            "content": {"application/json": {"schema": ACCEPTED_SCHEMA}},
+            "description": "Duplicate webhook-id: the first message's id and state, "
+            "nothing redone. The repeated request is kept as a message in state "
+            "`duplicate`.",
+            "content": {"application/json": {"schema": DUPLICATE_SCHEMA}},
         },
         "202": {
             "description": "Stored and queued",
@@ -165,6 +219,10 @@ def build(
     return {
         "openapi": "3.1.0",
         "info": {"title": title, "version": version},
+        "security": [{"standardWebhooks": []}],
         "paths": paths,
-        "components": {"schemas": components},
+        "components": {
+            "schemas": components,
+            "securitySchemes": {"standardWebhooks": SECURITY_SCHEME},
+        },
     }

@@ -19,3 +19,4 @@ from . import test_hostile_input
 from . import test_delivery
 from . import test_recipes
 from . import test_bulk_replay
+from . import test_openapi_answers
