@@ -378,11 +378,23 @@ class OdooServer:
                     f"http://127.0.0.1:{self.port}/web/health", timeout=5
                 ) as r:
                     if r.status == 200:
-                        return self
+                        return self._still_ours()
             except OSError:
                 time.sleep(0.5)
         self.stop()
         raise RuntimeError(f"Odoo did not answer on {self.port}, see {self.logfile}")
+
+    def _still_ours(self):
+        # Another benchmark may have taken the port between free_port() and
+        # our bind: then that server answered the health check while ours
+        # died on "Address already in use". Ours must still be running.
+        time.sleep(2)
+        if self.proc.poll() is not None:
+            raise RuntimeError(
+                f"Odoo exited ({self.proc.returncode}) while port {self.port} "
+                f"answered: another server holds it, see {self.logfile}"
+            )
+        return self
 
     def stop(self):
         if not self.proc or self.proc.poll() is not None:
