@@ -79,18 +79,54 @@ SECURITY_SCHEME = {
         "max-bytes": signatures.MAX_SECRET_BYTES,
     },
 }
+BATCH_SCHEMA = {
+    "type": "object",
+    "required": ["accepted", "duplicates", "rejected", "results"],
+    "properties": {
+        "accepted": {"type": "integer"},
+        "duplicates": {"type": "integer"},
+        "rejected": {"type": "integer"},
+        "results": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["index", "status"],
+                "properties": {
+                    "index": {"type": "integer"},
+                    "status": {"enum": ["queued", "duplicate", "rejected"]},
+                    "message_id": {"type": "integer"},
+                    "error": {"type": "string"},
+                    "message": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+STATUS_SCHEMA = {
+    "type": "object",
+    "required": ["message_id", "status"],
+    "properties": {
+        "message_id": {"type": "integer"},
+        "status": {"type": "string"},
+        "error_kind": {"type": ["string", "null"]},
+        "error": {"type": ["string", "null"]},
+        "processed_at": {"type": ["string", "null"]},
+    },
+}
 SIGNATURE_HEADERS = [
     {
         "name": "webhook-id",
         "in": "header",
         "required": True,
-        "schema": {"type": "string"},
+        "description": "Unique per message: the idempotency key.",
+        "schema": {"type": "string", "minLength": 1, "maxLength": 255},
     },
     {
         "name": "webhook-timestamp",
         "in": "header",
         "required": True,
-        "schema": {"type": "string"},
+        "description": "Unix time in seconds.",
+        "schema": {"type": "string", "pattern": "^[0-9]{1,12}$"},
     },
     {
         "name": "webhook-signature",
@@ -129,12 +165,50 @@ def _responses():
             "description": "Stored and queued",
             "content": {"application/json": {"schema": ACCEPTED_SCHEMA}},
         },
-        "400": _error("Malformed body"),
+        "400": _error("Malformed body (not JSON or XML, nested too deep)"),
         "401": _error("Missing, wrong or expired signature"),
         "404": _error("Unknown or paused connector, or unknown flow"),
         "413": _error("Body over the connector's size limit"),
-        "415": _error("Unsupported content type"),
-        "422": _error("Payload does not fit the flow's schema"),
+        "415": _error("Unsupported content type or charset"),
+        "422": _error(
+            "Payload does not fit the flow's schema, or holds a value that "
+            "cannot be stored (NUL, non-finite number, integer out of range)"
+        ),
+        "429": {
+            **_error("Over the connector's inbound rate limit: nothing stored"),
+            "headers": {
+                "Retry-After": {
+                    "description": "Seconds before sending again",
+                    "schema": {"type": "integer"},
+                }
+            },
+        },
+    }
+
+
+def _request_schema(schema):
+    """The flow's schema as the intake applies it: schema_version is required
+    whatever the schema says (the intake reads the major version from it)."""
+    schema = copy.deepcopy(schema)
+    schema.pop("$schema", None)
+    if "schema_version" in schema.get("properties", {}):
+        required = schema.setdefault("required", [])
+        if "schema_version" not in required:
+            required.insert(0, "schema_version")
+    return schema
+
+
+def _xml_content(code):
+    return {
+        "schema": {
+            "type": "string",
+            "contentMediaType": "application/xml",
+            "description": (
+                f"An XML document of the flow {code} in the connector's wire "
+                "format for it (see the addon's readme/USAGE.md); UTF-8 or its "
+                "declared encoding; no DOCTYPE or entities."
+            ),
+        }
     }
 
 
@@ -151,12 +225,11 @@ def build(
         majors = schema_lib.available_majors(spec["schema_dir"], code)
         if not majors:
             continue
-        schema = copy.deepcopy(
+        schema = _request_schema(
             schema_lib.load_schema(
                 schema_lib.schema_path(spec["schema_dir"], code, majors[-1])
             )
         )
-        schema.pop("$schema", None)
         name = code.replace(".", "_")
         components[name] = schema
         ref = {"$ref": f"#/components/schemas/{name}"}
@@ -164,7 +237,7 @@ def build(
         if spec.get("xml_parser") or any(
             f.get("parser") for f in spec.get("formats", {}).values()
         ):
-            content["application/xml"] = {"schema": {"type": "string"}}
+            content["application/xml"] = _xml_content(code)
         paths[f"/mfg/v1/{{connector_code}}/{code}"] = {
             "post": {
                 "operationId": f"post_{name}",
@@ -182,15 +255,22 @@ def build(
                 "requestBody": {
                     "required": True,
                     "content": {
-                        "application/json": {"schema": {"type": "array", "items": ref}}
+                        "application/json": {
+                            "schema": {"type": "array", "minItems": 1, "items": ref}
+                        }
                     },
                 },
                 "responses": {
-                    "207": {"description": "One result per item, in order"},
+                    "207": {
+                        "description": "One result per item, in order",
+                        "content": {"application/json": {"schema": BATCH_SCHEMA}},
+                    },
                     **{
-                        k: v
-                        for k, v in _responses().items()
-                        if k not in ("200", "202", "422")
+                        k: v for k, v in _responses().items() if k not in ("200", "202")
+                    },
+                    "422": {
+                        "description": "Every item is invalid (one result per item)",
+                        "content": {"application/json": {"schema": BATCH_SCHEMA}},
                     },
                 },
             }
@@ -210,7 +290,10 @@ def build(
                 *SIGNATURE_HEADERS,
             ],
             "responses": {
-                "200": {"description": "Message state"},
+                "200": {
+                    "description": "Message state",
+                    "content": {"application/json": {"schema": STATUS_SCHEMA}},
+                },
                 "401": _error("Bad signature"),
                 "404": _error("Unknown connector or message"),
             },

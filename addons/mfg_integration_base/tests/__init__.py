@@ -20,3 +20,4 @@ from . import test_delivery
 from . import test_recipes
 from . import test_bulk_replay
 from . import test_openapi_answers
+from . import test_openapi_contract

@@ -110,8 +110,10 @@ class TestQualityWebhook(QualityHttpCommon):
         for flow_code in (RESULT, DISPOSITION, ALERT):
             self.assertIn(f"/mfg/v1/{{connector_code}}/{flow_code}", doc["paths"])
         schema = doc["components"]["schemas"]["quality_inspection_result"]
+        # the intake requires schema_version: so does the document (#13 item 10)
         self.assertEqual(
-            set(schema["required"]), {"inspection_id", "verdict", "product", "lot"}
+            set(schema["required"]),
+            {"schema_version", "inspection_id", "verdict", "product", "lot"},
         )
         # the document and the webhook agree: what the schema forbids is refused
         self.assertFalse(schema["additionalProperties"])
