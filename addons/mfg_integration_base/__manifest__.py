@@ -27,6 +27,7 @@
         "views/mfg_reconciliation_views.xml",
         "views/mfg_event_subscription_views.xml",
         "views/res_config_settings_views.xml",
+        "views/res_config_settings_metrics_views.xml",
         "wizards/mfg_connector_template_import_views.xml",
         "wizards/mfg_connector_template_recipe_views.xml",
         "wizards/mfg_message_correction_views.xml",

@@ -171,3 +171,28 @@ def test_log_mask_hides_secrets():
     )
     logmask.SecretMaskFilter().filter(record)
     assert "SECRET" not in record.getMessage()
+
+
+def test_metrics_text_parses_as_prometheus():
+    parser = pytest.importorskip("prometheus_client.parser")
+    from mfg_integration_base_core import metrics
+
+    gauge = metrics.Family("mfg_messages", "gauge", "Stored messages.")
+    gauge.add({"connector": 'a"b\\c', "state": "done"}, 3)
+    histogram = metrics.Family("mfg_latency_seconds", "histogram", "Latency.")
+    counts = list(range(1, len(metrics.LATENCY_BUCKETS) + 1))
+    histogram.add_histogram({"connector": "x"}, counts, 12.5, 20)
+    families = {
+        f.name: f
+        for f in parser.text_string_to_metric_families(
+            metrics.render([gauge, histogram])
+        )
+    }
+    (sample,) = families["mfg_messages"].samples
+    assert sample.labels == {"connector": 'a"b\\c', "state": "done"}
+    assert sample.value == 3
+    buckets = [
+        s for s in families["mfg_latency_seconds"].samples if s.name.endswith("_bucket")
+    ]
+    assert buckets[-1].labels["le"] == "+Inf" and buckets[-1].value == 20
+    assert [s.value for s in buckets[:-1]] == counts

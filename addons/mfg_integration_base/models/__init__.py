@@ -15,6 +15,8 @@ from . import mfg_external_id
 from . import mfg_sync_message
 from . import mfg_sync_message_processing
 from . import res_config_settings
+from . import res_config_settings_metrics
+from . import mfg_metrics
 from . import mfg_flow_alerting
 from . import mfg_reconciliation
 from . import mfg_connector_intake
