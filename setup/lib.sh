@@ -215,19 +215,42 @@ mfg_pg_setup() {
 
 mfg_db() { "$PYTHON" "$MFG_ROOT/setup/dbtool.py" "$@"; }
 
-# Installs the missing ones of the suite's addons into database $1 (creating it when
-# needed), with demo data; fails unless all of them end up installed.
+# The suite's addons as they are on disk, as one hash (file names and contents).
+mfg_addons_fingerprint() {
+  (cd "$MFG_ROOT/addons" && find . -type f ! -name '*.pyc' ! -path '*/__pycache__/*' -print0 |
+    LC_ALL=C sort -z | xargs -0 sha256sum) | sha256sum | cut -d' ' -f1
+}
+
+# True when database $1 got the suite's addons as they are now on disk.
+mfg_addons_current() {
+  [[ $(cat "$MFG_VAR/data/$1.addons-fingerprint" 2>/dev/null) == "$(mfg_addons_fingerprint)" ]]
+}
+
+# Brings the suite's addons in database $2 (configuration $1) up to date: installs the
+# missing ones, with demo data (creating the database when needed), or, when all are
+# installed but their code changed since (a git pull), updates them. Fails unless all
+# of them end up installed.
 mfg_install_addons() {
-  local conf=$1 db=$2 log=$MFG_VAR/log/$2-install.log missing
+  local conf=$1 db=$2 log=$MFG_VAR/log/$2-install.log missing flag what
   missing=$(mfg_db missing-modules "$db" "${MFG_ADDONS[@]}") || mfg_die "cannot read database $db"
-  [[ -n $missing ]] || return 0
-  mkdir -p "$MFG_VAR/log"
-  # shellcheck disable=SC2086 # $missing is a list of addon names
-  mfg_say "installing $(mfg_join $missing) with demo data into database $db (several minutes; log: ${log#"$MFG_ROOT"/})"
-  local start=$SECONDS rc=0
+  if [[ -n $missing ]]; then
+    flag=-i
+    # shellcheck disable=SC2086 # $missing is a list of addon names
+    what="installing $(mfg_join $missing) with demo data into database $db"
+  elif ! mfg_addons_current "$db"; then
+    flag=-u
+    missing=${MFG_ADDONS[*]}
+    what="updating the suite's addons in database $db (their code differs from what it got)"
+  else
+    return 0
+  fi
+  mkdir -p "$MFG_VAR/log" "$MFG_VAR/data"
+  mfg_say "$what (several minutes; log: ${log#"$MFG_ROOT"/})"
+  local start=$SECONDS rc=0 fingerprint
+  fingerprint=$(mfg_addons_fingerprint)
   : >"$log"
   # shellcheck disable=SC2086
-  mfg_odoo -c "$conf" -d "$db" -i "$(mfg_join $missing)" --stop-after-init \
+  mfg_odoo -c "$conf" -d "$db" "$flag" "$(mfg_join $missing)" --stop-after-init \
     --log-level=info --logfile="$log" || rc=$?
   # Odoo ignores unknown or uninstallable module names with a warning and exit 0:
   # the database, not the exit code, says whether the installation worked.
@@ -239,10 +262,12 @@ mfg_install_addons() {
          /^[0-9-]+ [0-9:,]+ [0-9]+ WARNING / {print}' "$log" | cut -c1-400 >&2
     mfg_say "installation into $db failed (exit $rc); not installed: ${missing:-none}"
     mfg_say "full log: ${log#"$MFG_ROOT"/}"
+    mfg_say "to retry: fix the cause, then run $MFG_COMMAND again"
     return 1
   fi
   grep -E '^[0-9-]+ [0-9:,]+ [0-9]+ (WARNING|ERROR|CRITICAL) ' "$log" | cut -c1-400 >&2 || true
-  mfg_say "installed in $((SECONDS - start))s"
+  printf '%s\n' "$fingerprint" >"$MFG_VAR/data/$db.addons-fingerprint"
+  mfg_say "done in $((SECONDS - start))s"
 }
 
 # --- Configuration --------------------------------------------------------------------
