@@ -18,6 +18,7 @@
         "views/mrp_production_views.xml",
         "views/mrp_workorder_views.xml",
         "views/mfg_connector_site_views.xml",
+        "wizards/mfg_connector_template_import_views.xml",
     ],
     "demo": [],
     "installable": True,

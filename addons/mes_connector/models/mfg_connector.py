@@ -19,11 +19,13 @@ class MfgConnector(models.Model):
         default="confirm",
         help="When a manufacturing order is sent to this MES as mes.order.released. "
         "The Release to MES button works whatever the trigger.",
+        mfg_template="mes",
     )
     mes_auto_done = fields.Boolean(
         string="Close MOs on completion",
         help="When the MES reports the full quantity (or a final completion), mark the "
         "MO done with Odoo's backorder rules. Otherwise the planner closes it.",
+        mfg_template="mes",
     )
     mes_backorder_policy = fields.Selection(
         [("backorder", "Create a backorder"), ("close", "Close without backorder")],
@@ -31,9 +33,11 @@ class MfgConnector(models.Model):
         default="backorder",
         help="What to do with the rest of an MO closed short when its operation type "
         "is set to ask about backorders. 'Always' and 'Never' types are obeyed as set.",
+        mfg_template="mes",
     )
     mes_create_finished_lots = fields.Boolean(
         string="Create finished lots",
         help="Create the finished lot or serial number the MES reports when it "
         "does not exist yet. Otherwise an unknown finished lot fails the event.",
+        mfg_template="mes",
     )

@@ -34,6 +34,7 @@ class MfgConnector(models.Model):
         string="Site (warehouse)",
         help="Ties the connector to one plant: MES events for MOs of another "
         "warehouse are refused, and stock reconciliation covers this warehouse.",
+        mfg_template="ask",
     )
 
 

@@ -6,3 +6,4 @@ from . import test_mes_webhook
 from . import test_tour_planner
 from . import test_mes_reconciliation
 from . import test_mes_b2mml
+from . import test_mes_template

@@ -25,4 +25,5 @@ from . import mfg_event_subscription
 from . import base
 from . import mfg_flow_feed
 from . import mfg_sync_message_outbound_order
+from . import mfg_connector_template
 from . import mfg_connector_template_events

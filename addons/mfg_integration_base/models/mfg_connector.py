@@ -32,30 +32,40 @@ class MfgConnector(models.Model):
     _inherit = ["mail.thread"]  # noqa: RUF012
     _order = "sequence, name"
 
-    name = fields.Char(required=True, tracking=True)
+    name = fields.Char(required=True, tracking=True, mfg_template="ask")
     code = fields.Char(
         required=True,
         copy=False,
         tracking=True,
         help="URL-safe code used in webhook URLs: /mfg/v1/<code>/<flow>.",
+        mfg_template="ask",
     )
-    sequence = fields.Integer(default=10)
-    active = fields.Boolean(default=True)
+    sequence = fields.Integer(default=10, mfg_template=True)
+    active = fields.Boolean(default=True, mfg_template=True)
     kind = fields.Selection(
-        selection=[("generic", "Generic")], required=True, default="generic"
+        selection=[("generic", "Generic")],
+        required=True,
+        default="generic",
+        mfg_template=True,
     )
     company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company, index=True
+        "res.company",
+        required=True,
+        default=lambda self: self.env.company,
+        index=True,
+        mfg_template="ask",
     )
     state = fields.Selection(
         [("draft", "Draft"), ("active", "Active"), ("paused", "Paused")],
         default="draft",
         required=True,
         tracking=True,
+        mfg_template=False,
     )
     base_url = fields.Char(
         string="Base URL",
         help="Outbound messages are POSTed to <base URL>/<flow code>.",
+        mfg_template="ask",
     )
     auth_type = fields.Selection(
         [
@@ -67,20 +77,24 @@ class MfgConnector(models.Model):
         ],
         default="signature",
         required=True,
+        mfg_template=True,
     )
-    api_key_header = fields.Char(default="X-API-Key")
-    username = fields.Char(help="User name for basic authentication.")
+    api_key_header = fields.Char(default="X-API-Key", mfg_template=True)
+    username = fields.Char(
+        help="User name for basic authentication.", mfg_template=False
+    )
     # Secrets: ciphertext stored, readable by nobody (sudo reads them in the
     # few places that need them); the plain fields are write-only.
     # groups="." : no user at all, administrators included, reads, groups,
     # searches or exports the ciphertext; only the engine's sudo does.
-    outbound_secret_enc = fields.Char(groups=".", copy=False)
-    inbound_secret_enc = fields.Char(groups=".", copy=False)
-    inbound_secret_previous_enc = fields.Char(groups=".", copy=False)
+    outbound_secret_enc = fields.Char(groups=".", copy=False, mfg_template=False)
+    inbound_secret_enc = fields.Char(groups=".", copy=False, mfg_template=False)
+    inbound_secret_previous_enc = fields.Char(groups=".", copy=False, mfg_template=False)
     inbound_secret_previous_until = fields.Datetime(
         copy=False,
         readonly=True,
         help="The previous signing secret is accepted until then.",
+        mfg_template=False,
     )
     outbound_secret = fields.Char(
         compute="_compute_secrets",
@@ -96,28 +110,36 @@ class MfgConnector(models.Model):
     )
     outbound_secret_set = fields.Boolean(compute="_compute_secret_set")
     inbound_secret_set = fields.Boolean(compute="_compute_secret_set")
-    connect_timeout = fields.Float(default=5.0)
-    read_timeout = fields.Float(default=30.0)
-    max_attempts = fields.Integer(default=8)
-    backoff_base = fields.Integer(default=10, help="Seconds before the first retry.")
-    backoff_cap = fields.Integer(default=3600, help="Longest wait between retries (s).")
+    connect_timeout = fields.Float(default=5.0, mfg_template=True)
+    read_timeout = fields.Float(default=30.0, mfg_template=True)
+    max_attempts = fields.Integer(default=8, mfg_template=True)
+    backoff_base = fields.Integer(
+        default=10, help="Seconds before the first retry.", mfg_template=True
+    )
+    backoff_cap = fields.Integer(
+        default=3600, help="Longest wait between retries (s).", mfg_template=True
+    )
     max_payload_size = fields.Integer(
         default=lambda self: self._default_max_payload_size(),
         help="Largest accepted webhook body, in bytes.",
+        mfg_template=True,
     )
     signature_tolerance = fields.Integer(
         default=lambda self: self._default_signature_tolerance(),
         help="Accepted clock skew of webhook-timestamp, in seconds.",
+        mfg_template=True,
     )
     technical_user_id = fields.Many2one(
         "res.users",
         help="Inbound work runs as this user: give it only the rights its flows need.",
+        mfg_template="ask",
     )
     responsible_user_id = fields.Many2one(
         "res.users",
         string="Responsible",
         default=lambda self: self._default_responsible_user(),
         help="Gets exception activities when the flow names nobody else.",
+        mfg_template="ask",
     )
     flow_ids = fields.One2many("mfg.flow", "connector_id")
     # Health is derived from the messages (models/mfg_connector_dashboard.py):
@@ -137,12 +159,12 @@ class MfgConnector(models.Model):
         "check.",
     )
     check_success_at = fields.Datetime(
-        string="Last check OK", readonly=True, copy=False
+        string="Last check OK", readonly=True, copy=False, mfg_template=False
     )
     check_error_at = fields.Datetime(
-        string="Last check failed", readonly=True, copy=False
+        string="Last check failed", readonly=True, copy=False, mfg_template=False
     )
-    check_error = fields.Text(readonly=True, copy=False)
+    check_error = fields.Text(readonly=True, copy=False, mfg_template=False)
 
     _sql_constraints = [  # noqa: RUF012 (Odoo's declaration)
         ("code_uniq", "unique(code)", "The connector code must be unique."),

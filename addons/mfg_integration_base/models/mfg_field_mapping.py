@@ -13,29 +13,46 @@ class MfgFieldMapping(models.Model):
     _description = "Integration Field Mapping"
     _order = "flow_id, sequence, id"
 
-    flow_id = fields.Many2one("mfg.flow", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one(related="flow_id.company_id", store=True)
-    sequence = fields.Integer(default=10)
+    flow_id = fields.Many2one(
+        "mfg.flow", required=True, ondelete="cascade", index=True, mfg_template=False
+    )
+    company_id = fields.Many2one(
+        related="flow_id.company_id", store=True, mfg_template=False
+    )
+    sequence = fields.Integer(default=10, mfg_template=True)
     source_path = fields.Char(
         help="Dotted path in the incoming payload; name[] walks a list. For an "
-        "outbound flow: the path in the canonical payload."
+        "outbound flow: the path in the canonical payload.",
+        mfg_template=True,
     )
     target_path = fields.Char(
         help="Dotted path in the result; not used by a drop row, which removes "
-        "its source path."
+        "its source path.",
+        mfg_template=True,
     )
     transform = fields.Selection(
         [(t, t.replace("_", " ").title()) for t in TRANSFORMS],
         default="direct",
         required=True,
+        mfg_template=True,
     )
     value_map_ids = fields.One2many("mfg.value.map", "mapping_id", string="Value map")
-    constant_value = fields.Char(help="JSON value written by a constant transform.")
-    default_value = fields.Char(help="JSON value used when the source is missing.")
-    required = fields.Boolean()
-    datetime_format = fields.Char(help="strptime format; empty means ISO 8601.")
-    timezone = fields.Char(default="UTC", help="Time zone of naive date/times.")
-    lookup_model = fields.Char(help="Model whose external id a lookup resolves.")
+    constant_value = fields.Char(
+        help="JSON value written by a constant transform.", mfg_template=True
+    )
+    default_value = fields.Char(
+        help="JSON value used when the source is missing.", mfg_template=True
+    )
+    required = fields.Boolean(mfg_template=True)
+    datetime_format = fields.Char(
+        help="strptime format; empty means ISO 8601.", mfg_template=True
+    )
+    timezone = fields.Char(
+        default="UTC", help="Time zone of naive date/times.", mfg_template=True
+    )
+    lookup_model = fields.Char(
+        help="Model whose external id a lookup resolves.", mfg_template=True
+    )
 
     @api.constrains("transform", "source_path", "target_path")
     def _check_paths(self):

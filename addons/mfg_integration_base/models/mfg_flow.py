@@ -56,10 +56,14 @@ class MfgFlow(models.Model):
     _order = "connector_id, sequence, id"
 
     connector_id = fields.Many2one(
-        "mfg.connector", required=True, ondelete="cascade", index=True
+        "mfg.connector",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        mfg_template=False,
     )
     company_id = fields.Many2one(
-        related="connector_id.company_id", store=True, index=True
+        related="connector_id.company_id", store=True, index=True, mfg_template=False
     )
     code = fields.Selection(
         selection=[
@@ -70,51 +74,65 @@ class MfgFlow(models.Model):
             ("generic.feed", "Generic: batch feed of changed records (outbound)"),
         ],
         required=True,
+        mfg_template=True,
     )
-    name = fields.Char(compute="_compute_name", store=True, readonly=False)
-    sequence = fields.Integer(default=10)
-    active = fields.Boolean(default=True)
+    name = fields.Char(
+        compute="_compute_name", store=True, readonly=False, mfg_template=True
+    )
+    sequence = fields.Integer(default=10, mfg_template=True)
+    active = fields.Boolean(default=True, mfg_template=True)
     direction = fields.Selection(
         [("inbound", "Inbound"), ("outbound", "Outbound")],
         compute="_compute_direction",
         store=True,
+        mfg_template=False,
     )
     mode = fields.Selection(
         [("realtime", "Real-time"), ("batch", "Batch")],
         default="realtime",
         required=True,
+        mfg_template=True,
     )
-    interval_minutes = fields.Integer(default=15, help="Batch flows run this often.")
-    batch_size = fields.Integer(default=200, help="Messages one job handles at most.")
+    interval_minutes = fields.Integer(
+        default=15, help="Batch flows run this often.", mfg_template=True
+    )
+    batch_size = fields.Integer(
+        default=200, help="Messages one job handles at most.", mfg_template=True
+    )
     channel = fields.Char(
         default="root.mfg",
         required=True,
         help="queue_job channel; ordered flows use a capacity-1 channel "
         "(root.mfg.ordered).",
+        mfg_template=True,
     )
-    latency_target_seconds = fields.Integer(default=60)
+    latency_target_seconds = fields.Integer(default=60, mfg_template=True)
     gap_timeout_minutes = fields.Integer(
         default=30,
         help="A gap in an ordering key older than this becomes an exception.",
+        mfg_template=True,
     )
     responsible_user_id = fields.Many2one(
         "res.users",
         help="Gets this flow's exception activities (else the connector's).",
+        mfg_template=True,
     )
     mapping_ids = fields.One2many(
         "mfg.field.mapping", "flow_id", string="Field mappings"
     )
-    last_run_at = fields.Datetime(readonly=True, copy=False)
+    last_run_at = fields.Datetime(readonly=True, copy=False, mfg_template=False)
     # Generic upsert settings
     target_model_id = fields.Many2one(
         "ir.model",
         ondelete="cascade",
         help="generic.record.upsert writes records of this model.",
+        mfg_template=True,
     )
     allowed_field_ids = fields.Many2many(
         "ir.model.fields",
         domain="[('model_id', '=', target_model_id), ('store', '=', True)]",
         help="Fields a generic upsert may write; any other key is refused.",
+        mfg_template=True,
     )
 
     _sql_constraints = [  # noqa: RUF012 (Odoo's declaration)

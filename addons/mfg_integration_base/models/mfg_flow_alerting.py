@@ -14,16 +14,19 @@ class MfgFlow(models.Model):
         string="Alert: failure rate (%)",
         default=20.0,
         help="Failed or dead share of the last hour's finished messages; 0 disables.",
+        mfg_template=True,
     )
     alert_backlog_age_minutes = fields.Integer(
         string="Alert: backlog age (min)",
         default=30,
         help="Oldest queued or parked message older than this; 0 disables.",
+        mfg_template=True,
     )
     alert_dead_letters = fields.Integer(
         string="Alert: dead letters",
         default=1,
         help="This many dead messages; 0 disables.",
+        mfg_template=True,
     )
     alert_latency = fields.Boolean(
         string="Alert: latency over target",
@@ -31,20 +34,23 @@ class MfgFlow(models.Model):
         help="p95 latency of the messages processed in the last hour above the "
         "flow's latency target (latency of each attempt: a replay counts from "
         "the replay, not from the first receipt).",
+        mfg_template=True,
     )
     escalation_user_id = fields.Many2one(
         "res.users",
         help="Gets the alert, with a mail, when it stays open past the delay.",
+        mfg_template=True,
     )
-    escalation_delay_minutes = fields.Integer(default=60)
+    escalation_delay_minutes = fields.Integer(default=60, mfg_template=True)
     alert_state = fields.Selection(
         [("ok", "OK"), ("alert", "Alert"), ("escalated", "Escalated")],
         default="ok",
         readonly=True,
         copy=False,
+        mfg_template=False,
     )
-    alert_reasons = fields.Text(readonly=True, copy=False)
-    alert_since = fields.Datetime(readonly=True, copy=False)
+    alert_reasons = fields.Text(readonly=True, copy=False, mfg_template=False)
+    alert_since = fields.Datetime(readonly=True, copy=False, mfg_template=False)
 
     def _alert_metrics(self):
         """{flow id: (failure %, oldest backlog minutes, dead count, p95 ms)}."""

@@ -35,6 +35,7 @@ class MfgFlow(models.Model):
         required=True,
         help="What the external system sends or receives on this flow. "
         "Inbound flows with an XML format still accept canonical JSON.",
+        mfg_template=True,
     )
 
     @api.constrains("code", "payload_format")
@@ -129,4 +130,5 @@ class MfgConnector(models.Model):
         "connector speaks (for instance MESA's B2MML V0700 'Schema' folder, or "
         "QIF 3.0's 'xsd' folder). When set, every XML document received or sent "
         "is validated against them; the suite does not ship them.",
+        mfg_template=True,
     )

@@ -204,7 +204,8 @@ class MfgFlow(models.Model):
     _inherit = "mfg.flow"
 
     reconcile_tolerance = fields.Float(
-        help="Snapshot flows: differences up to this quantity are listed, not raised."
+        help="Snapshot flows: differences up to this quantity are listed, not raised.",
+        mfg_template=True,
     )
 
     @api.model

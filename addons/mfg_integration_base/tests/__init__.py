@@ -22,3 +22,4 @@ from . import test_bulk_replay
 from . import test_openapi_answers
 from . import test_openapi_contract
 from . import test_metrics
+from . import test_connector_template

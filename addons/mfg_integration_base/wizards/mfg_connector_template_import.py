@@ -24,6 +24,12 @@ class MfgConnectorTemplateImport(models.TransientModel):
     )
     technical_user_id = fields.Many2one("res.users")
     responsible_user_id = fields.Many2one("res.users")
+    base_url = fields.Char(
+        string="Base URL",
+        help="Where this site's system receives outbound messages; the template's "
+        "site had its own (shown below).",
+    )
+    template_kind = fields.Char(compute="_compute_preview")
     preview = fields.Html(compute="_compute_preview", sanitize=False)
 
     def _template(self):
@@ -45,28 +51,53 @@ class MfgConnectorTemplateImport(models.TransientModel):
     @api.depends("template_file", "template_json", "code", "company_id")
     def _compute_preview(self):
         for wizard in self:
+            wizard.template_kind = False
             if not (wizard.template_file or wizard.template_json):
                 wizard.preview = False
                 continue
             try:
                 template = wizard._template()
+                missing = []
+                self.env["mfg.connector"]._template_prepare_vals(template, {}, missing)
             except UserError as err:
                 wizard.preview = Markup("<p class='text-danger'>%s</p>") % str(err)
                 continue
+            kind = template.get("connector", {}).get("kind")
+            wizard.template_kind = kind
             rows = Markup("").join(
                 Markup("<li>%s: %s, %s mapping row(s)</li>")
                 % (flow["code"], flow.get("mode"), len(flow.get("mappings", [])))
                 for flow in template.get("flows", [])
             )
+            first_url = (template.get("first_site") or {}).get("base_url")
+            notes = Markup("").join(
+                Markup("<li>%s</li>") % note
+                for note in (
+                    [self.env._("The first site's base URL: %s", first_url)]
+                    if first_url
+                    else []
+                )
+                + [
+                    self.env._("Not found here, left empty: %s", lacking)
+                    for lacking in missing
+                ]
+            )
             wizard.preview = Markup(
                 "<p>Creates connector <b>%s</b> (%s) in %s, in draft, "
-                "without secrets:</p><ul>%s</ul>"
+                "without secrets:</p><ul>%s</ul><ul>%s</ul>"
             ) % (
                 escape(wizard.code or "?"),
-                escape(template.get("connector", {}).get("kind", "?")),
+                escape(kind or "?"),
                 escape(wizard.company_id.name or "?"),
                 rows,
+                notes,
             )
+
+    def _prepare_asked_values(self):
+        """What the wizard asks besides code, name, company and users (domain
+        addons add their site fields with ``_inherit``)."""
+        self.ensure_one()
+        return {"base_url": self.base_url or False}
 
     def action_import(self):
         self.ensure_one()
@@ -77,6 +108,7 @@ class MfgConnectorTemplateImport(models.TransientModel):
             self.company_id,
             technical_user=self.technical_user_id,
             responsible=self.responsible_user_id,
+            asked=self._prepare_asked_values(),
         )
         return {
             "type": "ir.actions.act_window",

@@ -13,6 +13,7 @@ class MfgConnector(models.Model):
         string="Approve PLM releases automatically",
         help="Releases that pass validation are approved without an Engineering "
         "Approver, and applied as soon as their effectivity date has come.",
+        mfg_template="plm",
     )
     plm_change_ids = fields.One2many(
         "mfg.plm.change", "connector_id", string="Engineering changes"

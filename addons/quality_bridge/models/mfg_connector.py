@@ -16,30 +16,27 @@ class MfgConnector(models.Model):
         "res.users",
         string="Procurement Contact",
         help="Gets supplier activities when the purchase order has no buyer.",
+        mfg_template="quality",
     )
     quality_planner_user_id = fields.Many2one(
         "res.users",
         string="Rework Planner",
         help="Gets rework activities when the manufacturing order has no responsible.",
+        mfg_template="quality",
     )
     quality_nc_from_mes_scrap = fields.Boolean(
         string="Nonconformances from MES Scrap",
         help="Scrap recorded in Odoo by another connector's technical user (the MES) "
         "opens a nonconformance (source MES scrap, already dispositioned as scrap), "
         "announced to this quality system.",
+        mfg_template="quality",
     )
     quality_default_severity = fields.Selection(
         [("minor", "Minor"), ("major", "Major"), ("critical", "Critical")],
         string="Default Severity",
         default="major",
+        mfg_template="quality",
     )
-
-    def _template_extra_values(self):
-        """Quality settings travel with the connector's template (never users)."""
-        values = super()._template_extra_values()
-        values["quality_default_severity"] = self.quality_default_severity
-        values["quality_nc_from_mes_scrap"] = self.quality_nc_from_mes_scrap
-        return values
 
     # ------------------------------------------------------------------
     # Resolution of payload references: never an Odoo id from the payload.

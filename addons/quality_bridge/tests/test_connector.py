@@ -16,13 +16,17 @@ class TestQualityConnector(QualityCommon):
         )
         template = self.connector._template_dict()
         self.assertEqual(template["connector"]["quality_default_severity"], "critical")
-        self.assertNotIn("quality_planner_user_id", template["connector"])
+        # People travel by login: the same user where the login exists.
+        self.assertEqual(
+            template["connector"]["quality_planner_user_id"], self.planner.login
+        )
+        self.assertNotIn("scheduler_horizon_days", template["connector"])
         site2 = self.env["mfg.connector"]._create_from_template(
             template, "qms-site2", "QMS site 2", self.env.company
         )
         self.assertEqual(site2.kind, "quality")
         self.assertEqual(site2.quality_default_severity, "critical")
-        self.assertFalse(site2.quality_planner_user_id)
+        self.assertEqual(site2.quality_planner_user_id, self.planner)
         self.assertEqual(set(site2.flow_ids.mapped("code")), set(INBOUND + OUTBOUND))
 
     def test_default_severity_applies_to_new_nonconformances(self):

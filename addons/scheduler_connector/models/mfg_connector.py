@@ -22,15 +22,17 @@ class MfgConnector(models.Model):
         default=snapshot_lib.DEFAULT_HORIZON_DAYS,
         help="The snapshot holds the MOs planned to start within this many days, "
         "and the work centers' working time over them.",
+        mfg_template="scheduler",
     )
     scheduler_frozen_hours = fields.Float(
         string="Frozen window (hours)",
         default=snapshot_lib.DEFAULT_FROZEN_HOURS,
         help="Work planned to start within this many hours from now (or earlier) "
         "is frozen: a published schedule never moves it, nor moves work into it.",
+        mfg_template="scheduler",
     )
     scheduler_last_snapshot_at = fields.Datetime(
-        string="Last snapshot", readonly=True, copy=False
+        string="Last snapshot", readonly=True, copy=False, mfg_template=False
     )
     scheduler_schedule_ids = fields.One2many("mfg.scheduler.schedule", "connector_id")
     scheduler_schedule_count = fields.Integer(
@@ -56,17 +58,6 @@ class MfgConnector(models.Model):
                 raise ValidationError(
                     self.env._("The frozen window cannot be negative.")
                 )
-
-    def _template_extra_values(self):
-        """Scheduler settings travel with the connector's template."""
-        values = super()._template_extra_values()
-        values.update(
-            {
-                "scheduler_horizon_days": self.scheduler_horizon_days,
-                "scheduler_frozen_hours": self.scheduler_frozen_hours,
-            }
-        )
-        return values
 
     # ------------------------------------------------------------- actions
     def action_scheduler_send_snapshot(self):

@@ -1,0 +1,1 @@
+from . import mfg_connector_template_import
