@@ -89,7 +89,9 @@ class MfgConnector(models.Model):
     # searches or exports the ciphertext; only the engine's sudo does.
     outbound_secret_enc = fields.Char(groups=".", copy=False, mfg_template=False)
     inbound_secret_enc = fields.Char(groups=".", copy=False, mfg_template=False)
-    inbound_secret_previous_enc = fields.Char(groups=".", copy=False, mfg_template=False)
+    inbound_secret_previous_enc = fields.Char(
+        groups=".", copy=False, mfg_template=False
+    )
     inbound_secret_previous_until = fields.Datetime(
         copy=False,
         readonly=True,

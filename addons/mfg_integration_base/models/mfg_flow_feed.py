@@ -34,26 +34,33 @@ class MfgFlow(models.Model):
         string="Fields to send",
         help="Batch feed: one field path per line (e.g. name, partner_id.name). "
         "The record's id is always sent.",
+        mfg_template=True,
     )
     feed_domain = fields.Char(
         string="Only records matching",
         default="[]",
         help="Batch feed: a literal domain on the model.",
+        mfg_template=True,
     )
     feed_format = fields.Selection(
-        [("jsonl", "JSON Lines"), ("csv", "CSV")], default="jsonl"
+        [("jsonl", "JSON Lines"), ("csv", "CSV")], default="jsonl", mfg_template=True
     )
-    feed_page_size = fields.Integer(string="Page size", default=500)
+    feed_page_size = fields.Integer(string="Page size", default=500, mfg_template=True)
     # The exact write_date (microseconds): a Datetime field would round it to
     # the second and resend the records written in that second.
-    feed_cursor_date = fields.Char(string="Cursor: last write date", readonly=True)
-    feed_cursor_id = fields.Integer(string="Cursor: last id", readonly=True)
+    feed_cursor_date = fields.Char(
+        string="Cursor: last write date", readonly=True, mfg_template=False
+    )
+    feed_cursor_id = fields.Integer(
+        string="Cursor: last id", readonly=True, mfg_template=False
+    )
     feed_user_id = fields.Many2one(
         "res.users",
         string="Feed configured by",
         readonly=True,
         help="The feed sends the fields this person may read, of the records of "
         "the connector's company that they may see.",
+        mfg_template=False,
     )
 
     @api.constrains(

@@ -39,25 +39,35 @@ class MfgFlow(models.Model):
         ],
         default="push",
         required=True,
+        mfg_template=True,
     )
     pull_path = fields.Char(
         help="Path of the collection under the connector's base URL, e.g. "
         "/odata/v5/ProdMgmt/Parts",
+        mfg_template=True,
     )
-    pull_page_size = fields.Integer(default=100, help="Records asked per page ($top).")
+    pull_page_size = fields.Integer(
+        default=100, help="Records asked per page ($top).", mfg_template=True
+    )
     pull_page_limit = fields.Integer(
-        default=5, help="Pages one run fetches at most; the next run goes on."
+        default=5,
+        help="Pages one run fetches at most; the next run goes on.",
+        mfg_template=True,
     )
     pull_cursor = fields.Char(
         readonly=True,
         copy=False,
         help="Modification time and id of the last record stored (JSON).",
+        mfg_template=False,
     )
-    pull_last_run_at = fields.Datetime(readonly=True, copy=False)
+    pull_last_run_at = fields.Datetime(readonly=True, copy=False, mfg_template=False)
     pull_next_at = fields.Datetime(
-        readonly=True, copy=False, help="No pull before this time (Retry-After)."
+        readonly=True,
+        copy=False,
+        help="No pull before this time (Retry-After).",
+        mfg_template=False,
     )
-    pull_last_error = fields.Text(readonly=True, copy=False)
+    pull_last_error = fields.Text(readonly=True, copy=False, mfg_template=False)
 
     # ---------------------------------------------------------------- runs
     @api.model
