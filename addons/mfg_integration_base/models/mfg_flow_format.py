@@ -121,6 +121,7 @@ class MfgConnector(models.Model):
         required=True,
         help="Wrap outbound messages as CloudEvents, for event brokers and "
         "low-code tools; the Standard Webhooks signature covers what is sent.",
+        mfg_template=True,
     )
 
     xsd_dir = fields.Char(
