@@ -20,12 +20,14 @@ class MfgConnector(models.Model):
         "(0 = immediately; s, m, h, d units), jittered up to 10% later. The "
         "default is the Standard Webhooks schedule: 10 attempts over about 3 "
         "days. Retry-After (429/503) can lengthen a wait up to the backoff cap.",
+        mfg_template=True,
     )
     endpoint_disable_after_hours = fields.Integer(
         string="Disable endpoint after (h)",
         default=120,
         help="An outbound endpoint that has failed for this long without one "
         "success is disabled; its messages wait until someone re-enables it.",
+        mfg_template=True,
     )
 
     disabled_endpoint_count = fields.Integer(compute="_compute_disabled_endpoint_count")

@@ -22,14 +22,20 @@ class MfgFlow(models.Model):
         copy=False,
         help="Outbound flows only: a disabled endpoint is sent nothing; its "
         "messages wait (queued) until it is re-enabled.",
+        mfg_template=False,
     )
     endpoint_failing_since = fields.Datetime(
         readonly=True,
         copy=False,
         help="First failed send since the endpoint's last success.",
+        mfg_template=False,
     )
-    endpoint_disabled_at = fields.Datetime(readonly=True, copy=False)
-    endpoint_disabled_reason = fields.Text(readonly=True, copy=False)
+    endpoint_disabled_at = fields.Datetime(
+        readonly=True, copy=False, mfg_template=False
+    )
+    endpoint_disabled_reason = fields.Text(
+        readonly=True, copy=False, mfg_template=False
+    )
 
     # --------------------------------------------------------------- health
     def _mfg_endpoint_delivered(self):

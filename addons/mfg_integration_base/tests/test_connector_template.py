@@ -49,6 +49,8 @@ class TestConnectorTemplate(MfgCommon):
             return list(record._get_spec().get("formats", {})) or None
         if name in ("constant_value", "default_value"):
             return ['"x"', "1"]
+        if name == "retry_schedule":
+            return ["0, 5s, 1m, 1h"]
         if name == "feed_domain":
             return ["[('id', '>', 0)]"]
         if name == "feed_field_paths":
