@@ -23,6 +23,15 @@ class TestPlmChangeLink(PlmCommon):
     def _cron(self):
         self.env["mfg.plm.change"]._cron_apply_due()
 
+    def _bom_release_then_change_order(self):
+        bom_change = self._change_of(
+            self._plm_release("plm.bom.released", self._bom_payload())
+        )
+        eco = self._change_of(
+            self._plm_release("plm.change.released", self._change_payload())
+        )
+        return bom_change, eco
+
     def _assert_bom_b_in_force(self):
         bom = self._boms_of(self.pump)
         self.assertEqual(bom.plm_revision, "B")
@@ -62,12 +71,7 @@ class TestPlmChangeLink(PlmCommon):
     def test_approval_and_apply_adopt_a_release_linked_later(self):
         """A release staged without its link (as by a job that committed
         alongside the ECO's before this fix) is adopted on approval."""
-        bom_change = self._change_of(
-            self._plm_release("plm.bom.released", self._bom_payload())
-        )
-        eco = self._change_of(
-            self._plm_release("plm.change.released", self._change_payload())
-        )
+        bom_change, eco = self._bom_release_then_change_order()
         bom_change.sudo().parent_id = False
         self._approve(eco)
         self.assertEqual(bom_change.parent_id, eco)
@@ -77,12 +81,7 @@ class TestPlmChangeLink(PlmCommon):
         self._assert_bom_b_in_force()
 
     def test_cron_adopts_an_unlinked_release_of_an_approved_change_order(self):
-        bom_change = self._change_of(
-            self._plm_release("plm.bom.released", self._bom_payload())
-        )
-        eco = self._change_of(
-            self._plm_release("plm.change.released", self._change_payload())
-        )
+        bom_change, eco = self._bom_release_then_change_order()
         self._approve(eco)
         # Unlinked and waiting, as data staged before this fix are.
         bom_change.sudo().write({"parent_id": False, "state": "to_approve"})
