@@ -24,6 +24,7 @@
         "views/mfg_field_mapping_views.xml",
         "views/mfg_external_id_views.xml",
         "views/mfg_sync_message_views.xml",
+        "views/mfg_sync_message_timeline_views.xml",
         "views/mfg_reconciliation_views.xml",
         "views/mfg_event_subscription_views.xml",
         "views/res_config_settings_views.xml",

@@ -14,6 +14,7 @@ from . import mfg_value_map
 from . import mfg_external_id
 from . import mfg_sync_message
 from . import mfg_sync_message_processing
+from . import mfg_sync_message_attempt
 from . import res_config_settings
 from . import res_config_settings_metrics
 from . import mfg_metrics

@@ -23,3 +23,4 @@ from . import test_openapi_answers
 from . import test_openapi_contract
 from . import test_metrics
 from . import test_connector_template
+from . import test_message_timeline
