@@ -164,8 +164,24 @@ def test_no_frozen_window_configured():
     assert _decide(a, _state(), frozen_hours=0).outcome == rules.APPLIED
 
 
-def test_unplanned_workorder_not_frozen():
+def test_unplanned_workorder_of_an_unplanned_mo_not_frozen():
     s = _state(date_start=None, date_finished=None)
+    assert _decide(_assign(), s).outcome == rules.APPLIED
+
+
+def test_unplanned_workorder_takes_its_mos_start():
+    s = _state(
+        date_start=None,
+        date_finished=None,
+        production_date_start=NOW + timedelta(hours=5),
+    )
+    d = _decide(_assign(), s)
+    assert d.outcome == rules.REFUSED_FROZEN
+    assert d.params["current_start"] == "2026-11-23T13:00:00Z"
+
+
+def test_planned_workorder_keeps_its_own_start():
+    s = _state(production_date_start=NOW + timedelta(hours=5))
     assert _decide(_assign(), s).outcome == rules.APPLIED
 
 

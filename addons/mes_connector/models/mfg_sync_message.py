@@ -262,6 +262,49 @@ class MfgSyncMessage(models.Model):
             production,
         )
 
+    def _mes_check_lot_here(self, lot, production):
+        """A lot the MES consumes (or scraps) must be on hand within the
+        connector's company and site (its warehouse, when it has one), unless it
+        is on hand nowhere yet: a lot shared between companies (no company) that
+        only another company or site holds is an error, never a move line for
+        stock this plant does not have."""
+        if not lot:
+            return
+        connector = self.connector_id
+        warehouse = connector.mes_warehouse_id
+        # sudo: only to know where the lot is, across companies; nothing is touched
+        quants = (
+            self.env["stock.quant"]
+            .sudo()
+            .search(
+                [
+                    ("lot_id", "=", lot.id),
+                    ("location_id.usage", "=", "internal"),
+                    ("quantity", ">", 0),
+                ]
+            )
+        )
+        here = quants.filtered(
+            lambda q: q.company_id == connector.company_id
+            and (not warehouse or q.location_id.warehouse_id == warehouse)
+        )
+        if not quants or here:
+            return
+        elsewhere = quants.mapped(
+            lambda q: q.location_id.warehouse_id.name or q.company_id.name
+        )
+        raise self._mes_fail(
+            self.env._(
+                "Lot %(lot)s of %(product)s is on hand only in %(elsewhere)s, not in "
+                "%(here)s: refused, stock untouched.",
+                lot=lot.name,
+                product=lot.product_id.display_name,
+                elsewhere=", ".join(sorted(set(elsewhere))),
+                here=warehouse.name or connector.company_id.name,
+            ),
+            production,
+        )
+
     def _mes_quantity(self, payload, to_uom, production):
         """The payload's quantity in ``to_uom`` (payload ``uom`` by name)."""
         quantity = payload["quantity"]
@@ -330,6 +373,7 @@ class MfgSyncMessage(models.Model):
                 production,
             )
         lot = self._mes_get_lot(payload.get("lot"), product, production, required=True)
+        self._mes_check_lot_here(lot, production)
         workorder = self.env["mrp.workorder"]
         if payload.get("workorder"):
             workorder = self._mes_get_workorder(production, payload["workorder"])
@@ -350,16 +394,15 @@ class MfgSyncMessage(models.Model):
             <= 0
             < float_compare(move.mes_consumed_qty, planned, precision_rounding=rounding)
         ):
-            production.message_post(
-                body=self.env._(
+            production._mes_note(
+                self.env._(
                     "MES over-consumption: %(qty)s %(uom)s of %(product)s consumed, "
                     "%(planned)s planned.",
                     qty=move.mes_consumed_qty,
                     uom=move.product_uom.name,
                     product=product.display_name,
                     planned=planned,
-                ),
-                subtype_xmlid="mail.mt_note",
+                )
             )
         production._mes_mark_in_progress()
         return production
@@ -384,6 +427,7 @@ class MfgSyncMessage(models.Model):
         quantity = self._mes_quantity(payload, product.uom_id, production)
         vals = {}
         if product != production.product_id:
+            self._mes_check_lot_here(lot, production)
             # a component is scrapped where it is: the named location, else where
             # the lot (or product) lies under the MO's source location
             parent = production.location_src_id

@@ -28,9 +28,8 @@ class MrpProduction(models.Model):
         return error_class(message, record=self, user=self.user_id)
 
     def _mes_note(self, text):
-        self.message_post(
-            body=Markup("<p>%s</p>") % escape(text), subtype_xmlid="mail.mt_note"
-        )
+        # engine bookkeeping: never fails the MES event (no sender address needed)
+        self._mfg_note(Markup("<p>%s</p>") % escape(text))
 
     # ------------------------------------------------------------ consumption
     def _mes_component_move(self, product, workorder):

@@ -7,3 +7,5 @@ from . import test_tour_planner
 from . import test_mes_reconciliation
 from . import test_mes_b2mml
 from . import test_mes_template
+from . import test_mes_bookkeeping
+from . import test_mes_multi_plant

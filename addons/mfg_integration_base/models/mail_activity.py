@@ -47,6 +47,16 @@ class MailActivity(models.Model):
         return activities.create(vals)
 
     @api.model
+    def _mfg_schedule_todo(self, record, summary, user, note=None):
+        """A to-do activity for ``user`` on ``record`` (approve a change, plan a
+        rework). Created as sudo, like exception activities: whoever triggers it
+        (a technical user, a planner) may not be allowed to post on the record,
+        and it must not fail the business event for want of an e-mail address."""
+        return record.sudo().activity_schedule(
+            "mail.mail_activity_data_todo", summary=summary, note=note, user_id=user.id
+        )
+
+    @api.model
     def _mfg_close_exception(self, record, key, feedback=None):
         activities = self.sudo().search(
             [

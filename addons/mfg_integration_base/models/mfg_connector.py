@@ -139,7 +139,7 @@ class MfgConnector(models.Model):
     responsible_user_id = fields.Many2one(
         "res.users",
         string="Responsible",
-        default=lambda self: self._default_responsible_user(),
+        default=lambda self: self._mfg_default_responsible(),
         help="Gets exception activities when the flow names nobody else.",
         mfg_template="ask",
     )
@@ -180,12 +180,30 @@ class MfgConnector(models.Model):
         icp = self.env["ir.config_parameter"].sudo()
         return int(icp.get_param("mfg_integration_base.signature_tolerance", 300))
 
-    def _default_responsible_user(self):
+    @api.model
+    def _mfg_default_responsible(self):
+        """The default responsible of the integration settings (or no user)."""
         icp = self.env["ir.config_parameter"].sudo()
         user_id = int(
             icp.get_param("mfg_integration_base.default_responsible_id", 0) or 0
         )
-        return self.env["res.users"].browse(user_id).exists() if user_id else False
+        return self.env["res.users"].browse(user_id).exists()
+
+    def _mfg_responsible(self, flow=None):
+        """Who gets an exception of this connector, the one rule of the suite
+        (readme CONFIGURE, "Who gets an exception"): the flow's responsible,
+        else the connector's, else the settings' default responsible, else the
+        administrator. A record's own person (an MO's responsible) comes before
+        all of them; the callers that have such a record pass it first.
+        ``self``: one connector, or none (a record made in Odoo, not by a flow)."""
+        if len(self) > 1:
+            self.ensure_one()  # raises: one connector or none
+        return (
+            (flow.responsible_user_id if flow else self.env["res.users"])
+            or self.responsible_user_id
+            or self._mfg_default_responsible()
+            or self.env.ref("base.user_admin")
+        )
 
     @api.depends_context("uid")
     def _compute_secrets(self):
@@ -302,6 +320,20 @@ class MfgConnector(models.Model):
         ):
             secrets.append(self._get_secret("inbound_secret_previous"))
         return [s for s in secrets if s]
+
+    # ------------------------------------------------------------ engine user
+    def _mfg_as_technical_user(self, records):
+        """``records`` as the engine works on them for this connector: as its
+        technical user (sudo when it has none, e.g. an outbound-only connector),
+        with the connector's company as the only selected company. Jobs,
+        handlers and replays never keep the caller's company selection: a
+        planner with two plants selected would pass on companies the technical
+        user does not have ("Access to unauthorized or invalid companies")."""
+        self.ensure_one()
+        connector = self.sudo()
+        records = records.with_context(allowed_company_ids=connector.company_id.ids)
+        user = connector.technical_user_id
+        return records.with_user(user) if user else records.sudo()
 
     # ---------------------------------------------------------------- actions
     def action_activate(self):

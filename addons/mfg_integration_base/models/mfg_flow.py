@@ -164,6 +164,11 @@ class MfgFlow(models.Model):
                     self.env._("Flow %s has no specification.", flow.code)
                 )
 
+    def _mfg_responsible(self):
+        """Who gets this flow's exceptions: see mfg.connector._mfg_responsible."""
+        self.ensure_one()
+        return self.connector_id._mfg_responsible(self)
+
     # ------------------------------------------------------------ extension
     def _get_flow_specs(self):
         """{flow code: {"direction", "schema_dir", optional "xml_parser"}}.
@@ -259,10 +264,10 @@ class MfgFlow(models.Model):
         for flow in self:
             if flow.mode == "batch" and eta is None:
                 continue
-            # The job runs as the connector's technical user (least privilege);
-            # the engine's own bookkeeping inside it uses sudo where needed.
-            user = flow.sudo().connector_id.technical_user_id
-            runner = flow.with_user(user) if user else flow.sudo()
+            # The job runs as the connector's technical user (least privilege),
+            # in the connector's company only; the engine's own bookkeeping
+            # inside it uses sudo where needed.
+            runner = flow.sudo().connector_id._mfg_as_technical_user(flow)
             job = runner.with_delay(
                 channel=flow.channel,
                 eta=eta,

@@ -147,9 +147,7 @@ class MfgFlow(models.Model):
                             "alert_since": False,
                         }
                     )
-                    connector.message_post(
-                        body=self.env._("Alert on %s cleared.", flow.name)
-                    )
+                    connector._mfg_note(self.env._("Alert on %s cleared.", flow.name))
                 continue
             text = "; ".join(reasons)
             summary = self.env._("Integration alert: %s", flow.name)
@@ -159,12 +157,9 @@ class MfgFlow(models.Model):
                 connector=connector.name,
                 text=text,
             )
-            responsible = (
-                flow.responsible_user_id
-                or connector.responsible_user_id
-                or self.env.ref("base.user_admin")
+            Activity._mfg_upsert_exception(
+                connector, key, summary, note, flow._mfg_responsible()
             )
-            Activity._mfg_upsert_exception(connector, key, summary, note, responsible)
             vals = {"alert_reasons": text}
             if flow.alert_state == "ok":
                 vals.update({"alert_state": "alert", "alert_since": now})
@@ -178,7 +173,10 @@ class MfgFlow(models.Model):
                     note,
                     flow.escalation_user_id,
                 )
-                connector.message_post(
+                # A mail to the escalation user, not a note: sent by the system
+                # partner (as sudo) so that it never needs the caller's address.
+                connector.sudo().message_post(
+                    author_id=self.env.ref("base.partner_root").id,
                     body=self.env._(
                         "Escalated: %(flow)s still failing since %(since)s: %(text)s",
                         flow=flow.name,

@@ -95,7 +95,9 @@ class MfgReconciliation(models.Model):
                     count=len(above),
                 ),
                 note,
-                connector.responsible_user_id or self.env.ref("base.user_admin"),
+                connector._mfg_responsible(
+                    connector.flow_ids.filtered(lambda f: f.code == kind)[:1]
+                ),
             )
         return run
 

@@ -246,7 +246,7 @@ class MfgSyncMessage(models.Model):
                 )
             message.sudo().write({"state": "ignored", "next_attempt_at": False})
             note = self.env._("Ignored by %s", self.env.user.name)
-            message.message_post(body=note)
+            message._mfg_note(note, author=self.env.user.partner_id)
             message._mfg_close_exception_activity(feedback=note)
         self._mfg_release_parked()
         return True
@@ -286,7 +286,7 @@ class MfgSyncMessage(models.Model):
                 "queued_at": self._mfg_db_now(),
             }
         )
-        self.message_post(body=note)
+        self._mfg_note(note, author=self.env.user.partner_id)
         self.flow_id._schedule_drain(eta=fields.Datetime.now())
 
     # ---------------------------------------------------------------- crons

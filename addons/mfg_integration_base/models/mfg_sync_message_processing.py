@@ -279,7 +279,7 @@ class MfgSyncMessage(models.Model):
             raise MfgValidationError(
                 self.env._("Connector %s has no technical user.", connector.name)
             )
-        return self.with_user(user).with_company(connector.company_id)
+        return connector._mfg_as_technical_user(self)
 
     def _mfg_last_applied(self, ordering_key=None):
         self.flush_model()
@@ -514,19 +514,6 @@ class MfgSyncMessage(models.Model):
             self.env._("the receiver answered 410 Gone (%s)", self.name)
         )
 
-    def _mfg_responsible(self, user=None):
-        icp = self.env["ir.config_parameter"].sudo()
-        default_id = int(
-            icp.get_param("mfg_integration_base.default_responsible_id", 0) or 0
-        )
-        return (
-            user
-            or self.flow_id.responsible_user_id
-            or self.connector_id.responsible_user_id
-            or self.env["res.users"].browse(default_id).exists()
-            or self.env.ref("base.user_admin")
-        )
-
     def _mfg_open_exception_activity(self, text, record=None, user=None):
         target = record or self._get_business_record() or self
         digest = hashlib.sha1((text or "").encode()).hexdigest()[:12]
@@ -543,7 +530,11 @@ class MfgSyncMessage(models.Model):
             )
         ) % {"text": text, "name": self.name, "id": self.id}
         activity = self.env["mail.activity"]._mfg_upsert_exception(
-            target.sudo(), key, summary, note, self._mfg_responsible(user)
+            target.sudo(),
+            key,
+            summary,
+            note,
+            user or self.connector_id._mfg_responsible(self.flow_id),
         )
         self._mfg_bookkeeping().exception_activity_id = activity
 

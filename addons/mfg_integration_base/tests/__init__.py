@@ -24,3 +24,5 @@ from . import test_openapi_contract
 from . import test_metrics
 from . import test_connector_template
 from . import test_message_timeline
+from . import test_engine_users
+from . import test_responsible

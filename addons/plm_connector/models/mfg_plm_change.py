@@ -310,8 +310,8 @@ class MfgPlmChange(models.Model):
 
     # -------------------------------------------------------------- helpers
     def _plm_responsible(self):
-        connector = self.connector_id
-        return connector.responsible_user_id or self.env.ref("base.user_admin")
+        """The flow's / connector's responsible (mfg.connector._mfg_responsible)."""
+        return self.connector_id._mfg_responsible(self.message_id.flow_id)
 
     def _plm_problems_html(self, messages):
         items = Markup().join(Markup("<li>%s</li>") % message for message in messages)
@@ -373,7 +373,7 @@ class MfgPlmChange(models.Model):
         self.sudo().write(
             {"state": "superseded", "superseded_by_id": by.id if by else False}
         )
-        self.sudo().message_post(body=reason)
+        self._mfg_note(reason)
         self.env["mail.activity"]._mfg_close_exception(
             self.sudo(), self._plm_exception_key()
         )

@@ -289,11 +289,8 @@ class MfgPlmChange(models.Model):
                 )
             # The planner's to-do is written whatever the technical user's
             # rights on manufacturing orders: it changes nothing on the order.
-            production.sudo().activity_schedule(
-                "mail.mail_activity_data_todo",
-                summary=summary,
-                note=note,
-                user_id=(production.user_id or fallback).id,
+            self.env["mail.activity"]._mfg_schedule_todo(
+                production, summary, production.user_id or fallback, note=note
             )
 
     # ----------------------------------------------------------------- ECO
@@ -333,4 +330,4 @@ class MfgPlmChange(models.Model):
             title=self.title or "",
         )
         for item in self.item_ids.filtered("product_tmpl_id"):
-            item.product_tmpl_id.sudo().message_post(body=body)
+            item.product_tmpl_id._mfg_note(body)

@@ -30,10 +30,10 @@ class MfgPlmChange(models.Model):
             )
         else:
             self.sudo().state = "to_approve"
-            self.sudo().activity_schedule(
-                "mail.mail_activity_data_todo",
-                summary=self.env._("Approve engineering change %s", self.name),
-                user_id=self._plm_responsible().id,
+            self.env["mail.activity"]._mfg_schedule_todo(
+                self,
+                self.env._("Approve engineering change %s", self.name),
+                self._plm_responsible(),
             )
 
     def _plm_approve(self, note=None):
@@ -45,7 +45,7 @@ class MfgPlmChange(models.Model):
             }
         )
         if note:
-            self.sudo().message_post(body=note)
+            self._mfg_note(note)
         self.sudo().activity_unlink(["mail.mail_activity_data_todo"])
         if self.release_type == "change":
             self._plm_approve_waiting_releases()
@@ -158,7 +158,7 @@ class MfgPlmChange(models.Model):
         ]
         self._plm_write_problems(found)
         problems = self.problem_ids
-        self.sudo().message_post(body=self.env._("Not applied: %s", text))
+        self._mfg_note(self.env._("Not applied: %s", text))
         self.env["mail.activity"]._mfg_upsert_exception(
             self.sudo(),
             self._plm_exception_key(),

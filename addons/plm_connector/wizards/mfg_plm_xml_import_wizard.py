@@ -81,13 +81,11 @@ class MfgPlmXmlImportWizard(models.TransientModel):
                 self.env._("The release breaks its contract: %s", err)
             ) from err
         vals = self._prepare_message_vals(flow, data)
-        # Stored as the connector's technical user, exactly like the webhook
-        # (the engine creates messages in sudo: users cannot).
+        # Stored as the connector's technical user, in its company only, exactly
+        # like the webhook (the engine creates messages in sudo: users cannot).
         messages = (
-            self.env["mfg.sync.message"]
-            .with_user(connector.technical_user_id or self.env.user)
+            connector._mfg_as_technical_user(self.env["mfg.sync.message"])
             .sudo()
-            .with_company(connector.company_id)
             .with_context(
                 tracking_disable=True,
                 mail_create_nolog=True,

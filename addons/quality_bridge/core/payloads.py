@@ -82,13 +82,21 @@ def nonconformance_changed(
 
 
 def maintenance_done(
-    alert_id, request, equipment=None, done_at=None, duration_hours=None
+    alert_id,
+    request,
+    request_name=None,
+    equipment=None,
+    done_at=None,
+    duration_hours=None,
 ):
+    """``request``: the request's unique reference; ``request_name`` its title,
+    a label only (two requests may have the same)."""
     return _clean(
         {
             "schema_version": SCHEMA_VERSION,
             "alert_id": alert_id,
             "request": request,
+            "request_name": request_name,
             "equipment": equipment,
             "done_at": done_at,
             "duration_hours": duration_hours,

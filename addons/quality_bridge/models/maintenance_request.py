@@ -13,6 +13,14 @@ PRIORITIES = {"very_low": "0", "low": "1", "normal": "2", "high": "3"}
 class MaintenanceRequest(models.Model):
     _inherit = "maintenance.request"
 
+    mfg_reference = fields.Char(
+        string="Integration Reference",
+        index=True,
+        copy=False,
+        readonly=True,
+        help="Unique reference sent to the system that raised the alert (the "
+        "request's name is only a label: two requests may share it).",
+    )
     mfg_alert_ref = fields.Char(
         string="Alert Id",
         index=True,
@@ -69,14 +77,15 @@ class MaintenanceRequest(models.Model):
         equipment = connector._quality_resolve_equipment(payload["equipment"])
         vals = self._prepare_alert_request_vals(connector, payload, equipment)
         request = self.create(vals)
+        request._quality_reference()
         connector._mfg_bind(request, alert_id, payload=payload)
         if payload.get("block_workcenter"):
             workcenter = equipment.mfg_workcenter_id
             if workcenter:
                 workcenter._quality_block(request)
             else:
-                request.message_post(
-                    body=self.env._(
+                request._mfg_note(
+                    self.env._(
                         "The alert asked to block the work center, but equipment "
                         "%(eq)s "
                         "belongs to no work center.",
@@ -107,6 +116,16 @@ class MaintenanceRequest(models.Model):
             "mfg_alert_source": payload.get("source"),
         }
 
+    def _quality_reference(self):
+        """The request's unique reference for external systems, given once."""
+        self.ensure_one()
+        if not self.mfg_reference:
+            # sudo: the sequence and the field are the system's, whoever acts
+            self.sudo().mfg_reference = (
+                self.env["ir.sequence"].sudo().next_by_code("mfg.maintenance.request")
+            )
+        return self.mfg_reference
+
     # ------------------------------------------------------------------
     # Done: unblock, tell the CMMS
     # ------------------------------------------------------------------
@@ -135,7 +154,8 @@ class MaintenanceRequest(models.Model):
             equipment_ref = self.mfg_connector_id._mfg_external_id(equipment)
         payload = qb_payloads.maintenance_done(
             self.mfg_alert_ref,
-            self.name,
+            self._quality_reference(),
+            request_name=self.name[:256],
             equipment=equipment_ref or equipment.name or None,
             done_at=fields.Datetime.now().isoformat() + "Z",
             duration_hours=self.duration or 0.0,

@@ -323,7 +323,7 @@ class MfgQualityNonconformance(models.Model):
         return (
             self.production_id.user_id
             or self.connector_id.quality_planner_user_id
-            or self.env.ref("base.user_admin", raise_if_not_found=False)
+            or self.connector_id._mfg_responsible()
         )
 
     def _quality_procurement_user(self):
@@ -331,7 +331,7 @@ class MfgQualityNonconformance(models.Model):
         return (
             self.purchase_id.user_id
             or self.connector_id.quality_procurement_user_id
-            or self.env.ref("base.user_admin", raise_if_not_found=False)
+            or self.connector_id._mfg_responsible()
         )
 
     def _quality_link(self, record):
@@ -355,11 +355,8 @@ class MfgQualityNonconformance(models.Model):
             ),
             self._quality_link(self),
         )
-        target.activity_schedule(
-            "mail.mail_activity_data_todo",
-            summary=self.env._("Rework for %(nc)s", nc=self.name),
-            note=note,
-            user_id=user.id,
+        self.env["mail.activity"]._mfg_schedule_todo(
+            target, self.env._("Rework for %(nc)s", nc=self.name), user, note=note
         )
         return user
 
@@ -367,16 +364,14 @@ class MfgQualityNonconformance(models.Model):
         """Supplier problem: an activity for the buyer on the purchase order."""
         self.ensure_one()
         user = self._quality_procurement_user()
-        # sudo: whoever records the decision (a planner, the QMS's technical user)
-        # may not have access to purchase orders; the activity is for the buyer.
-        target = (self.purchase_id or self).sudo()
+        # (as sudo: whoever records the decision, a planner or the QMS's technical
+        # user, may not have access to purchase orders; the activity is for the buyer)
+        target = self.purchase_id or self
         note = Markup("<p>%s</p><p>%s</p>") % (
             escape(summary),
             self._quality_link(self),
         )
-        target.activity_schedule(
-            "mail.mail_activity_data_todo", summary=summary, note=note, user_id=user.id
-        )
+        self.env["mail.activity"]._mfg_schedule_todo(target, summary, user, note=note)
         return user
 
     def _quality_open_maintenance_request(self, equipment, cause=None):

@@ -188,8 +188,8 @@ class StockLot(models.Model):
         )
         moves = lines.move_id
         for picking in moves.picking_id:
-            picking.message_post(
-                body=self.env._(
+            picking._mfg_note(
+                self.env._(
                     "Lot %(lot)s failed inspection: its reservation was released "
                     "and the lot moved to quarantine.",
                     lot=self.name,
@@ -296,8 +296,8 @@ class StockLot(models.Model):
                 lot.mfg_quality_hold = False
             elif released and round(undecided - in_quarantine, digits) <= 0:
                 lot.mfg_quality_hold = False
-                lot.message_post(
-                    body=self.env._(
+                lot._mfg_note(
+                    self.env._(
                         "Quality hold lifted by a release; %(qty)s %(uom)s still wait "
                         "in quarantine for a decision.",
                         qty="%g" % in_quarantine,

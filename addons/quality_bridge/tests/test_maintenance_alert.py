@@ -130,6 +130,22 @@ class TestMaintenanceAlert(QualityCommon):
             "Spindle vibration",
         )
 
+    def test_done_carries_a_unique_reference_and_the_name_as_a_label(self):
+        # two alerts, two requests with the same title
+        self.assertEqual(self._alert(alert_id="ALRT-A").state, "done")
+        self.assertEqual(self._alert(alert_id="ALRT-B").state, "done")
+        requests = self._requests()
+        self.assertEqual(set(requests.mapped("name")), {"Spindle vibration"})
+        requests.stage_id = self.env.ref("maintenance.stage_3")
+        payloads = [self._outbound("maintenance.request.done", r)[0] for r in requests]
+        references = {p["request"] for p in payloads}
+        self.assertEqual(len(references), 2, "one reference per request")
+        self.assertEqual(references, set(requests.mapped("mfg_reference")))
+        self.assertTrue(all(ref.startswith("MR/") for ref in references))
+        self.assertEqual(
+            [p["request_name"] for p in payloads], ["Spindle vibration"] * 2
+        )
+
     def test_request_not_from_an_alert_sends_nothing_when_done(self):
         request = self.env["maintenance.request"].create(
             {"name": "Oil change", "equipment_id": self.equipment.id}

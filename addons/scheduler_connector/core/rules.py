@@ -78,6 +78,12 @@ class WorkorderState:
     allowed_workcenters: frozenset
     write_date: datetime | None
     production_write_date: datetime | None
+    production_date_start: datetime | None = None
+
+    @property
+    def frozen_start(self):
+        """The start the frozen window reads (see :func:`frozen_start`)."""
+        return frozen_start(self.date_start, self.production_date_start)
 
 
 @dataclass(frozen=True)
@@ -127,11 +133,19 @@ def frozen_until(now, frozen_hours):
     return now + timedelta(hours=max(frozen_hours or 0, 0))
 
 
+def frozen_start(workorder_start, production_start):
+    """The start the frozen window reads for a work order: its own planned start,
+    else its MO's (a confirmed MO whose work orders are not planned yet starts
+    when the MO does)."""
+    return workorder_start or production_start
+
+
 def is_frozen(date_start, now, frozen_hours):
     """Work planned to start before the end of the frozen window is frozen.
 
     This includes work planned in the past that has not started: it has been
-    released to the floor already. Unplanned work (no start) is not frozen.
+    released to the floor already. Work without any start is not frozen
+    (pass :func:`frozen_start`, so that unplanned work takes its MO's start).
     """
     if not date_start or not frozen_hours or frozen_hours <= 0:
         return False
@@ -191,7 +205,7 @@ def decide(assignment, state, *, generated_at, now, frozen_hours, duplicate=Fals
     if state.started or state.state in STARTED_STATES:
         return Decision(REFUSED_STARTED, dict(base, state=state.state))
     limit = frozen_until(now, frozen_hours)
-    if is_frozen(state.date_start, now, frozen_hours) or is_frozen(
+    if is_frozen(state.frozen_start, now, frozen_hours) or is_frozen(
         a.start, now, frozen_hours
     ):
         return Decision(
@@ -199,7 +213,7 @@ def decide(assignment, state, *, generated_at, now, frozen_hours, duplicate=Fals
             dict(
                 base,
                 frozen_until=format_datetime(limit),
-                current_start=format_datetime(state.date_start),
+                current_start=format_datetime(state.frozen_start),
                 start=format_datetime(a.start),
             ),
         )

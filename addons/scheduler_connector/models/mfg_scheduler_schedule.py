@@ -199,6 +199,7 @@ class MfgSchedulerSchedule(models.Model):
                     allowed_workcenters=frozenset(allowed),
                     write_date=workorder.write_date,
                     production_write_date=production.write_date,
+                    production_date_start=production.date_start,
                 )
         return states, targets
 
@@ -296,9 +297,7 @@ class MfgSchedulerSchedule(models.Model):
         planner = production.user_id if production else self.env["res.users"]
         if planner:
             return planner
-        if self.message_id:
-            return self.message_id._mfg_responsible()
-        return self.connector_id.responsible_user_id or self.env.ref("base.user_admin")
+        return self.connector_id._mfg_responsible(self.message_id.flow_id)
 
     def _scheduler_notify_planners(self, lines):
         """One activity per MO with refused lines, for its planner; one on the

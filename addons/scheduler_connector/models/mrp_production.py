@@ -130,7 +130,7 @@ class MrpProduction(models.Model):
                 now, frozen_hours
             )
             open_starts = [
-                w.date_start
+                schedule_rules.frozen_start(w.date_start, production.date_start)
                 for w in production.workorder_ids
                 if w.state not in schedule_rules.CLOSED_STATES
             ]

@@ -45,7 +45,11 @@ class MrpWorkorder(models.Model):
                     "started": workorder._scheduler_is_started(),
                     "frozen": open_work
                     and schedule_rules.is_frozen(
-                        workorder.date_start, now, frozen_hours
+                        schedule_rules.frozen_start(
+                            workorder.date_start, workorder.production_id.date_start
+                        ),
+                        now,
+                        frozen_hours,
                     ),
                     "planned_start": schedule_rules.format_datetime(
                         workorder.date_start
