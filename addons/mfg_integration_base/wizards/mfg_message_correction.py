@@ -106,23 +106,26 @@ class MfgMessageCorrection(models.TransientModel):
             .create(self._prepare_message_vals())
         )
         user = self.env.user.name
-        copy.message_post(
-            body=self.env._(
+        author = self.env.user.partner_id
+        copy._mfg_note(
+            self.env._(
                 "Corrected replay of %(name)s (id %(id)s) by %(user)s: %(reason)s",
                 name=original.name,
                 id=original.id,
                 user=user,
                 reason=self.reason,
-            )
+            ),
+            author=author,
         )
-        original.sudo().message_post(
-            body=self.env._(
+        original._mfg_note(
+            self.env._(
                 "Corrected copy %(name)s (id %(id)s) created by %(user)s: %(reason)s",
                 name=copy.name,
                 id=copy.id,
                 user=user,
                 reason=self.reason,
-            )
+            ),
+            author=author,
         )
         copy.flow_id._schedule_drain(eta=fields.Datetime.now())
         return {

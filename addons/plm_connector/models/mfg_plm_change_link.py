@@ -110,8 +110,8 @@ class MfgPlmChange(models.Model):
         if orphans:
             orphans.write({"parent_id": self.id})
             for release in orphans:
-                release.message_post(
-                    body=self.env._("Linked to engineering change order %s.", self.name)
+                release._mfg_note(
+                    self.env._("Linked to engineering change order %s.", self.name)
                 )
         return self.child_ids
 
