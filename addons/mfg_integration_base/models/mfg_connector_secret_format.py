@@ -94,8 +94,8 @@ class MfgConnector(models.Model):
     def _mfg_record_secret_upgrade(self, connector_id, changed):
         connector = self.browse(connector_id).sudo()
         connector.write(changed)
-        connector.message_post(
-            body=self.env._(
+        connector._mfg_note(
+            self.env._(
                 "Signing secrets are now read as Standard Webhooks secrets (base64, "
                 "optionally whsec_). This connector's secret was used as raw bytes: "
                 "it is stored again as whsec_ + base64 of the same bytes, so its "

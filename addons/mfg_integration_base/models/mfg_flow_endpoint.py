@@ -98,22 +98,12 @@ class MfgFlow(models.Model):
             self._mfg_endpoint_problem_key(),
             self.env._("Endpoint disabled: %s", self.name),
             Markup("<p>%s</p>") % text,
-            self._mfg_endpoint_responsible(),
+            self._mfg_responsible(),
         )
-        connector.message_post(
-            body=text, author_id=self.env.ref("base.partner_root").id
-        )
+        connector._mfg_note(text)
 
     def _mfg_endpoint_problem_key(self):
         return f"endpoint:{self.id}"
-
-    def _mfg_endpoint_responsible(self):
-        connector = self.connector_id
-        return (
-            self.responsible_user_id
-            or connector.responsible_user_id
-            or self.env.ref("base.user_admin")
-        )
 
     # -------------------------------------------------------------- actions
     def action_enable_endpoint(self):
@@ -154,9 +144,7 @@ class MfgFlow(models.Model):
             self.env["mail.activity"]._mfg_close_exception(
                 connector, flow._mfg_endpoint_problem_key(), feedback=note
             )
-            connector.message_post(
-                body=note, author_id=self.env.ref("base.partner_root").id
-            )
+            connector._mfg_note(note)
             flow._schedule_drain(eta=fields.Datetime.now())
         return True
 
