@@ -41,15 +41,14 @@ class MfgConnector(models.Model):
             }
         )
         messages.flow_id._schedule_drain(eta=fields.Datetime.now())
-        self.sudo().message_post(
-            body=self.env._(
+        self._mfg_note(
+            self.env._(
                 "Bulk %(mode)s requested by %(user)s: %(count)s message(s) "
                 "requeued (%(skipped)s no longer failed or dead).",
                 mode=mode,
                 user=requested_by,
                 count=len(messages),
                 skipped=len(message_ids) - len(messages),
-            ),
-            author_id=self.env.ref("base.partner_root").id,
+            )
         )
         return f"{len(messages)} message(s) requeued"

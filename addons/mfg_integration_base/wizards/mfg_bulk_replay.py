@@ -96,8 +96,8 @@ class MfgBulkReplay(models.TransientModel):
             raise UserError(self.env._("No failed or dead message matches."))
         connector = self.connector_id
         scope = self.flow_id.name or self.env._("all flows")
-        connector.sudo().message_post(
-            body=self.env._(
+        connector._mfg_note(
+            self.env._(
                 "Bulk %(mode)s of %(count)s failed or dead message(s) of "
                 "%(scope)s since %(since)s (UTC) requested by %(user)s.",
                 mode=self.mode,
@@ -105,8 +105,7 @@ class MfgBulkReplay(models.TransientModel):
                 scope=scope,
                 since=self.since,
                 user=self.env.user.name,
-            ),
-            author_id=self.env.ref("base.partner_root").id,
+            )
         )
         connector.with_delay(
             channel="root.mfg",
