@@ -468,6 +468,11 @@ def run_load(port, per_client):
     results = [queue.get(timeout=1800) for _ in procs]
     for proc in procs:
         proc.join()
+    return aggregate(results)
+
+
+def aggregate(results):
+    """Requests/s over the wall time, statuses and latencies of client results."""
     total = sum(len(r["latencies"]) for r in results)
     wall = max(r["end"] for r in results) - min(r["start"] for r in results)
     statuses = {}

@@ -92,24 +92,7 @@ def run_groups(port, groups):
         results[name].append(queues[name].get(timeout=3600))
     for proc in procs:
         proc.join()
-    out = {}
-    for name, parts in results.items():
-        total = sum(len(r["latencies"]) for r in parts)
-        wall = max(r["end"] for r in parts) - min(r["start"] for r in parts)
-        statuses = {}
-        for r in parts:
-            for status, n in r["statuses"].items():
-                statuses[status] = statuses.get(status, 0) + n
-        latencies = sorted(x for r in parts for x in r["latencies"])
-        out[name] = {
-            "requests": total,
-            "seconds": wall,
-            "rps": total / wall,
-            "statuses": statuses,
-            "p50_ms": 1000 * latencies[len(latencies) // 2],
-            "p95_ms": 1000 * latencies[int(len(latencies) * 0.95)],
-        }
-    return out
+    return {name: common.aggregate(parts) for name, parts in results.items()}
 
 
 def snapshot(db):
