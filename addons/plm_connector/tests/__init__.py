@@ -8,3 +8,4 @@ from . import (
     test_plm_webhook,
 )
 from . import test_plm_pull
+from . import test_plm_responsible
