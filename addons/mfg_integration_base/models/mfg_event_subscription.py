@@ -26,7 +26,7 @@ TRIGGERS = [
 EVENT_FLOW = "generic.event"
 # What the hooks need of one subscription, without reading a record.
 Entry = namedtuple("Entry", "id trigger watched field value")
-PENDING_CREATED = "mfg.event.subscription.created"
+PENDING_EVENTS = "mfg.event.subscription.pending"
 # Changing one of these changes what is sent: the one who does it becomes owner.
 OWNED_FIELDS = {
     "flow_id",
@@ -240,24 +240,49 @@ class MfgEventSubscription(models.Model):
 
     # ------------------------------------------------------------ emission
     @api.model
-    def _mfg_defer_created(self, entry, records):
-        """Remember created records; their events are written by the
-        transaction's pre-commit hook (records of a rolled-back savepoint are
-        gone by then and send nothing)."""
+    def _mfg_pending(self):
+        """What this transaction changed, for its pre-commit hook:
+        {(subscription id, model): {record id: {field: value before}}}.
+        Like the chatter's tracking, events are decided just before the commit
+        (and before each flushing savepoint), comparing the values then with
+        those before the transaction's first change: one event per record and
+        transaction, with its final values; a savepoint that is rolled back
+        clears what it changed, and a change undone sends nothing."""
         data = self.env.cr.precommit.data
-        pending = data.get(PENDING_CREATED)
+        pending = data.get(PENDING_EVENTS)
         if pending is None:
-            pending = data[PENDING_CREATED] = {}
-            self.env.cr.precommit.add(self.sudo()._mfg_flush_created)
-        pending.setdefault((entry.id, records._name), []).extend(records.ids)
+            pending = data[PENDING_EVENTS] = {}
+            self.env.cr.precommit.add(self.sudo()._mfg_flush_events)
+        return pending
 
     @api.model
-    def _mfg_flush_created(self):
-        pending = self.env.cr.precommit.data.pop(PENDING_CREATED, {})
-        for (sub_id, model), ids in pending.items():
+    def _mfg_defer(self, entry, records, names=(), created=False):
+        """Remember ``records`` for ``entry`` with the values of ``names`` before
+        the change (from the transaction's first change; none when created)."""
+        slot = self._mfg_pending().setdefault((entry.id, records._name), {})
+        for record in records.sudo():
+            initial = slot.setdefault(record.id, {})
+            for name in names:
+                if name not in initial:
+                    initial[name] = None if created else record[name]
+
+    @api.model
+    def _mfg_flush_events(self):
+        pending = self.env.cr.precommit.data.pop(PENDING_EVENTS, {})
+        for (sub_id, model), initials in pending.items():
             subscription = self.browse(sub_id).exists()
-            records = self.env[model].browse(ids).exists()
-            if subscription and records:
+            records = self.env[model].browse(list(initials)).exists()
+            if not (subscription and records):
+                continue
+            if subscription.trigger != "create":
+                records = records.filtered(
+                    lambda r, initials=initials: any(
+                        r[name] != value for name, value in initials[r.id].items()
+                    )
+                )
+            if subscription.trigger == "state":
+                records = records.filtered(subscription._mfg_state_reached)
+            if records:
                 subscription._mfg_emit_events(records)
         self.env.flush_all()
 

@@ -142,9 +142,10 @@ class MfgTestMixin:
 
     def _mfg_deliver(self, connector, path, secret, replies=()):
         """Send what is due to a real HTTP server on 127.0.0.1 (``replies``:
-        its scripted answers), after a flush as a commit would; assert that each
-        request went to ``path`` signed with ``secret``. Returns the requests."""
-        self.env.flush_all()
+        its scripted answers), after what a commit does first (flush, pre-commit
+        hooks); assert that each request went to ``path`` signed with
+        ``secret``. Returns the requests."""
+        self.env.cr.flush()
         with ScriptedSystem() as system:
             system.replies = list(replies)
             connector.base_url = system.url

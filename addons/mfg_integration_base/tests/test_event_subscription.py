@@ -88,6 +88,7 @@ class EventCommon(MfgCommon):
         return form.record
 
     def events(self, event=None):
+        self.env.cr.flush()  # what a commit does first: the pre-commit hooks
         domain = [("connector_id", "=", self.connector.id)]
         if event:
             domain.append(("payload_canonical", "like", f'"event":"{event}"'))
@@ -348,18 +349,28 @@ class TestEventSubscriptionTriggers(EventCommon):
             field_paths="name\npartner_ref",
         )
         order = self.purchase_order()
-        order.write({"notes": "<p>not watched</p>"})
-        order.write({"partner_ref": "ASN-1"})
-        order.write({"partner_ref": "ASN-1"})  # same value: nothing changed
-        order.write({"partner_ref": "ASN-2"})
+        # One transaction each (a flush runs what a commit runs first).
+        for vals in (
+            {"notes": "<p>not watched</p>"},
+            {"partner_ref": "ASN-1"},
+            {"partner_ref": "ASN-1"},  # the same value: nothing changed
+            {"partner_ref": "ASN-2"},
+        ):
+            order.write(vals)
+            self.env.cr.flush()
+        # Two changes in one transaction: one event, with the final value; a
+        # change undone in the transaction: none.
+        order.partner_ref = "ASN-3"
+        order.partner_ref = "ASN-4"
+        self.env.cr.flush()
+        order.partner_ref = "ASN-tmp"
+        order.partner_ref = "ASN-4"
         bodies = self.deliver()
         self.assertEqual(
-            [(b["event"], b["values"]["partner_ref"], b["sequence"]) for b in bodies],
-            [
-                ("purchase.order.updated", "ASN-1", 1),
-                ("purchase.order.updated", "ASN-2", 2),
-            ],
+            [(b["values"]["partner_ref"], b["sequence"]) for b in bodies],
+            [("ASN-1", 1), ("ASN-2", 2), ("ASN-4", 3)],
         )
+        self.assertEqual({b["event"] for b in bodies}, {"purchase.order.updated"})
 
     def test_deleted_sends_the_values_read_before_deletion(self):
         self.subscribe(
@@ -389,6 +400,7 @@ class TestEventSubscriptionOrdering(EventCommon):
         )
         order = self.purchase_order()
         order.partner_ref = "REF-1"
+        self.env.cr.flush()
         order.partner_ref = "REF-2"
         first, second = self.events()
         self.assertEqual((first.sequence, second.sequence), (1, 2))
