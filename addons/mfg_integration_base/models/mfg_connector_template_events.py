@@ -1,21 +1,16 @@
 # Copyright 2026 Manufacturing Integration Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Connector templates carry event subscriptions and batch feed settings.
+"""Connector templates carry event subscriptions (a feed's settings are flow
+fields, carried as the others: see mfg_connector_template.py).
 
 Subscriptions travel in a top-level ``subscriptions`` list, by names that hold
-across databases (model and field technical names); a feed's settings in its
-flow's ``feed`` object. Both are loaded after the connector is created, as the
-person importing: the fields they may not read are refused as in the form."""
+across databases (model and field technical names), and are created after the
+connector, as the person importing: the fields they may not read are refused as
+in the form."""
 
 from odoo import models
 from odoo.exceptions import UserError
 
-FEED_TEMPLATE_FIELDS = (
-    "feed_domain",
-    "feed_field_paths",
-    "feed_format",
-    "feed_page_size",
-)
 SUBSCRIPTION_TEMPLATE_FIELDS = (
     "name",
     "sequence",
@@ -39,12 +34,6 @@ class MfgConnector(models.Model):
 
     def _template_dict(self):
         template = super()._template_dict()
-        flows = {f.code: f for f in self.flow_ids.with_context(active_test=False)}
-        for row in template.get("flows", []):
-            flow = flows.get(row.get("code"))
-            if flow and flow.code == "generic.feed":
-                row["feed"] = {name: flow[name] for name in FEED_TEMPLATE_FIELDS}
-                row.setdefault("target_model", flow.target_model_id.model)
         subscriptions = (
             self.env["mfg.event.subscription"]
             .with_context(active_test=False)
@@ -63,12 +52,6 @@ class MfgConnector(models.Model):
     def _template_load_events(self, template):
         self.ensure_one()
         flows = {f.code: f for f in self.flow_ids.with_context(active_test=False)}
-        for row in template.get("flows", []):
-            flow = flows.get(row.get("code"))
-            if flow and row.get("feed"):
-                flow.write(
-                    {k: v for k, v in row["feed"].items() if k in FEED_TEMPLATE_FIELDS}
-                )
         subscriptions = self.env["mfg.event.subscription"]
         for row in template.get("subscriptions", []):
             flow = flows.get(row.get("flow") or "generic.event")

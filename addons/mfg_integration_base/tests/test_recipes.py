@@ -136,7 +136,7 @@ class TestRecipes(EventCommon):
             ["analytics.production.done", "finance.invoice.posted"],
         )
         feed = next(f for f in template["flows"] if f["code"] == "generic.feed")
-        self.assertEqual(feed["feed"]["feed_format"], "csv")
+        self.assertEqual(feed["feed_format"], "csv")
         copy = (
             self.env["mfg.connector"]
             .with_user(self.manager)
@@ -147,4 +147,9 @@ class TestRecipes(EventCommon):
         self.assertEqual(
             sorted(copy.flow_ids.subscription_ids.mapped("event_code")),
             ["analytics.production.done", "finance.invoice.posted"],
+        )
+        copied_feed = copy.flow_ids.filtered(lambda f: f.code == "generic.feed")
+        self.assertEqual(
+            (copied_feed.target_model_id.model, copied_feed.feed_format),
+            ("account.move", "csv"),
         )
