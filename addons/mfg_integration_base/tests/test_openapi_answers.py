@@ -85,7 +85,9 @@ class TestOpenApiAnswers(MfgHttpCommon):
     def test_signature_scheme_and_secret_format_are_in_the_document(self):
         doc = self.document()
         scheme = doc["components"]["securitySchemes"]["standardWebhooks"]
-        self.assertEqual((scheme["in"], scheme["name"]), ("header", "webhook-signature"))
+        self.assertEqual(
+            (scheme["in"], scheme["name"]), ("header", "webhook-signature")
+        )
         self.assertEqual(
             scheme["x-secret-format"],
             {
