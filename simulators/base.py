@@ -90,6 +90,9 @@ class Simulator:
                 self.wfile.write(data)
 
             def do_GET(self):
+                answer = simulator.serve_get(self.path, self.headers)
+                if answer is not None:
+                    return self._answer(*answer)
                 if self.path.rstrip("/") == "/received":
                     with simulator.lock:
                         body = list(simulator.received)
@@ -119,10 +122,16 @@ class Simulator:
             with self.lock:
                 self.rejected.append({"flow": flow, "error": str(err)})
             return 401, {"error": str(err)}
-        try:
-            payload = json.loads(body)
-        except ValueError:
-            return 400, {"error": "body is not JSON"}
+        if (headers.get("Content-Type") or "").startswith("application/xml"):
+            try:
+                payload = self.read_xml(flow, body)
+            except ValueError as err:  # lxml's syntax errors are ValueErrors
+                return 400, {"error": f"XML not understood: {err}"}
+        else:
+            try:
+                payload = json.loads(body)
+            except ValueError:
+                return 400, {"error": "body is not JSON"}
         key = headers.get("Idempotency-Key") or msg_id
         with self.lock:
             if key in self._seen:
@@ -154,6 +163,14 @@ class Simulator:
     def on_message(self, flow, payload):
         """React to one message from Odoo (runs in its own thread)."""
 
+    def read_xml(self, flow, body):
+        """The dict an XML message from Odoo stands for (systems that speak XML)."""
+        raise ValueError(f"the {self.kind} simulator takes no XML")
+
+    def serve_get(self, path, headers):
+        """(status, body) of a GET this system serves (an API Odoo polls), or None."""
+        return None
+
     def state(self):
         with self.lock:
             return {
@@ -170,16 +187,19 @@ class Simulator:
             return [r["payload"] for r in self.received if r["flow"] == flow]
 
     # -------------------------------------------------------------- outbound
-    def send(self, flow, payload, webhook_id=None, attempts=20):
+    def send(self, flow, payload, webhook_id=None, attempts=20, document=None):
         """POST one signed webhook to Odoo. The same ``webhook_id`` is kept over
         retries (connection refused while Odoo restarts, 5xx), as Standard
-        Webhooks senders do; Odoo answers a copy with the first message's id."""
+        Webhooks senders do; Odoo answers a copy with the first message's id.
+        ``document``: the XML the system sends instead of the JSON ``payload``
+        (which stays what the simulator keeps of it)."""
         webhook_id = webhook_id or uuid.uuid4().hex
-        body = json.dumps(payload).encode()
+        body = document if document is not None else json.dumps(payload).encode()
+        content_type = "application/xml" if document is not None else "application/json"
         url = f"{self.odoo_url}/mfg/v1/{self.connector_code}/{flow}"
         status, answer = None, None
         for attempt in range(attempts):
-            headers = {"Content-Type": "application/json"}
+            headers = {"Content-Type": content_type}
             headers.update(signing.headers(self.inbound_secret, webhook_id, body))
             try:
                 response = self.session.post(

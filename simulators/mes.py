@@ -1,24 +1,29 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """MES simulator: receives released MOs and reports their shop-floor events,
 shuffled and partly duplicated, each MO's events with its ordering key and
-sequence numbers."""
+sequence numbers. It speaks B2MML (ISA-95): Odoo's OperationsSchedule in, one
+ProcessOperationsPerformance document per event out (``b2mml=False``: JSON)."""
 
 import time
 from datetime import UTC, datetime, timedelta
 
-from . import scenario
+from . import formats, scenario
 from .base import Simulator
 
 
 class MesSimulator(Simulator):
     kind = "mes"
 
-    def __init__(self, *args, auto_run=False, pause=0.05, **kwargs):
+    def __init__(self, *args, auto_run=False, pause=0.05, b2mml=True, **kwargs):
         super().__init__(*args, **kwargs)
+        self.b2mml = b2mml
         self.orders = {}  # MO name -> the mes.order.released payload
         self.auto_run = auto_run  # run every released MO at once (the trickle)
         self.pause = pause
         self.runs = {}  # MO name -> plan run
+
+    def read_xml(self, flow, body):
+        return formats.read_operations_schedule(body)
 
     def on_message(self, flow, payload):
         if flow != "mes.order.released":
@@ -57,6 +62,9 @@ class MesSimulator(Simulator):
             self.runs[mo_name] = plan
         results = []
         for webhook_id, flow, payload in self.events_for(mo_name, plan, start, seed):
-            results.append(self.send(flow, payload, webhook_id=webhook_id))
+            document = formats.b2mml_event(flow, payload) if self.b2mml else None
+            results.append(
+                self.send(flow, payload, webhook_id=webhook_id, document=document)
+            )
             time.sleep(self.pause)
         return results

@@ -104,11 +104,33 @@ class Plant:
             "PLM: item release and engineering change %s", scenario.CHANGE_NUMBER
         )
         self.plm.release_item()
+        self.pull_items()
+        self.rpc.wait(
+            "the polled item PLANT-VALVE in Odoo",
+            lambda: self.rpc.call(
+                "product.product", "search", [("default_code", "=", "PLANT-VALVE")]
+            ),
+        )
         self.plm.release_engineering_change()
         return self.rpc.wait(
             "BOM revision B in effect",
             lambda: (self.active_bom() or {}).get("plm_revision") == "B",
         )
+
+    def pull_items(self):
+        """Odoo polls the PLM's parts on the flow's interval (its cron); the demo
+        asks for a pull at once, as the flow's Pull now button does."""
+        flows = self.rpc.call(
+            "mfg.flow",
+            "search",
+            [
+                ("connector_id.code", "=", scenario.CONNECTORS["plm"][0]),
+                ("code", "=", "plm.item.released"),
+                ("transport", "=", "pull"),
+            ],
+        )
+        for flow_id in flows:
+            self.rpc.call("mfg.flow", "action_pull_now", [flow_id])
 
     def create_order(self, hours_ahead, quantity=scenario.MO_QUANTITY):
         bom = self.active_bom()

@@ -44,6 +44,19 @@ FLOWS = {
     ],
 }
 
+# The standards each simulated system speaks (issue 17): flow code -> flow values
+B2MML_FLOWS = [code for code in FLOWS["mes"]]
+FLOW_SETTINGS = {
+    **{code: {"payload_format": "b2mml"} for code in B2MML_FLOWS},
+    "quality.inspection.result": {"payload_format": "qif"},
+    "plm.item.released": {
+        "payload_format": "odata",
+        "transport": "pull",
+        "pull_path": "/odata/Parts",
+        "interval_minutes": 1,
+    },
+}
+
 # groups of each connector's technical user (xml ids), besides Internal User and
 # Integration Technical User: just what its flows' handlers need
 TECH_GROUPS = {

@@ -223,6 +223,17 @@ def setup_connectors(rpc, base_urls):
                     "create",
                     {"connector_id": connector_id, "code": flow_code},
                 )
+        for flow in rpc.search_read(
+            "mfg.flow", [("connector_id", "=", connector_id)], ["code"]
+        ):
+            # the wire format and transport of each flow (B2MML, QIF, OData pull)
+            if flow["code"] in scenario.FLOW_SETTINGS:
+                rpc.call(
+                    "mfg.flow",
+                    "write",
+                    [flow["id"]],
+                    scenario.FLOW_SETTINGS[flow["code"]],
+                )
         rpc.call("mfg.connector", "action_activate", [connector_id])
         result[kind] = {
             "id": connector_id,
