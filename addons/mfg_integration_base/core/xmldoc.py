@@ -99,11 +99,12 @@ def as_text(data):
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        pass
-    try:
-        return etree.tostring(parse(data), encoding="unicode")
-    except XmlDocumentError:
-        return data.decode("utf-8", "replace")
+        # Another declared encoding: lxml decodes it (or the body is refused
+        # later by the parser, and the text keeps what it can for the log).
+        try:
+            return etree.tostring(parse(data), encoding="unicode")
+        except XmlDocumentError:
+            return data.decode("utf-8", "replace")
 
 
 def local_name(element):
