@@ -490,3 +490,52 @@ def test_rendered_events_parse_back_to_the_same_event(flow, fields):
     # only the informative ids and types of the performance are left unread
     unread = {p.split(" (")[0].rsplit("/", 1)[-1] for p in ignored}
     assert unread <= {"ID", "OperationsType"}, ignored
+
+
+def test_acknowledge_follows_the_verb_and_validates():
+    from mes_connector_core import b2mml_acknowledge
+
+    payload = {
+        "schema_version": "1.0",
+        "ordering_key": "WH/MO/00007",
+        "sequence": 2,
+        "product": "C-BOARD",
+        "quantity": 1.0,
+    }
+    root = b2mml_performance.render_event("mes.material.consumed", payload, ENVELOPE)
+    request = b2mml_acknowledge.acknowledgement_request(root)
+    assert request["code"] == "OnError"
+    assert request["document_id"] == "bod-1"
+    assert not b2mml_acknowledge.wanted(request, accepted=True)
+    assert b2mml_acknowledge.wanted(request, accepted=False)
+    root.find(f"{{{NS}}}DataArea/{{{NS}}}Process").set("acknowledgeCode", "Always")
+    request = b2mml_acknowledge.acknowledgement_request(root)
+    assert b2mml_acknowledge.wanted(request, accepted=True)
+    ack = b2mml_acknowledge.render_acknowledge(
+        {
+            "schema_version": "1.0",
+            "flow": "mes.material.consumed",
+            "status": "rejected",
+            "reason": "Lot X unknown",
+            "ordering_key": "WH/MO/00007",
+            "sequence": 2,
+            **{k: v for k, v in request.items() if k != "code" and v},
+        },
+        ENVELOPE,
+    )
+    q = {"b": NS}
+    assert etree.QName(ack).localname == "AcknowledgeOperationsPerformance"
+    status = "b:DataArea/b:Acknowledge/b:ResponseCriteria/b:ChangeStatus/b:Code"
+    assert ack.findtext(status, namespaces=q) == "Rejected"
+    original = "b:DataArea/b:Acknowledge/b:OriginalApplicationArea/b:BODID"
+    assert ack.findtext(original, namespaces=q) == "bod-1"
+    if XSD_DIR and os.path.isdir(XSD_DIR):
+        xmldoc.validate_xsd(ack, XSD_DIR, b2mml.PERFORMANCE_XSD)
+    # a Sync verb asks for nothing
+    sync = xmldoc.parse(
+        etree.tostring(root)
+        .replace(b"ProcessOperations", b"SyncOperations")
+        .replace(b"<Process ", b"<Sync ")
+        .replace(b"</Process>", b"</Sync>")
+    )
+    assert b2mml_acknowledge.acknowledgement_request(sync) is None

@@ -56,6 +56,7 @@ def test_flow_directions():
     assert {c for c, s in flows.FLOW_SPECS.items() if s["direction"] == "outbound"} == {
         "mes.order.released",
         "mes.order.changed",
+        "mes.performance.acknowledged",
     }
 
 

@@ -3,7 +3,7 @@
 
 import os
 
-from . import b2mml, b2mml_performance, b2mml_schedule
+from . import b2mml, b2mml_acknowledge, b2mml_performance, b2mml_schedule
 
 SCHEMA_DIR = os.path.join(os.path.dirname(__file__), "schemas")
 
@@ -14,6 +14,7 @@ MATERIAL_CONSUMED = "mes.material.consumed"
 SCRAP_REPORTED = "mes.scrap.reported"
 PRODUCTION_COMPLETED = "mes.production.completed"
 DOWNTIME_REPORTED = "mes.downtime.reported"
+PERFORMANCE_ACKNOWLEDGED = "mes.performance.acknowledged"
 
 #: queue channel of the inbound flows: events of one MO are applied one at a time
 ORDERED_CHANNEL = "root.mfg.ordered"
@@ -35,6 +36,7 @@ FLOW_LABELS = {
     SCRAP_REPORTED: "MES: scrap reported",
     PRODUCTION_COMPLETED: "MES: production completed",
     DOWNTIME_REPORTED: "MES: downtime reported",
+    PERFORMANCE_ACKNOWLEDGED: "MES: B2MML performance acknowledged",
 }
 
 FLOW_SPECS = {
@@ -44,11 +46,18 @@ FLOW_SPECS.update(
     {code: {"direction": "inbound", "schema_dir": SCHEMA_DIR} for code in INBOUND_FLOWS}
 )
 
+# The verb model's answer to a Process verb that asks for it (outbound, B2MML)
+FLOW_SPECS[PERFORMANCE_ACKNOWLEDGED] = {
+    "direction": "outbound",
+    "schema_dir": SCHEMA_DIR,
+}
+
 #: wire format code of B2MML (ISA-95, MESA V0700) on the connector's flows
 B2MML = "b2mml"
 B2MML_RENDERERS = {
     ORDER_RELEASED: b2mml_schedule.render_order_released,
     ORDER_CHANGED: b2mml_schedule.render_order_changed,
+    PERFORMANCE_ACKNOWLEDGED: b2mml_acknowledge.render_acknowledge,
 }
 B2MML_PARSERS = {
     OPERATION_EVENT: b2mml_performance.parse_operation_event,
@@ -62,7 +71,9 @@ for _code, _renderer in B2MML_RENDERERS.items():
         B2MML: {
             "namespace": b2mml.NS,
             "renderer": _renderer,
-            "xsd": b2mml.xsd_of_schedule,
+            "xsd": b2mml.xsd_of_performance
+            if _code == PERFORMANCE_ACKNOWLEDGED
+            else b2mml.xsd_of_schedule,
         }
     }
 for _code, _parser in B2MML_PARSERS.items():

@@ -8,3 +8,4 @@ from . import mrp_workcenter_productivity
 from . import mrp_workcenter_productivity_loss
 from . import stock_move
 from . import mfg_reconciliation
+from . import mfg_sync_message_b2mml

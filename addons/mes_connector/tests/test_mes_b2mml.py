@@ -7,6 +7,7 @@ floor comes back as OperationsPerformance documents and ends exactly like JSON.
 MESA's XSDs are not shipped: MFG_B2MML_XSD_DIR names a folder holding them
 (V0700 'Schema'); the tests that need it are skipped without it."""
 
+import json
 import os
 import unittest
 import uuid
@@ -332,3 +333,91 @@ class TestMesB2mml(MesHttpCommon):
         self.assertIn("B2MML-OperationsSchedule.xsd", message.error_text)
         self.assertFalse(system.received)
         self.assertTrue(self._mfg_exception_activities(production))
+
+
+@tagged("post_install", "-at_install")
+class TestMesB2mmlAcknowledge(MesHttpCommon):
+    """The verb model: a Process verb asking for it is answered by an
+    AcknowledgeOperationsPerformance once the event is applied or refused."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.connector.flow_ids.write({"payload_format": mes_flows.B2MML})
+        cls.env["mfg.flow"].create(
+            {
+                "connector_id": cls.connector.id,
+                "code": mes_flows.PERFORMANCE_ACKNOWLEDGED,
+                "payload_format": mes_flows.B2MML,
+            }
+        )
+
+    def _post(self, payload, code):
+        root = b2mml_performance.render_event(
+            "mes.material.consumed", payload, {**ENVELOPE, "document_id": "BOD-7"}
+        )
+        root.find(f"{{{b2mml.NS}}}DataArea/{{{b2mml.NS}}}Process").set(
+            "acknowledgeCode", code
+        )
+        body = etree.tostring(root)
+        self._mfg_keep_sample(f"b2mml-in-ack-{code}-{payload['sequence']}.xml", body)
+        response = self._mfg_post(
+            self.connector,
+            "mes.material.consumed",
+            body=body,
+            content_type="application/xml",
+        )
+        self.assertEqual(response.status_code, 202, response.text)
+        self._mfg_process(self.connector, direction="inbound")
+
+    def _acks(self):
+        return (
+            self.env["mfg.sync.message"]
+            .sudo()
+            .search(
+                [
+                    ("connector_id", "=", self.connector.id),
+                    ("flow_code", "=", mes_flows.PERFORMANCE_ACKNOWLEDGED),
+                ],
+                order="id",
+            )
+        )
+
+    def test_always_is_acknowledged_on_success_on_error_only_when_refused(self):
+        mo = self._mes_create_mo()
+        self._post(self._mes_payload(mo, 1, product="C-SCREW", quantity=4), "OnError")
+        self.assertFalse(self._acks(), "OnError and applied: no acknowledgement")
+        self._post(self._mes_payload(mo, 2, product="C-SCREW", quantity=4), "Always")
+        self._post(
+            self._mes_payload(mo, 3, product="C-BOARD", quantity=1, lot="NO-LOT"),
+            "OnError",
+        )
+        acks = self._acks()
+        payloads = [json.loads(a.payload_canonical) for a in acks]
+        self.assertEqual(
+            [(p["sequence"], p["status"]) for p in payloads],
+            [(2, "accepted"), (3, "rejected")],
+        )
+        self.assertIn("NO-LOT", payloads[1]["reason"])
+        self.assertEqual(payloads[1]["document_id"], "BOD-7")
+        self.assertEqual(set(acks.mapped("state")), {"queued"})
+        # sent as B2MML, validated when the official XSDs are at hand
+        with ScriptedSystem() as system:
+            self.connector.base_url = system.url
+            if HAS_XSD:
+                self.connector.sudo().xsd_dir = XSD_DIR
+            self._mfg_process(self.connector)
+        self.assertEqual(set(acks.mapped("state")), {"done"}, acks.mapped("error_text"))
+        for request in system.received:
+            self._mfg_keep_sample(
+                f"b2mml-out-ack-{uuid.uuid4().hex[:6]}.xml", request["body"]
+            )
+        root = etree.fromstring(system.received[1]["body"])
+        self.assertEqual(
+            etree.QName(root).localname, "AcknowledgeOperationsPerformance"
+        )
+        code = root.findtext(
+            "b:DataArea/b:Acknowledge/b:ResponseCriteria/b:ChangeStatus/b:Code",
+            namespaces=Q,
+        )
+        self.assertEqual(code, "Rejected")
