@@ -226,10 +226,25 @@ class Plant:
 
     def open_messages(self):
         ids = [c["id"] for c in self.connectors.values()]
+        # an outbound message that failed with a next attempt planned is still
+        # on its way (a send cut short by a restart is retried on the delivery
+        # schedule, the first retry within seconds)
+        retrying = [
+            "&",
+            "&",
+            ("state", "=", "failed"),
+            ("direction", "=", "outbound"),
+            ("next_attempt_at", "!=", False),
+        ]
         return self.rpc.call(
             "mfg.sync.message",
             "search_count",
-            [("connector_id", "in", ids), ("state", "in", list(OPEN_STATES))],
+            [
+                ("connector_id", "in", ids),
+                "|",
+                ("state", "in", list(OPEN_STATES)),
+                *retrying,
+            ],
         )
 
     def wait_settled(self, timeout=240, quiet_seconds=4):

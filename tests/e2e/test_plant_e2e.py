@@ -142,7 +142,12 @@ def _assert_every_message_accounted_for(plant):
                     ("mfg.sync.message", message["id"]) in with_activity
                 ), message
         # every outbound message was delivered once to the simulator
-        assert {m["state"] for m in outbound} <= {"done"}, kind
+        undelivered = [
+            (m["code"], m["state"], m["error_text"])
+            for m in outbound
+            if m["state"] != "done"
+        ]
+        assert not undelivered, (kind, undelivered)
         received = sorted(r["idempotency_key"] for r in system.received)
         assert received == sorted(m["idempotency_key"] for m in outbound), kind
         assert not system.rejected and not system.errors, (kind, system.state())
