@@ -46,7 +46,7 @@ UPDATE mfg_sync_message
                     WHEN id % 1000 < 17 THEN 'queued'
                     ELSE 'done' END,
        attempts = CASE WHEN id % 1000 < 15 THEN 1 + id % 8 ELSE 1 END,
-       latency_ms = (id * 7919) % 5000
+       latency_ms = (id::bigint * 7919) % 5000
 """
 BARE_SQL = (
     "SELECT connector_id, flow_id, direction, state, count(*) "
