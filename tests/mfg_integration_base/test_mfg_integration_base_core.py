@@ -196,3 +196,14 @@ def test_metrics_text_parses_as_prometheus():
     ]
     assert buckets[-1].labels["le"] == "+Inf" and buckets[-1].value == 20
     assert [s.value for s in buckets[:-1]] == counts
+
+
+def test_durations_for_people():
+    from mfg_integration_base_core import humanize
+
+    assert humanize.duration_ms(850) == "850 ms"
+    assert humanize.duration_ms(12400) == "12 s"
+    assert humanize.duration_ms(1240) == "1.2 s"
+    assert humanize.duration_ms(600000) == "10 min"
+    assert humanize.latency_against_target(0, 60000) == "– (target 60 s)"
+    assert humanize.latency_against_target(1240, 60000) == "1.2 s (target 60 s)"

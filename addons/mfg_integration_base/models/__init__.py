@@ -6,6 +6,7 @@ from . import mfg_connector_dashboard
 from . import mfg_connector_operations
 from . import mfg_connector_delivery
 from . import mfg_connector_replay
+from . import mfg_connector_trends
 from . import mfg_flow
 from . import mfg_flow_format
 from . import mfg_flow_pull

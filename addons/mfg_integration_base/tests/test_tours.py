@@ -8,6 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from odoo.tests import HttpCase, tagged
 
 from .common import MfgTestMixin
+from .http_server import ScriptedSystem
 
 BENCH_PORT = 8479  # the tour types http://127.0.0.1:8479/bench
 
@@ -47,3 +48,31 @@ class TestConnectorTour(MfgTestMixin, HttpCase):
         self.assertTrue(connector.last_success_at)
         self.assertEqual(connector.consecutive_failures, 0)
         self.assertEqual(_Bench.paths, ["/bench"])
+
+
+@tagged("post_install", "-at_install")
+class TestDashboardMessageTour(MfgTestMixin, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._mfg_setup_users()
+
+    def test_operator_reads_the_dashboard_and_a_message(self):
+        connector = self._mfg_create_connector(
+            "tourops", flows=["generic.record.changed"], auth_type="none"
+        )
+        connector.name = "Tour operations connector"
+        with ScriptedSystem() as system:
+            system.replies = [(503, {}, {"error": "maintenance"})]
+            connector.base_url = system.url
+            message = connector._emit(
+                "generic.record.changed",
+                {"model": "res.partner", "external_id": "T", "values": {"name": "T"}},
+            )
+            connector.flow_ids._mfg_drain()
+        self.assertEqual(message.attempt_ids.http_status, 503)
+        self.start_tour(
+            "/odoo/action-mfg_integration_base.mfg_connector_dashboard_action",
+            "mfg_dashboard_and_message",
+            login="admin",
+        )
