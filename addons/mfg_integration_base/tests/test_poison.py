@@ -4,10 +4,10 @@
 an attempt counted and a reason a person can read; its neighbours go on."""
 
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user
+from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
-from .common import MfgCommon
+from .common import MfgCommon, MfgHttpCommon
 
 # (label, payload fields; each breaks the database in another way)
 POISONS = [
@@ -94,3 +94,43 @@ class TestPoisonMessages(MfgCommon):
         with self.assertRaises(AccessError):
             poison.with_user(self.mfg_responsible).read(["error_technical"])
         self.assertTrue(poison.with_user(self.mfg_responsible).error_text)
+
+
+@tagged("post_install", "-at_install")
+class TestStatusTellsNoInternals(MfgHttpCommon):
+    """#13 item 5: the signed status endpoint gives the sender the classified
+    text, never the database's statement or values."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.connector = cls._mfg_partner_upsert_connector(
+            "poison2", fields=("name", "color")
+        )
+
+    def test_status_of_a_database_error(self):
+        payload = {
+            "schema_version": "1.0",
+            "external_id": "S-1",
+            "values": {"name": "Status", "color": 3000000000},
+        }
+        posted = self._mfg_post(
+            self.connector, "generic.record.upsert", payload, webhook_id="st-poison"
+        )
+        self.assertEqual(posted.status_code, 202, posted.text)
+        with mute_logger(
+            "odoo.addons.mfg_integration_base.models.mfg_sync_message_processing",
+            "odoo.sql_db",
+        ):
+            self._mfg_process(self.connector)
+        response = self.url_open(
+            "/mfg/v1/poison2/messages/st-poison",
+            headers=self._mfg_signed_headers(b""),
+        )
+        self.assertEqual(response.status_code, 200, response.text)
+        body = response.json()
+        self.assertEqual(body["status"], "failed")
+        self.assertIn("does not fit the database", body["error"])
+        for internal in ("LINE", "INSERT", "UPDATE", "VALUES", "res_partner", "22003"):
+            self.assertNotIn(internal, body["error"])
+        self.assertTrue(body["processed_at"])
