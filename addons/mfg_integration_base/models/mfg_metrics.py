@@ -184,3 +184,20 @@ class MfgMetrics(models.AbstractModel):
                 int(flow.endpoint_state == "enabled"),
             )
         return [active, endpoint]
+
+
+class MfgSyncMessage(models.Model):
+    _inherit = "mfg.sync.message"
+
+    def init(self):
+        # The metrics query reads only these columns: covered by one index, it
+        # is an index-only scan (~65 MB for 1M messages) instead of reading the
+        # payload-heavy table (~1.8 GB). Cost: one more index entry per write.
+        super().init()
+        self.env.cr.execute(
+            """
+            CREATE INDEX IF NOT EXISTS mfg_sync_message_metrics_idx
+                ON mfg_sync_message (connector_id, flow_id, direction, state)
+                   INCLUDE (attempts, latency_ms, create_date)
+            """
+        )
