@@ -193,7 +193,7 @@ class MfgSyncMessage(models.Model):
         # The metrics query reads only these columns: covered by one index, it
         # is an index-only scan (~65 MB for 1M messages) instead of reading the
         # payload-heavy table (~1.8 GB). Cost: one more index entry per write.
-        super().init()
+        result = super().init()
         self.env.cr.execute(
             """
             CREATE INDEX IF NOT EXISTS mfg_sync_message_metrics_idx
@@ -201,3 +201,4 @@ class MfgSyncMessage(models.Model):
                    INCLUDE (attempts, latency_ms, create_date)
             """
         )
+        return result
