@@ -116,13 +116,14 @@ class MfgFlow(models.Model):
         write_date than records already committed (write_date is the start of
         its transaction): a page only reads below the start of the oldest
         transaction still open in this database, so such a record is never
-        passed by the cursor before it is visible."""
+        passed by the cursor before it is visible. Only clients' transactions
+        count (an autovacuum worker's writes no record)."""
         self.env.cr.execute(
             """
             SELECT LEAST(MIN(xact_start), clock_timestamp()) AT TIME ZONE 'UTC'
               FROM pg_stat_activity
              WHERE datname = current_database() AND pid <> pg_backend_pid()
-               AND xact_start IS NOT NULL
+               AND backend_type = 'client backend' AND xact_start IS NOT NULL
             """
         )
         return self.env.cr.fetchone()[0]
