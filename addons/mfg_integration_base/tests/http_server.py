@@ -8,39 +8,17 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
-class ScriptedSystem:
-    """Answers each POST with the next scripted reply and records what came.
-
-    A reply is ``(status, headers, body)`` or ``("sleep", seconds)``.
-    """
+class LocalJsonServer:
+    """A threaded HTTP server on a free 127.0.0.1 port answering JSON, used as a
+    context manager. Subclasses answer each request in ``handle(request)`` (a
+    ``BaseHTTPRequestHandler``) with ``self.reply(request, status, headers, body)``."""
 
     def __init__(self):
-        self.replies = []
-        self.received = []
-        system = self
+        owner = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length)
-                system.received.append(
-                    {"path": self.path, "headers": dict(self.headers), "body": body}
-                )
-                reply = (
-                    system.replies.pop(0) if system.replies else (200, {}, {"ok": True})
-                )
-                if reply[0] == "sleep":
-                    time.sleep(reply[1])
-                    reply = (200, {}, {"ok": True})
-                status, headers, payload = reply
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                owner.handle(self)
 
             do_GET = do_POST
 
@@ -58,3 +36,41 @@ class ScriptedSystem:
     def __exit__(self, *exc):
         self.server.shutdown()
         self.server.server_close()
+
+    def handle(self, request):
+        raise NotImplementedError
+
+    @staticmethod
+    def reply(request, status, headers, payload):
+        data = json.dumps(payload).encode()
+        request.send_response(status)
+        for name, value in headers.items():
+            request.send_header(name, value)
+        request.send_header("Content-Type", "application/json")
+        request.send_header("Content-Length", str(len(data)))
+        request.end_headers()
+        request.wfile.write(data)
+
+
+class ScriptedSystem(LocalJsonServer):
+    """Answers each POST with the next scripted reply and records what came.
+
+    A reply is ``(status, headers, body)`` or ``("sleep", seconds)``.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.replies = []
+        self.received = []
+
+    def handle(self, request):
+        length = int(request.headers.get("Content-Length") or 0)
+        body = request.rfile.read(length)
+        self.received.append(
+            {"path": request.path, "headers": dict(request.headers), "body": body}
+        )
+        reply = self.replies.pop(0) if self.replies else (200, {}, {"ok": True})
+        if reply[0] == "sleep":
+            time.sleep(reply[1])
+            reply = (200, {}, {"ok": True})
+        self.reply(request, *reply)

@@ -5,58 +5,31 @@ of entities ordered by ModifiedOn and ID, $filter on them as the engine writes i
 $top pages with @odata.nextLink ($skiptoken), and scripted answers (429 with
 Retry-After, 500) for chosen requests."""
 
-import json
 import re
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlsplit
+
+from odoo.addons.mfg_integration_base.tests.http_server import LocalJsonServer
 
 FILTER_RE = re.compile(
     r"^(\w+) gt (\S+) or \((\w+) eq (\S+) and (\w+) gt '((?:[^']|'')*)'\)$"
 )
 
 
-class ODataPlm:
+class ODataPlm(LocalJsonServer):
     def __init__(self, entities, path="/odata/Parts", api_key=None):
+        super().__init__()
         self.entities = entities
         self.path = path
         self.api_key = api_key
         #: {request number (1-based): (status, headers)} answered instead of data
         self.script = {}
         self.requests = []
-        server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):
-                server.requests.append(
-                    {"path": self.path, "headers": dict(self.headers)}
-                )
-                status, headers, body = server.answer(
-                    len(server.requests), self.path, self.headers
-                )
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args):
-                return
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+    def handle(self, request):
+        self.requests.append({"path": request.path, "headers": dict(request.headers)})
+        self.reply(
+            request, *self.answer(len(self.requests), request.path, request.headers)
+        )
 
     def answer(self, number, raw_path, headers):
         if number in self.script:
