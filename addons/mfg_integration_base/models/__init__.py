@@ -8,7 +8,6 @@ from . import mfg_connector_delivery
 from . import mfg_connector_replay
 from . import mfg_connector_trends
 from . import mfg_flow
-from . import mfg_flow_format
 from . import mfg_flow_pull
 from . import mfg_flow_endpoint
 from . import mfg_field_mapping

@@ -143,6 +143,29 @@ class MfgConnector(models.Model):
         help="Gets exception activities when the flow names nobody else.",
         mfg_template="ask",
     )
+    cloudevents_mode = fields.Selection(
+        [
+            ("none", "None"),
+            ("binary", "CloudEvents 1.0, binary mode (ce-* headers)"),
+            ("structured", "CloudEvents 1.0, structured mode (one JSON event)"),
+        ],
+        string="Outbound envelope",
+        default="none",
+        required=True,
+        help="Wrap outbound messages as CloudEvents, for event brokers and "
+        "low-code tools; the Standard Webhooks signature covers what is sent.",
+        mfg_template=True,
+    )
+
+    xsd_dir = fields.Char(
+        string="Folder of official XSDs",
+        groups="base.group_system",
+        help="Server folder holding the official schemas of the XML formats this "
+        "connector speaks (for instance MESA's B2MML V0700 'Schema' folder, or "
+        "QIF 3.0's 'xsd' folder). When set, every XML document received or sent "
+        "is validated against them; the suite does not ship them.",
+        mfg_template=True,
+    )
     flow_ids = fields.One2many("mfg.flow", "connector_id")
     # Health is derived from the messages (models/mfg_connector_dashboard.py):
     # jobs finishing together never write one shared row per connector. Only

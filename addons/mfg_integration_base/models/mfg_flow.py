@@ -8,14 +8,17 @@ from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.modules.registry import Registry
 
+from ..core import cloudevents, xmldoc
 from ..core import flows as base_flows
 from ..core import mapping as mapping_lib
 from ..core import schemas as schema_lib
-from ..core import xmldoc
+from ..exceptions import MfgValidationError
 
 _logger = logging.getLogger(__name__)
 
 RECHECK_KEY = "mfg_integration_base.drain_recheck"
+JSON_MEDIA_TYPE = "application/json"
+XML_MEDIA_TYPE = "application/xml"
 
 
 def drain_after_commit(cr, flow_ids):
@@ -74,6 +77,15 @@ class MfgFlow(models.Model):
             ("generic.feed", "Generic: batch feed of changed records (outbound)"),
         ],
         required=True,
+        mfg_template=True,
+    )
+    payload_format = fields.Selection(
+        [("json", "Canonical JSON")],
+        string="Wire format",
+        default="json",
+        required=True,
+        help="What the external system sends or receives on this flow. "
+        "Inbound flows with an XML format still accept canonical JSON.",
         mfg_template=True,
     )
     name = fields.Char(
@@ -164,6 +176,22 @@ class MfgFlow(models.Model):
                     self.env._("Flow %s has no specification.", flow.code)
                 )
 
+    @api.constrains("code", "payload_format")
+    def _check_payload_format(self):
+        for flow in self:
+            if flow.payload_format == "json" or flow.code not in (
+                flow._get_flow_specs()
+            ):
+                continue
+            if flow.payload_format not in flow._get_spec().get("formats", {}):
+                raise ValidationError(
+                    self.env._(
+                        "Flow %(flow)s cannot speak %(format)s.",
+                        flow=flow.code,
+                        format=flow.payload_format,
+                    )
+                )
+
     def _mfg_responsible(self):
         """Who gets this flow's exceptions: see mfg.connector._mfg_responsible."""
         self.ensure_one()
@@ -185,7 +213,7 @@ class MfgFlow(models.Model):
         self, flow_code, content_type, data, wire_format=None, xsd_dir=None, notes=None
     ):
         """The body as a dict, read by its format's parser: json for JSON, the
-        wire format's parser (``mfg_flow_format``) or the flow's ``xml_parser``
+        wire format's parser (``_format_spec``) or the flow's ``xml_parser``
         for XML. Every format then goes through the same mapping step
         (``_map_inbound``) and contract (DESIGN.md, turn 2). ``notes`` (a list)
         receives what a wire format's parser did not read.
@@ -236,6 +264,63 @@ class MfgFlow(models.Model):
         """Canonical payload → external (identity without mapping rows)."""
         self.ensure_one()
         return mapping_lib.apply_rules(payload, self._mapping_rules(reverse=True))
+
+    # ---------------------------------------------------------- wire formats
+    # A connector chooses per flow the format its system speaks (DESIGN.md,
+    # turn 2); canonical JSON is the default. The flow's spec declares the
+    # formats it can speak; everything after the parser (mapping, schema,
+    # ordering, handler) is the same for every format.
+    def _format_spec(self):
+        """The spec of this flow's wire format, or None for canonical JSON."""
+        self.ensure_one()
+        if self.payload_format == "json":
+            return None
+        return self._get_spec().get("formats", {}).get(self.payload_format)
+
+    def _wrap_envelope(self, body, content_type, message):
+        """(body, content type, extra headers): the connector's CloudEvents
+        envelope around what the flow renders, or the body as it is."""
+        self.ensure_one()
+        mode = self.connector_id.cloudevents_mode
+        if mode not in ("binary", "structured"):
+            return body, content_type, {}
+        attrs = cloudevents.attributes(
+            self.code,
+            f"/odoo/{self.env.cr.dbname}/connectors/{self.connector_id.code}",
+            message.idempotency_key,
+            fields.Datetime.to_string(
+                message.create_date or fields.Datetime.now()
+            ).replace(" ", "T")
+            + "Z",
+            content_type,
+        )
+        wrap = cloudevents.binary if mode == "binary" else cloudevents.structured
+        return wrap(attrs, body, content_type)
+
+    def _render_outbound(self, payload, message):
+        """Mapped outbound payload -> (body bytes, content type) of the format."""
+        spec = self._format_spec()
+        if spec is None:
+            body = json.dumps(payload, separators=(",", ":")).encode("utf-8")
+            return body, JSON_MEDIA_TYPE
+        envelope = {
+            "document_id": message.idempotency_key,
+            "created_at": fields.Datetime.now().strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "sender": self.connector_id.company_id.name or "Odoo",
+            "receiver": self.connector_id.code,
+        }
+        root = spec["renderer"](payload, envelope)
+        xsd_dir = self.connector_id.xsd_dir
+        if xsd_dir and spec.get("xsd"):
+            # A document the official schema refuses is not sent: the message
+            # fails with the schema's reason instead.
+            try:
+                xmldoc.validate_xsd(root, xsd_dir, spec["xsd"](root))
+            except xmldoc.XmlDocumentError as err:
+                raise MfgValidationError(
+                    str(err), record=message._get_business_record()
+                ) from err
+        return xmldoc.serialize(root), XML_MEDIA_TYPE
 
     # ------------------------------------------------------------- queueing
     @api.model
