@@ -1,6 +1,7 @@
 # Copyright 2026 Manufacturing Integration Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Webhook intake: verify, store, enqueue, answer. No business work here."""
+"""Webhook routes: hand the request to WebhookIntake (models/mfg_webhook_intake.py,
+which verifies, stores and enqueues) and answer. No business work here."""
 
 import json
 import logging
@@ -9,7 +10,7 @@ from odoo import http
 from odoo.http import request
 
 from ..core import asyncapi, openapi
-from ..services.intake import IntakeError, WebhookIntake
+from ..models.mfg_webhook_intake import IntakeError, WebhookIntake
 
 _logger = logging.getLogger(__name__)
 

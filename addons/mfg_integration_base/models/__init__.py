@@ -21,7 +21,7 @@ from . import res_config_settings_metrics
 from . import mfg_metrics
 from . import mfg_flow_alerting
 from . import mfg_reconciliation
-from . import mfg_connector_intake
+from . import mfg_webhook_intake
 from . import mfg_record_payload
 from . import mfg_event_subscription
 from . import base

@@ -20,7 +20,7 @@ from odoo.tests import TransactionCase, new_test_user
 
 from odoo.addons.queue_job.controllers.main import RunJobController
 
-from ..services.intake import WebhookIntake
+from ..models.mfg_webhook_intake import WebhookIntake
 from .common import TEST_SECRET, MfgTestMixin
 
 UPSERT = "generic.record.upsert"

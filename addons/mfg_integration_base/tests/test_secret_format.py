@@ -74,7 +74,7 @@ class TestInboundSecretFormat(MfgHttpCommon):
             secrets_box(), "whsec_not base64!"
         )
         with self.assertLogs(
-            "odoo.addons.mfg_integration_base.services.intake", "WARNING"
+            "odoo.addons.mfg_integration_base.models.mfg_webhook_intake", "WARNING"
         ) as logs:
             response = self.post_signed_per_spec("whsec_" + BASE64_SECRET, "S-bad")
         self.assertEqual(response.status_code, 401)
