@@ -4,8 +4,6 @@ from . import mfg_connector
 from . import mfg_connector_secret_format
 from . import mfg_connector_dashboard
 from . import mfg_connector_operations
-from . import mfg_connector_delivery
-from . import mfg_connector_replay
 from . import mfg_connector_trends
 from . import mfg_flow
 from . import mfg_flow_pull
@@ -28,4 +26,3 @@ from . import base
 from . import mfg_flow_feed
 from . import mfg_sync_message_outbound_order
 from . import mfg_connector_template
-from . import mfg_connector_template_events

@@ -1,3 +1,4 @@
+# mfg.connector, split: the signing-secret format rule and its rewrite of old secrets
 # Copyright 2026 Manufacturing Integration Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Signing secrets are Standard Webhooks secrets: base64 of 24-64 bytes,

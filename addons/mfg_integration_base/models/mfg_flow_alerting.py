@@ -1,3 +1,4 @@
+# mfg.flow, split: alert thresholds, escalation, clearing (own fields, cron, tests)
 # Copyright 2026 Manufacturing Integration Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Per-flow alert thresholds, escalation and clearing."""

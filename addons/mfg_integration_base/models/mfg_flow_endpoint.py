@@ -1,3 +1,4 @@
+# mfg.flow, split: an outbound flow's endpoint, disabled and re-enabled (own state)
 # Copyright 2026 Manufacturing Integration Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The endpoint of an outbound flow (<base URL>/<flow code>): enabled, failing

@@ -1,3 +1,4 @@
+# mfg.flow, split: batch feeds (generic.feed), a transport with its own fields, cursor
 # Copyright 2026 Manufacturing Integration Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Batch feeds: a ``generic.feed`` flow sends, on its interval, every record of its

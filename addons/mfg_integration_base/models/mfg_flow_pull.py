@@ -1,3 +1,4 @@
+# mfg.flow, split: the pull transport (REST/OData polling), own fields and cursor
 # Copyright 2026 Manufacturing Integration Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Pull transport (DESIGN.md, turn 2): Odoo polls the external system's REST API

@@ -1,3 +1,4 @@
+# mfg.connector, split: the webhook intake (WebhookIntake and its per-worker cache)
 # Copyright 2026 Manufacturing Integration Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The webhook intake, in one place: what a request goes through between the
