@@ -19,7 +19,6 @@ from lxml import etree
 
 ADDONS = Path(__file__).resolve().parent.parent / "addons"
 B2MML_NS = "http://www.mesa.org/xml/B2MML"
-XML = "application/xml"
 
 
 def _core(addon):

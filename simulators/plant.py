@@ -29,7 +29,7 @@ from .scheduler import SchedulerSimulator
 
 _logger = logging.getLogger("simulators.plant")
 
-OPEN_STATES = ("received", "queued", "processing", "parked")
+OPEN_STATES = ("received", "queued", "parked")
 
 
 def _now():

@@ -19,8 +19,6 @@ PAUSE = "paused"
 RESUMED = "resumed"
 FINISH = "finished"
 
-EVENTS = (STARTED, PAUSE, RESUMED, FINISH)
-
 # (current MES state of the work order, event) -> (new state, action on time records)
 # actions: "open" a time record at the event time, "close" the open one at the
 # event time, "close_finish" close it (if any) and finish the work order.

@@ -1,9 +1,9 @@
-"""Classification of failures into the four error kinds of a message."""
+"""Classification of database and HTTP failures as transient (retried) or
+permanent; the two other error kinds of a message, validation and conflict,
+come from handlers (exceptions.py)."""
 
 TRANSIENT = "transient"
 PERMANENT = "permanent"
-VALIDATION = "validation"
-CONFLICT = "conflict"
 
 # PostgreSQL SQLSTATEs worth retrying: serialization failure, deadlock,
 # lock not available, query canceled (statement timeout).

@@ -33,7 +33,6 @@ ACCEPTED_SCHEMA = {
 MESSAGE_STATES = [
     "received",
     "queued",
-    "processing",
     "done",
     "failed",
     "dead",

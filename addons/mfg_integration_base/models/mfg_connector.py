@@ -16,7 +16,6 @@ from ..exceptions import MfgError
 
 _logger = logging.getLogger(__name__)
 
-SECRET_FIELDS = ("outbound_secret", "inbound_secret")
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{1,62}$")
 
 

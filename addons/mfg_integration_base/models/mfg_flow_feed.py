@@ -11,6 +11,7 @@ same idempotency key) and the cursor never passes a record that was not
 delivered; nothing is skipped or sent twice.
 """
 
+import json
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -20,7 +21,7 @@ from odoo.tools import SQL
 from ..core import record_paths
 
 FEED_FLOW = "generic.feed"
-PENDING_STATES = ("received", "queued", "processing", "failed", "dead", "parked")
+PENDING_STATES = ("received", "queued", "failed", "dead", "parked")
 
 
 class MfgFlow(models.Model):
@@ -214,7 +215,7 @@ class MfgFlow(models.Model):
         """The system accepted ``message``: move the cursor past its records and
         write the next page, if any."""
         self.ensure_one()
-        to_date, to_id = message._get_payload()["cursor"]["to"]
+        to_date, to_id = json.loads(message.payload_canonical)["cursor"]["to"]
         self.sudo().write({"feed_cursor_date": to_date, "feed_cursor_id": to_id})
         self._mfg_feed_next_page()
 

@@ -13,7 +13,7 @@ from .mfg_connector import secrets_box
 
 PARAM_ENABLED = "mfg_integration_base.metrics_enabled"
 PARAM_TOKEN = "mfg_integration_base.metrics_token_enc"
-PENDING_STATES = ("received", "queued", "processing", "parked")
+PENDING_STATES = ("received", "queued", "parked")
 
 # One scan of the message table: every family comes from these groups.
 GROUPS_QUERY = """
@@ -96,7 +96,7 @@ class MfgMetrics(models.AbstractModel):
             "backlog": metrics_lib.Family(
                 "mfg_backlog_messages",
                 "gauge",
-                "Messages not finished yet (received, queued, processing, parked).",
+                "Messages not finished yet (received, queued, parked).",
             ),
             "oldest": metrics_lib.Family(
                 "mfg_oldest_pending_age_seconds",

@@ -1,6 +1,5 @@
 # Copyright 2026 Manufacturing Integration Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import json
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -9,7 +8,6 @@ from odoo.exceptions import AccessError, UserError
 STATES = [
     ("received", "Received"),
     ("queued", "Queued"),
-    ("processing", "Processing"),
     ("done", "Done"),
     ("failed", "Failed"),
     ("dead", "Dead"),
@@ -205,10 +203,6 @@ class MfgSyncMessage(models.Model):
         return set(self._fields) - open_fields
 
     # ----------------------------------------------------------- accessors
-    def _get_payload(self):
-        self.ensure_one()
-        return json.loads(self.payload_canonical or self.payload_raw or "null")
-
     def _get_business_record(self):
         self.ensure_one()
         if self.res_model in self.env and self.res_id:
@@ -229,7 +223,7 @@ class MfgSyncMessage(models.Model):
     def action_replay(self):
         """Process the message again from its raw payload (re-mapped)."""
         for message in self:
-            if message.state in ("rejected", "duplicate", "queued", "processing"):
+            if message.state in ("rejected", "duplicate", "queued"):
                 raise UserError(
                     self.env._("A %s message cannot be replayed.", message.state)
                 )

@@ -8,7 +8,7 @@ from datetime import timedelta
 from odoo import fields, models
 
 # An earlier message of the key in one of these states holds the later ones.
-HOLDING_STATES = ("queued", "processing", "failed", "dead", "parked")
+HOLDING_STATES = ("queued", "failed", "dead", "parked")
 # How often a message held by a failed or dead predecessor looks again (the
 # predecessor's own activity asks a person to act; its success releases at once).
 HELD_RECHECK = timedelta(minutes=5)

@@ -10,7 +10,6 @@ from odoo.tests import new_test_user
 
 from .common import MfgCommon
 
-GROUP_USER = "mfg_integration_base.mfg_integration_base_group_user"
 GROUP_MANAGER = "mfg_integration_base.mfg_integration_base_group_manager"
 
 # Every field an attacker used, and the rest of the evidence.

@@ -24,8 +24,6 @@ REWORK = "rework"
 RETURN = "return_to_vendor"
 DISPOSITIONS = (RELEASE, SCRAP, REWORK, RETURN)
 
-SEVERITIES = ("minor", "major", "critical")
-
 
 def check_transition(current, new):
     if current == new:
