@@ -51,7 +51,7 @@ def odoo_session(url, db, login="admin", password="admin"):
 class Browser:
     def __init__(self, port, width=1440, height=900):
         self.profile = tempfile.mkdtemp(prefix="mfg-chromium-")
-        self.log = open(f"{self.profile}.log", "wb")  # noqa: SIM115 - closed in close()
+        self.log = open(f"{self.profile}.log", "wb")  # closed in close()
         self.process = subprocess.Popen(
             [
                 chromium_path(),
@@ -71,7 +71,7 @@ class Browser:
             ],
             stdout=self.log,
             stderr=subprocess.STDOUT,
-            preexec_fn=_without_memory_limit,  # noqa: PLW1509 - as Odoo's test browser
+            preexec_fn=_without_memory_limit,  # as Odoo's test browser
         )
         self._ids = itertools.count(1)
         # a loaded machine can take a while to start Chromium

@@ -12,7 +12,7 @@ class MrpWorkcenterProductivityLoss(models.Model):
         help="Reason code the MES sends in mes.downtime.reported.",
     )
 
-    _sql_constraints = [  # noqa: RUF012 (Odoo's declaration)
+    _sql_constraints = [
         (
             "mes_code_uniq",
             "unique(mes_code)",

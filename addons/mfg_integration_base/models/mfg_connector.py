@@ -28,7 +28,7 @@ def secrets_box():
 class MfgConnector(models.Model):
     _name = "mfg.connector"
     _description = "Integration Connector"
-    _inherit = ["mail.thread"]  # noqa: RUF012
+    _inherit = ["mail.thread"]
     _order = "sequence, name"
 
     name = fields.Char(required=True, tracking=True, mfg_template="ask")
@@ -190,7 +190,7 @@ class MfgConnector(models.Model):
     )
     check_error = fields.Text(readonly=True, copy=False, mfg_template=False)
 
-    _sql_constraints = [  # noqa: RUF012 (Odoo's declaration)
+    _sql_constraints = [
         ("code_uniq", "unique(code)", "The connector code must be unique."),
     ]
 

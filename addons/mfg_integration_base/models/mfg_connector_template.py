@@ -148,7 +148,7 @@ class MfgTemplateMixin(models.AbstractModel):
 
 class MfgFieldMapping(models.Model):
     _name = "mfg.field.mapping"
-    _inherit = ["mfg.field.mapping", "mfg.template.mixin"]  # noqa: RUF012
+    _inherit = ["mfg.field.mapping", "mfg.template.mixin"]
 
     def _template_dump(self, kind=None):
         values = super()._template_dump(kind)
@@ -169,7 +169,7 @@ class MfgFieldMapping(models.Model):
 
 class MfgFlow(models.Model):
     _name = "mfg.flow"
-    _inherit = ["mfg.flow", "mfg.template.mixin"]  # noqa: RUF012
+    _inherit = ["mfg.flow", "mfg.template.mixin"]
 
     def _template_dump(self, kind=None):
         values = super()._template_dump(kind)
@@ -200,7 +200,7 @@ class MfgFlow(models.Model):
 
 class MfgConnector(models.Model):
     _name = "mfg.connector"
-    _inherit = ["mfg.connector", "mfg.template.mixin"]  # noqa: RUF012
+    _inherit = ["mfg.connector", "mfg.template.mixin"]
 
     def _template_dict(self):
         """The connector as a template: what its fields declare, its flows with

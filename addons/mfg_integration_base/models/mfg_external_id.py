@@ -25,7 +25,7 @@ class MfgExternalId(models.Model):
         string="Record",
     )
 
-    _sql_constraints = [  # noqa: RUF012 (Odoo's declaration)
+    _sql_constraints = [
         (
             "binding_uniq",
             "unique(connector_id, model, external_id)",

@@ -147,7 +147,7 @@ class MfgFlow(models.Model):
         mfg_template=True,
     )
 
-    _sql_constraints = [  # noqa: RUF012 (Odoo's declaration)
+    _sql_constraints = [
         (
             "connector_code_uniq",
             "unique(connector_id, code)",

@@ -15,7 +15,7 @@ from odoo.exceptions import UserError
 class MfgReconciliation(models.Model):
     _name = "mfg.reconciliation"
     _description = "Integration Reconciliation Run"
-    _inherit = ["mail.thread", "mail.activity.mixin"]  # noqa: RUF012
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "id desc"
 
     name = fields.Char(compute="_compute_name", store=True)

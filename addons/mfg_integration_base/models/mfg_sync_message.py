@@ -27,7 +27,7 @@ ERROR_KINDS = [
 class MfgSyncMessage(models.Model):
     _name = "mfg.sync.message"
     _description = "Integration Message"
-    _inherit = ["mail.thread", "mail.activity.mixin"]  # noqa: RUF012
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "id desc"
 
     name = fields.Char(compute="_compute_name", store=True)

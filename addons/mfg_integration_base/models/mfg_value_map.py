@@ -15,7 +15,7 @@ class MfgValueMap(models.Model):
     external_value = fields.Char(required=True)
     canonical_value = fields.Char(required=True)
 
-    _sql_constraints = [  # noqa: RUF012 (Odoo's declaration)
+    _sql_constraints = [
         (
             "external_uniq",
             "unique(mapping_id, external_value)",

@@ -647,7 +647,7 @@ class IntakeCacheMixin(models.AbstractModel):
 
 class MfgConnector(models.Model):
     _name = "mfg.connector"
-    _inherit = ["mfg.connector", "mfg.intake.cache.mixin"]  # noqa: RUF012
+    _inherit = ["mfg.connector", "mfg.intake.cache.mixin"]
     _intake_volatile_fields = frozenset(CONNECTOR_VOLATILE)
 
     def init(self):
@@ -734,10 +734,10 @@ class MfgConnector(models.Model):
 
 class MfgFlow(models.Model):
     _name = "mfg.flow"
-    _inherit = ["mfg.flow", "mfg.intake.cache.mixin"]  # noqa: RUF012
+    _inherit = ["mfg.flow", "mfg.intake.cache.mixin"]
     _intake_volatile_fields = frozenset(FLOW_VOLATILE)
 
 
 class MfgFieldMapping(models.Model):
     _name = "mfg.field.mapping"
-    _inherit = ["mfg.field.mapping", "mfg.intake.cache.mixin"]  # noqa: RUF012
+    _inherit = ["mfg.field.mapping", "mfg.intake.cache.mixin"]

@@ -39,7 +39,7 @@ class MfgPlmChangeNumber(models.Model):
     )
     change_number = fields.Char(required=True)
 
-    _sql_constraints = [  # noqa: RUF012 (Odoo's declaration)
+    _sql_constraints = [
         (
             "connector_number_uniq",
             "unique(connector_id, change_number)",
