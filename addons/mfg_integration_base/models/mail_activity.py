@@ -1,6 +1,6 @@
 # Copyright 2026 Manufacturing Integration Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 
 
 class MailActivity(models.Model):
@@ -14,11 +14,12 @@ class MailActivity(models.Model):
 
     @api.model
     def _mfg_upsert_exception(self, record, key, summary, note, user):
-        """One open 'Integration exception' activity per (record, key)."""
+        """One open 'Integration exception' activity per (record, key), assigned
+        by the system (see ``_mfg_as_system``)."""
         activity_type = self.env.ref(
             "mfg_integration_base.mail_activity_type_integration_exception"
         )
-        activities = self.sudo()
+        activities = self._mfg_as_system()
         existing = activities.search(
             [
                 ("res_model", "=", record._name),
@@ -47,12 +48,20 @@ class MailActivity(models.Model):
         return activities.create(vals)
 
     @api.model
+    def _mfg_as_system(self, records=None):
+        """``records`` (default: this model) as the system user (OdooBot), who
+        assigns the engine's activities: whoever triggers one (a technical user, a
+        planner) may not be allowed to post on the record, and the "assigned to
+        you" e-mail Odoo sends the assignee needs a sender address, which a
+        technical user need not have (the mail would go out with no sender and be
+        refused)."""
+        return (self if records is None else records).with_user(SUPERUSER_ID)
+
+    @api.model
     def _mfg_schedule_todo(self, record, summary, user, note=None):
         """A to-do activity for ``user`` on ``record`` (approve a change, plan a
-        rework). Created as sudo, like exception activities: whoever triggers it
-        (a technical user, a planner) may not be allowed to post on the record,
-        and it must not fail the business event for want of an e-mail address."""
-        return record.sudo().activity_schedule(
+        rework), assigned by the system like exception activities."""
+        return self._mfg_as_system(record).activity_schedule(
             "mail.mail_activity_data_todo", summary=summary, note=note, user_id=user.id
         )
 

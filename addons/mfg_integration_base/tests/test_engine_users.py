@@ -55,6 +55,34 @@ class TestEngineUsers(MfgCommon):
         self.assertEqual(len(notes), 2)
         self.assertEqual(notes.author_id, user.partner_id)
 
+    def test_exception_activity_is_announced_by_the_system_with_a_sender(self):
+        # The drain job runs as the technical user, which has no e-mail address:
+        # the "assigned to you" mail to the responsible must still have a sender.
+        tech = self.connector.technical_user_id
+        self.assertFalse(tech.email)
+        message = self._mfg_receive(
+            self.connector,
+            "generic.record.upsert",
+            upsert("S1", name="Partner S1", comment="c"),
+        )
+        drain = self.connector._mfg_as_technical_user(self.flow)
+        self.assertEqual(drain.env.user, tech, "as the drain job runs")
+        drain._mfg_drain()
+        self.assertEqual(message.state, "failed")
+        activity = message.exception_activity_id
+        self.assertEqual(activity.user_id, self.mfg_responsible)
+        notice = self.env["mail.message"].search(
+            [
+                ("model", "=", "mfg.sync.message"),
+                ("res_id", "=", message.id),
+                ("message_type", "=", "user_notification"),
+                ("partner_ids", "in", self.mfg_responsible.partner_id.ids),
+            ]
+        )
+        self.assertEqual(len(notice), 1, "the responsible is told once")
+        self.assertEqual(notice.author_id, self.env.ref("base.partner_root"))
+        self.assertTrue(notice.email_from, "a mail with no sender is refused")
+
     def test_replay_with_two_companies_selected_runs_in_the_connectors_company(self):
         plant1 = self.env.company
         plant2 = self.env["res.company"].create({"name": "Plant 2 (engine users)"})

@@ -193,28 +193,6 @@ class TestOperations(MfgCommon):
         self.assertGreaterEqual(message.latency_ms, 0)
         self.assertLess(message.latency_ms, 60000)
 
-    # ----------------------------------------------------- environment safety
-    def test_neutralized_copy_sends_nothing(self):
-        with ScriptedSystem() as system:
-            self.connector.base_url = system.url
-            self.connector.outbound_secret = PROD_SECRET
-            partner = self.env["res.partner"].create({"name": "N"})
-            message = self.connector._emit(
-                "generic.record.changed",
-                {"model": "res.partner", "external_id": "N", "values": {}},
-                record=partner,
-            )
-            self.env.flush_all()
-            neutralize_database(self.env.cr)
-            self.env.invalidate_all()
-            self.assertEqual(self.connector.state, "paused")
-            self.assertEqual(self.connector.environment, "neutralized")
-            self.assertFalse(self.connector.outbound_secret_set)
-            for flow in self.connector.flow_ids:
-                flow._mfg_drain()
-        self.assertEqual(system.received, [])
-        self.assertEqual(message.state, "queued")
-
     def test_outbound_throttle(self):
         self.connector.outbound_rate_limit = 2
         with ScriptedSystem() as system:
@@ -249,6 +227,39 @@ class TestOperations(MfgCommon):
         self.assertNotIn(NO_EXPORT_SECRET.removeprefix("whsec_"), text)
         self.assertNotIn("secret_enc", text)
         self.assertIn('"value_map": [["a", "b"]]', text)
+
+
+# neutralize_database() runs the data/neutralize.sql of *installed* modules: while
+# the addon is being installed (at_install), its own is not among them yet.
+@tagged("post_install", "-at_install")
+class TestNeutralizedCopy(MfgCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.connector = cls._mfg_partner_upsert_connector(
+            "ops_neutral", flows=["generic.record.changed"]
+        )
+
+    def test_neutralized_copy_sends_nothing(self):
+        with ScriptedSystem() as system:
+            self.connector.base_url = system.url
+            self.connector.outbound_secret = PROD_SECRET
+            partner = self.env["res.partner"].create({"name": "N"})
+            message = self.connector._emit(
+                "generic.record.changed",
+                {"model": "res.partner", "external_id": "N", "values": {}},
+                record=partner,
+            )
+            self.env.flush_all()
+            neutralize_database(self.env.cr)
+            self.env.invalidate_all()
+            self.assertEqual(self.connector.state, "paused")
+            self.assertEqual(self.connector.environment, "neutralized")
+            self.assertFalse(self.connector.outbound_secret_set)
+            for flow in self.connector.flow_ids:
+                flow._mfg_drain()
+        self.assertEqual(system.received, [])
+        self.assertEqual(message.state, "queued")
 
 
 @tagged("post_install", "-at_install")
