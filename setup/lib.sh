@@ -327,14 +327,18 @@ mfg_write_conf() {
 
 # The common set-up. Returns 0 with Odoo 18.0 ready (dependencies, PostgreSQL), 1 when
 # Odoo is missing (MFG_NO_ODOO_REASON says why; the no-Odoo dependencies are there).
+# `mfg_prepare test` also installs what only the tests need (requirements-test.txt).
 mfg_prepare() {
+  local for_tests=${1:-}
   cd "$MFG_ROOT" || exit 1
   if ! mfg_detect_odoo && ! mfg_provisioned_odoo; then
     # the tests that need no Odoo still run: they need the suite's requirements
     mfg_pip_install requirements.txt
+    [[ $for_tests != test ]] || mfg_pip_install requirements-test.txt
     return 1
   fi
   mfg_pip_install requirements.txt
+  [[ $for_tests != test ]] || mfg_pip_install requirements-test.txt
   mfg_say "Odoo $MFG_ODOO_VERSION from $("$PYTHON" -c 'import odoo, os; print(os.path.dirname(odoo.__file__))')"
   # The queue_job wheel declares odoo==18.0.*: installed without dependencies, and only
   # next to an Odoo that imports (see requirements-odoo.txt).

@@ -8,9 +8,12 @@
     "license": "LGPL-3",
     "author": "Manufacturing Integration Suite contributors",
     "website": "https://github.com/mfg-integration/mfg-integration-suite",
+    "development_status": "Beta",
     "category": "Manufacturing/Integration",
     "depends": ["mfg_integration_base", "mrp"],
-    "external_dependencies": {"python": ["jsonschema"]},
+    "external_dependencies": {
+        "python": ["jsonschema", "lxml", "MarkupSafe", "python-dateutil"]
+    },
     "data": [
         "security/mes_connector_groups.xml",
         "data/mrp_workcenter_productivity_loss_data.xml",

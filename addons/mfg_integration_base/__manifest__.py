@@ -8,9 +8,21 @@
     "license": "LGPL-3",
     "author": "Manufacturing Integration Suite contributors",
     "website": "https://github.com/mfg-integration/mfg-integration-suite",
+    "development_status": "Beta",
     "category": "Manufacturing/Integration",
     "depends": ["base", "mail", "queue_job"],
-    "external_dependencies": {"python": ["cryptography", "requests", "jsonschema"]},
+    "external_dependencies": {
+        "python": [
+            "cryptography",
+            "jsonschema",
+            # jsonschema checks "format": "date-time" only when this is installed
+            "rfc3339-validator",
+            "lxml",
+            "MarkupSafe",
+            "psycopg2",
+            "requests",
+        ]
+    },
     "data": [
         "security/mfg_integration_base_groups.xml",
         "security/ir.model.access.csv",

@@ -8,9 +8,10 @@
     "license": "LGPL-3",
     "author": "Manufacturing Integration Suite contributors",
     "website": "https://github.com/mfg-integration/mfg-integration-suite",
+    "development_status": "Beta",
     "category": "Manufacturing/Integration",
     "depends": ["mfg_integration_base", "mrp"],
-    "external_dependencies": {"python": ["lxml"]},
+    "external_dependencies": {"python": ["lxml", "MarkupSafe", "psycopg2"]},
     "data": [
         "security/plm_connector_groups.xml",
         "security/ir.model.access.csv",

@@ -8,9 +8,10 @@
     "license": "LGPL-3",
     "author": "Manufacturing Integration Suite contributors",
     "website": "https://github.com/mfg-integration/mfg-integration-suite",
+    "development_status": "Beta",
     "category": "Manufacturing/Integration",
     "depends": ["mfg_integration_base", "mrp", "stock", "maintenance", "purchase"],
-    "external_dependencies": {"python": []},
+    "external_dependencies": {"python": ["lxml", "MarkupSafe"]},
     "data": [
         "security/ir.model.access.csv",
         "security/quality_bridge_security.xml",

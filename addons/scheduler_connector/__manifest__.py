@@ -8,9 +8,10 @@
     "license": "LGPL-3",
     "author": "Manufacturing Integration Suite contributors",
     "website": "https://github.com/mfg-integration/mfg-integration-suite",
+    "development_status": "Beta",
     "category": "Manufacturing/Integration",
     "depends": ["mfg_integration_base", "mrp"],
-    "external_dependencies": {"python": []},
+    "external_dependencies": {"python": ["MarkupSafe", "pytz"]},
     "data": [
         "security/ir.model.access.csv",
         "security/scheduler_connector_security.xml",
