@@ -96,11 +96,14 @@ class MfgTemplateMixin(models.AbstractModel):
     def _template_key(self, field, record):
         key = NATURAL_KEYS.get(field.comodel_name)
         if not key:
+            # not an f-string inside _(): the term extractor of Odoo's .pot export
+            # evaluates string arguments and would drop this file's terms
+            field_path = f"{self._name}.{field.name}"
             raise UserError(
                 self.env._(
                     "Field %(field)s cannot travel in a template (declare it "
                     "mfg_template='ask' or False).",
-                    field=f"{self._name}.{field.name}",
+                    field=field_path,
                 )
             )
         return record[key]
