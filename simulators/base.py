@@ -182,10 +182,6 @@ class Simulator:
                 "errors": list(self.errors),
             }
 
-    def received_of(self, flow):
-        with self.lock:
-            return [r["payload"] for r in self.received if r["flow"] == flow]
-
     # -------------------------------------------------------------- outbound
     def send(self, flow, payload, webhook_id=None, attempts=20, document=None):
         """POST one signed webhook to Odoo. The same ``webhook_id`` is kept over

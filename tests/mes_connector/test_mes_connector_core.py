@@ -137,9 +137,6 @@ def test_format_datetime_roundtrip():
     assert text == "2026-01-05T08:30:00Z"
     assert timeutil.parse_datetime(text) == value.replace(microsecond=0)
     assert timeutil.format_datetime(False) is None
-    assert (
-        timeutil.minutes_between(value, value + datetime.timedelta(seconds=90)) == 1.5
-    )
 
 
 def test_transitions_of_a_normal_run():

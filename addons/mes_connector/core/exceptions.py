@@ -29,7 +29,3 @@ class InvalidTransitionError(MesCoreError):
     """An operation event that the work order's current state does not allow."""
 
     kind = "conflict"
-
-
-class TimeOrderError(MesCoreError):
-    """An event whose time is before the interval it closes."""

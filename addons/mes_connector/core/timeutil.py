@@ -37,8 +37,3 @@ def format_datetime(value):
     if value.tzinfo is not None:
         value = value.astimezone(datetime.UTC).replace(tzinfo=None)
     return value.replace(microsecond=0).isoformat() + "Z"
-
-
-def minutes_between(start, end):
-    """Minutes from ``start`` to ``end`` (naive UTC datetimes), 2 decimals."""
-    return round((end - start).total_seconds() / 60.0, 2)

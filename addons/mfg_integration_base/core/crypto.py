@@ -38,9 +38,3 @@ def decrypt(box, token):
         raise SecretKeyError(
             "a stored secret cannot be decrypted with the configured key"
         ) from err
-
-
-def mask(secret):
-    if not secret:
-        return ""
-    return "•" * 8

@@ -37,11 +37,6 @@ def find_cycle(graph):
     return None
 
 
-def self_parents(graph):
-    """Parents listing themselves as a component (the direct case)."""
-    return sorted((p for p, comps in graph.items() if p in set(comps)), key=str)
-
-
 def levels(graph, root):
     """Depth of every node reachable from ``root`` (root = 0), assuming the
     graph is acyclic; used for reports and for applying deepest BOMs first."""

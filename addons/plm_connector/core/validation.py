@@ -70,11 +70,6 @@ def release_graph(payload):
     }
 
 
-def released_items(payload):
-    """Part numbers of the items that the release carries along."""
-    return {item["part_number"] for item in payload.get("items") or ()}
-
-
 def _operation_problems(parent, operations, workcenters):
     """Problems of one BOM's operations, and the set of their references."""
     problems, refs = [], set()

@@ -28,10 +28,6 @@ ITEM = """<?xml version="1.0" encoding="UTF-8"?>
 </PlmRelease>"""
 
 
-def item_with_weight(weight):
-    return ITEM.format(weight=weight).encode()
-
-
 @tagged("post_install", "-at_install")
 class TestPlmHostileXml(PlmHttpCommon):
     def _post(self, flow_code, body):

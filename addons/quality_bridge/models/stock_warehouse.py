@@ -55,14 +55,3 @@ class StockWarehouse(models.Model):
             )
             warehouse.mfg_quarantine_location_id = Location.create(vals)
         return True
-
-    def _quality_stock_locations(self):
-        """Internal locations of the warehouse a quarantine takes goods from."""
-        self.ensure_one()
-        return self.env["stock.location"].search(
-            [
-                ("id", "child_of", self.view_location_id.id),
-                ("usage", "=", "internal"),
-                ("mfg_quarantine", "=", False),
-            ]
-        )

@@ -95,10 +95,6 @@ class Decision:
     def kind(self):
         return OUTCOMES[self.outcome][0]
 
-    @property
-    def is_refused(self):
-        return self.kind == "refused"
-
 
 def parse_datetime(value):
     """ISO 8601 string (``Z`` or offset; naive means UTC) -> naive UTC datetime.

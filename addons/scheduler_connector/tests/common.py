@@ -8,7 +8,6 @@ alternative, a paint shop, a table made of legs and a top, cut then paint.
 """
 
 import json
-import uuid
 from datetime import datetime, timedelta
 
 from odoo import Command, fields
@@ -207,10 +206,6 @@ class SchedulerMixin:
     @staticmethod
     def _payload(message):
         return json.loads(message.payload_canonical)
-
-    @staticmethod
-    def _uid():
-        return uuid.uuid4().hex
 
     @staticmethod
     def _now():
