@@ -15,7 +15,7 @@ cannot import Odoo 18.0. Then this file:
   module that could have run without Odoo.
 
 With Odoo (pytest-odoo active), a warning or error that Odoo logs while a test runs
-fails that test, as STYLE.md asks and as Odoo's own test runner does for errors.
+fails that test, as the house style asks and as Odoo's own test runner does for errors.
 Expected log lines are asserted with `self.assertLogs(...)` or silenced with
 `odoo.tools.mute_logger(...)`; neither reaches this check. setup/test runs Odoo with
 `--odoo-log-level=warn` so that warnings are emitted at all. MFG_ODOO_LOG_GUARD=0

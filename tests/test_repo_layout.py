@@ -1,7 +1,7 @@
 """The repository's shape, checked without Odoo: manifests, files, dependency rules.
 
-The addon table and the dependency rules are those of DESIGN.md ("Addons"); the
-files each addon must carry are those of issue 2 and STYLE.md ("Layout of one addon").
+The addon table and the dependency rules are those of the README ("Addons"); the
+files each addon must carry are those of issue 2 and of OCA's addon layout.
 """
 
 import ast
@@ -23,7 +23,7 @@ DOMAIN_ADDONS = (
 )
 ADDONS = (BASE, *DOMAIN_ADDONS)
 
-# DESIGN.md, "Addons": what each addon depends on, at least.
+# README.md, "Addons": what each addon depends on, at least.
 DESIGN_DEPENDS = {
     BASE: {"base", "mail", "queue_job"},
     "plm_connector": {BASE, "mrp"},
@@ -113,7 +113,9 @@ def test_manifest_keys(addon):
 def test_manifest_depends_follow_the_design(addon):
     depends = set(manifest(addon).get("depends", []))
     missing = DESIGN_DEPENDS[addon] - depends
-    assert not missing, f"{addon} lacks the dependencies {sorted(missing)} of DESIGN.md"
+    assert not missing, (
+        f"{addon} lacks the dependencies {sorted(missing)} of the README's addons"
+    )
     suite = set(ADDONS) - {addon}
     allowed = {BASE} if addon in DOMAIN_ADDONS else set()
     assert not (depends & suite) - allowed, (

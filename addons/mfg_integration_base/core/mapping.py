@@ -10,7 +10,8 @@ A rule is a dict::
 Paths are dotted; ``name[]`` walks every element of a list, and the same
 ``[]`` in the target writes the element at the same index.
 
-Rules override, the rest passes through (DESIGN.md, "Decisions of turn 2"):
+Rules override, the rest passes through (readme/CONFIGURE.md, "Field mappings
+and value maps"):
 
 - the result starts as a copy of the payload: a field no rule names reaches it
   unchanged, so no rules at all is the identity;

@@ -215,7 +215,7 @@ class MfgFlow(models.Model):
         """The body as a dict, read by its format's parser: json for JSON, the
         wire format's parser (``_format_spec``) or the flow's ``xml_parser``
         for XML. Every format then goes through the same mapping step
-        (``_map_inbound``) and contract (DESIGN.md, turn 2). ``notes`` (a list)
+        (``_map_inbound``) and contract. ``notes`` (a list)
         receives what a wire format's parser did not read.
         Raises ValueError (or SyntaxError) when the body cannot be read."""
         if content_type == "application/xml":
@@ -266,10 +266,10 @@ class MfgFlow(models.Model):
         return mapping_lib.apply_rules(payload, self._mapping_rules(reverse=True))
 
     # ---------------------------------------------------------- wire formats
-    # A connector chooses per flow the format its system speaks (DESIGN.md,
-    # turn 2); canonical JSON is the default. The flow's spec declares the
-    # formats it can speak; everything after the parser (mapping, schema,
-    # ordering, handler) is the same for every format.
+    # A connector chooses per flow the format its system speaks
+    # (docs/ENGINE_API.md, "Wire formats"); canonical JSON is the default. The
+    # flow's spec declares the formats it can speak; everything after the
+    # parser (mapping, schema, ordering, handler) is the same for every format.
     def _format_spec(self):
         """The spec of this flow's wire format, or None for canonical JSON."""
         self.ensure_one()

@@ -1,7 +1,7 @@
 # mfg.flow, split: the pull transport (REST/OData polling), own fields and cursor
 # Copyright 2026 Manufacturing Integration Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Pull transport (DESIGN.md, turn 2): Odoo polls the external system's REST API
+"""Pull transport (docs/ENGINE_API.md): Odoo polls the external system's REST API
 on the flow's interval and stores each record as an inbound message exactly as
 the webhook would (same idempotency key rules, same queue), so everything after
 it (parser, mapping, contract, ordering, handler) is the same.

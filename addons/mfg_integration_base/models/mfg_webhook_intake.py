@@ -9,7 +9,7 @@ drain; the connector and flow settings it reads come from a per-worker cache
 (``mfg.connector._mfg_intake_config``, at the end of this file) that any write
 of those settings clears.
 
-Order of checks (DESIGN.md, "Inbound webhooks"): connector and flow (404),
+Order of checks (readme/USAGE.md, "Sending to Odoo"): connector and flow (404),
 size (413), signature (401), rate limit (429), content type (415), duplicate
 (200), body (400), contract (422), then store + enqueue in the request's
 transaction (202). Refusals before the signature is checked, and 429s, store
