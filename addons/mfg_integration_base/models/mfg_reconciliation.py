@@ -1,3 +1,4 @@
+# mfg.reconciliation, with the connector, flow and message hooks it adds (one concern)
 # Copyright 2026 Manufacturing Integration Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Reconciliation runs: compare an external system's snapshot with Odoo and
