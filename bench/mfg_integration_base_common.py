@@ -137,8 +137,13 @@ def db_exists(db):
     return out.stdout.strip() == "1"
 
 
+def is_bench_db(db):
+    """Only databases named as a bench's are ever dropped or re-created."""
+    return db.startswith(DB_PREFIX) or db.endswith("_bench")
+
+
 def drop_db(db):
-    assert db.startswith(DB_PREFIX), db
+    assert is_bench_db(db), db
     out = run(["dropdb", "--if-exists", db], check=False)
     if out.returncode:
         log(f"could not drop {db}: {out.stderr.strip()}")
@@ -146,7 +151,7 @@ def drop_db(db):
 
 def create_db(db, retries=10):
     """A fresh copy of the template (retries while the template is in use)."""
-    assert db.startswith(DB_PREFIX), db
+    assert is_bench_db(db), db
     drop_db(db)
     for attempt in range(retries):
         out = run(["createdb", "-T", TEMPLATE_DB, db], check=False)
@@ -179,7 +184,7 @@ def free_port(start=8300, end=8399, avoid=()):
             except OSError:
                 continue
         return port
-    raise RuntimeError("no free port in 8300-8399")
+    raise RuntimeError(f"no free port in {start}-{end}")
 
 
 def prepare_engine(rev="HEAD"):

@@ -6,13 +6,17 @@ messages, against two bare baselines measured in the same run.
 
     python3 bench/mfg_integration_base_metrics.py [--stored 1000000] [--rounds 6]
         [--scrapes 10] [--workers 2] [--engine HEAD|worktree|<rev>] [--keep-db]
+        [--db mfg_bench_mib_metrics] [--ports 8300-8399] [--writes 2000]
 
-One database (``mfg_bench_mib_metrics``, copied from ``MFG_BENCH_TEMPLATE``) set
-up like the other benches; ``--stored`` messages inserted with the dedup bench's
+One database (``--db``, copied from ``MFG_BENCH_TEMPLATE``) set up like the
+other benches; ``--stored`` messages inserted with the dedup bench's
 ``INSERT ... SELECT generate_series`` (realistic payloads, 30 days), then spread
 over states (1 % failed, 0.5 % dead, 0.2 % queued, the rest done, latencies
-0-5 s), committed, ``VACUUM ANALYZE``. Metrics switched on with a token (stored
-encrypted as Settings stores it). Each round, in alternating order:
+0-5 s) by one SQL UPDATE (the counters' triggers follow it), committed, the
+counters folded as their cron does, ``VACUUM ANALYZE``. Metrics switched on with
+a token (stored encrypted as Settings stores it). The scrape's message counts
+are checked against ``count(*)`` before the rounds. Each round, in alternating
+order:
 
 - ``metrics``: ``--scrapes`` sequential ``GET /mfg/v1/metrics`` (bearer token);
 - ``version_info``: as many ``POST /web/webclient/version_info`` (Odoo's
@@ -21,10 +25,16 @@ encrypted as Settings stores it). Each round, in alternating order:
   count(*) ... GROUP BY`` over the same table, straight through psql's
   connection (the least any per-state figure costs the database).
 
+Then the price of the counters on writes: ``--writes`` single-message
+``UPDATE ... SET state`` statements (done → failed → done ..., one psql
+session, ``\\timing``), with the triggers and with them switched off
+(``session_replication_role = replica``), alternating, medians.
+
 Prints a markdown table, writes bench/results/mfg_integration_base_metrics.json.
 """
 
 import argparse
+import importlib.util
 import json
 import os
 import subprocess
@@ -37,6 +47,9 @@ import mfg_integration_base_common as common
 from mfg_integration_base_dedup import SEED_SQL
 
 NAME = "mfg_integration_base_metrics"
+COUNTERS_PATH = os.path.join(
+    common.ROOT, "addons", "mfg_integration_base", "services", "message_counters.py"
+)
 TOKEN = "bench-metrics-token-0123456789abcdef"
 
 SPREAD_SQL = """
@@ -62,7 +75,50 @@ def parse_args():
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--engine", default="HEAD", help="git rev, or 'worktree'")
     parser.add_argument("--keep-db", action="store_true")
+    parser.add_argument("--db", default=common.DB_PREFIX + "metrics")
+    parser.add_argument("--ports", default="8300-8399", help="range for the server")
+    parser.add_argument("--writes", type=int, default=2000)
     return parser.parse_args()
+
+
+def fold_sql():
+    """The counters' fold (services/message_counters.py: pure SQL, no odoo),
+    as the cron runs it every minute."""
+    spec = importlib.util.spec_from_file_location("mfg_counters", COUNTERS_PATH)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.FOLD_SQL
+
+
+def scraped_messages(body):
+    """Sum of the mfg_messages samples of a scrape."""
+    return sum(
+        float(line.rsplit(" ", 1)[1])
+        for line in body.decode().splitlines()
+        if line.startswith("mfg_messages{")
+    )
+
+
+def timed_writes(db, ids, triggers):
+    """Milliseconds per single-message state UPDATE (psql's \\timing): each
+    of ``ids`` flips between done and failed, as the engine writes a state."""
+    lines = [] if triggers else ["SET session_replication_role = replica;"]
+    lines.append("\\timing on")
+    lines += [
+        "UPDATE mfg_sync_message SET state = CASE state WHEN 'done' THEN 'failed' "
+        f"ELSE 'done' END WHERE id = {message_id};"
+        for message_id in ids
+    ]
+    out = subprocess.run(
+        ["psql", "-X", "-q", "-d", db, "-o", "/dev/null"],
+        input="\n".join(lines) + "\n",
+        text=True,
+        capture_output=True,
+        check=True,
+    ).stdout
+    return [
+        float(line.split()[1]) for line in out.splitlines() if line.startswith("Time:")
+    ]
 
 
 def enable_metrics(db):
@@ -118,12 +174,13 @@ def main():
     engine = common.prepare_engine(args.engine)
     tmp = os.path.join(common.RESULTS_DIR, "tmp")
     os.makedirs(tmp, exist_ok=True)
-    db = common.DB_PREFIX + "metrics"
-    port = common.free_port()
+    db = args.db
+    first_port, last_port = (int(p) for p in args.ports.split("-"))
+    port = common.free_port(first_port, last_port)
     conf = common.write_config(os.path.join(tmp, f"{db}.conf"), db, port, args.workers)
     info = common.machine_info(workers=args.workers)
     common.log(f"engine {engine['source']} {engine['commit']}; database {db}")
-    rounds, size = [], {}
+    rounds, size, writes = [], {}, []
     try:
         common.create_db(db)
         ids = common.setup_db(conf, db, os.path.join(tmp, f"{db}.install.log"))
@@ -138,14 +195,22 @@ def main():
                 count=args.stored,
             ),
         )
+        started = time.perf_counter()
         common.psql(db, SPREAD_SQL)
-        common.psql(db, "VACUUM ANALYZE mfg_sync_message")
+        spread_s = time.perf_counter() - started
+        common.log(f"spread over states in {spread_s:.1f} s (row triggers)")
+        common.psql(db, fold_sql())
+        common.psql(db, "VACUUM ANALYZE")
         enable_metrics(db)
         size = {
             "messages": int(common.psql(db, "SELECT count(*) FROM mfg_sync_message")),
             "table_size": common.psql(
                 db, "SELECT pg_size_pretty(pg_total_relation_size('mfg_sync_message'))"
             ),
+            "counter_rows": int(
+                common.psql(db, "SELECT count(*) FROM mfg_message_count")
+            ),
+            "spread_update_s": round(spread_s, 1),
         }
         common.log(f"size {size}")
         rpc = json.dumps({"jsonrpc": "2.0", "method": "call", "params": {}}).encode()
@@ -172,6 +237,11 @@ def main():
                 "/mfg/v1/metrics",
                 headers={"Authorization": f"Bearer {TOKEN}"},
             )
+            if scraped_messages(sample) != size["messages"]:
+                raise RuntimeError(
+                    f"scrape counts {scraped_messages(sample)} messages, "
+                    f"the table holds {size['messages']}"
+                )
             for index in range(args.rounds):
                 order = list(variants)
                 if index % 2:
@@ -187,6 +257,23 @@ def main():
                     f"bare SQL {row['bare_sql']:.1f} ms"
                 )
                 rounds.append(row)
+        write_ids = [
+            int(i)
+            for i in common.psql(
+                db,
+                "SELECT id FROM mfg_sync_message WHERE state = 'done' "
+                f"ORDER BY id DESC LIMIT {args.writes}",
+            ).split()
+        ]
+        for index in range(4):
+            triggers = index % 2 == 0
+            writes.append(
+                {
+                    "triggers": triggers,
+                    "ms": common.median(timed_writes(db, write_ids, triggers)),
+                }
+            )
+            common.log(f"writes: {writes[-1]}")
     finally:
         if not args.keep_db:
             common.drop_db(db)
@@ -200,12 +287,21 @@ def main():
             "metrics_vs_bare_sql",
         )
     }
+    for triggers in (True, False):
+        key = "state_update_with_triggers" if triggers else "state_update_bare"
+        summary[key] = common.median(
+            [w["ms"] for w in writes if w["triggers"] == triggers]
+        )
+    summary["state_update_ratio"] = (
+        summary["state_update_with_triggers"] / summary["state_update_bare"]
+    )
     common.write_results(
         NAME,
         {
             "machine": info,
             "size": size,
             "rounds": rounds,
+            "writes": writes,
             "summary_median_ms": summary,
             "sample_lines": sample.decode().count("\n"),
         },

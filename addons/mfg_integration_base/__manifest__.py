@@ -30,7 +30,9 @@
         "data/mail_activity_type_data.xml",
         "data/queue_job_data.xml",
         "data/ir_cron_data.xml",
+        "data/mfg_metrics_data.xml",
         "views/mfg_connector_views.xml",
+        "views/mfg_connector_dashboard_views.xml",
         "views/mfg_flow_views.xml",
         "views/mfg_connector_delivery_views.xml",
         "views/mfg_field_mapping_views.xml",
@@ -49,6 +51,7 @@
     ],
     "demo": ["demo/mfg_connector_demo.xml"],
     "assets": {
+        "web.assets_backend": ["mfg_integration_base/static/src/**/*"],
         "web.assets_tests": ["mfg_integration_base/static/tests/tours/*.js"],
     },
     "post_load": "post_load",

@@ -4,7 +4,6 @@ from . import mfg_connector
 from . import mfg_connector_secret_format
 from . import mfg_connector_dashboard
 from . import mfg_connector_operations
-from . import mfg_connector_trends
 from . import mfg_flow
 from . import mfg_flow_pull
 from . import mfg_flow_endpoint

@@ -1,10 +1,20 @@
 # Copyright 2026 Manufacturing Integration Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Figures of the connectors' dashboard, computed in one query per screen."""
+"""The connectors' dashboard: figures of the last 24 hours and their trends
+(messages per hour, p95 latency against the target), per connector and per
+flow, from one grouped query per screen; backlog and dead letters from the
+counters the database keeps (services/message_counters.py)."""
 
+import json
 from datetime import timedelta
 
+import pytz
+
 from odoo import fields, models
+
+from ..core import humanize
+from ..services import message_counters
+from ..services.message_counters import PENDING_STATES
 
 HEALTH = [
     ("green", "Healthy"),
@@ -12,6 +22,47 @@ HEALTH = [
     ("red", "Failing"),
     ("grey", "Idle"),
 ]
+TREND_HOURS = 24
+
+# The last 24 hours of the connectors' messages, each row once per figure it
+# feeds, each branch an index range: received (recent_idx), done (success_idx),
+# failed attempts (attempt's attempted_at index). GROUPING tells the sets
+# apart: 0 per flow and hour, 1 per flow, 2 per connector and hour, 3 per
+# connector.
+TRENDS_QUERY = """
+    SELECT connector_id, flow_id, hour, GROUPING(flow_id, hour),
+           COUNT(*) FILTER (WHERE kind = 'received' AND direction = 'inbound'),
+           COUNT(*) FILTER (WHERE kind = 'received' AND direction = 'outbound'),
+           COUNT(*) FILTER (WHERE kind = 'received'
+                            AND state IN ('failed', 'dead')),
+           COUNT(*) FILTER (WHERE kind = 'received'
+                            AND state IN ('done', 'failed', 'dead')),
+           COUNT(*) FILTER (WHERE kind = 'done'),
+           COUNT(*) FILTER (WHERE kind = 'failed'),
+           percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_ms)
+               FILTER (WHERE kind = 'done')
+      FROM (
+            SELECT connector_id, flow_id, direction, state, 'received' AS kind,
+                   date_trunc('hour', create_date) AS hour,
+                   NULL::double precision AS latency_ms
+              FROM mfg_sync_message
+             WHERE connector_id IN %(ids)s AND create_date >= %(since)s
+            UNION ALL
+            SELECT connector_id, flow_id, direction, state, 'done',
+                   date_trunc('hour', processed_at), latency_ms
+              FROM mfg_sync_message
+             WHERE connector_id IN %(ids)s AND state = 'done'
+               AND processed_at >= %(since)s
+            UNION ALL
+            SELECT m.connector_id, m.flow_id, m.direction, a.state_after, 'failed',
+                   date_trunc('hour', a.attempted_at), NULL
+              FROM mfg_sync_message_attempt a
+              JOIN mfg_sync_message m ON m.id = a.message_id
+             WHERE a.attempted_at >= %(since)s AND m.connector_id IN %(ids)s
+           ) recent
+     GROUP BY GROUPING SETS ((connector_id, flow_id, hour), (connector_id, flow_id),
+                             (connector_id, hour), (connector_id))
+"""
 
 
 class MfgConnector(models.Model):
@@ -30,6 +81,18 @@ class MfgConnector(models.Model):
     stat_latency_target_ms = fields.Integer(
         string="Latency target (ms)", compute="_compute_dashboard"
     )
+    stat_latency_display = fields.Char(
+        string="p95 latency", compute="_compute_dashboard"
+    )
+    trend_graph = fields.Text(
+        string="Last 24 hours",
+        compute="_compute_dashboard",
+        help="Messages per hour (received, done, failed attempts) and the p95 "
+        "latency of each hour against the target.",
+    )
+    flow_trend_graph = fields.Text(
+        string="Flows, last 24 hours", compute="_compute_dashboard"
+    )
     stat_refused_today = fields.Integer(
         string="Refused today",
         compute="_compute_refused",
@@ -44,52 +107,80 @@ class MfgConnector(models.Model):
     health_color = fields.Integer(compute="_compute_dashboard")
 
     def _compute_dashboard(self):
-        since = fields.Datetime.now() - timedelta(hours=24)
-        stats = {}
+        now = fields.Datetime.now()
+        first_hour = now.replace(minute=0, second=0, microsecond=0) - timedelta(
+            hours=TREND_HOURS - 1
+        )
+        hours = [first_hour + timedelta(hours=i) for i in range(TREND_HOURS)]
+        figures, states = {}, {}
         if self.ids:
             self.env["mfg.sync.message"].flush_model()
+            self.env["mfg.sync.message.attempt"].flush_model()
             self.env.cr.execute(
-                """
-                SELECT connector_id,
-                       COUNT(*) FILTER (WHERE direction = 'inbound'
-                                        AND create_date >= %(since)s),
-                       COUNT(*) FILTER (WHERE direction = 'outbound'
-                                        AND create_date >= %(since)s),
-                       COUNT(*) FILTER (WHERE state IN ('failed', 'dead')
-                                        AND create_date >= %(since)s),
-                       COUNT(*) FILTER (WHERE state IN ('done', 'failed', 'dead')
-                                        AND create_date >= %(since)s),
-                       COUNT(*) FILTER (WHERE state IN ('queued', 'received',
-                                                        'parked')),
-                       COUNT(*) FILTER (WHERE state = 'dead'),
-                       percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_ms)
-                           FILTER (WHERE state = 'done' AND processed_at >= %(since)s)
-                  FROM mfg_sync_message
-                 WHERE connector_id IN %(ids)s
-                 GROUP BY connector_id
-                """,
-                {"since": since, "ids": tuple(self.ids)},
+                TRENDS_QUERY,
+                {"ids": tuple(self.ids), "since": now - timedelta(hours=24)},
             )
-            stats = {row[0]: row[1:] for row in self.env.cr.fetchall()}
+            for (
+                connector_id,
+                flow_id,
+                hour,
+                grouping,
+                *values,
+            ) in self.env.cr.fetchall():
+                key = (connector_id, flow_id if grouping in (0, 1) else None)
+                slot = hour if grouping in (0, 2) else "total"
+                figures.setdefault(key, {})[slot] = values
+            states = message_counters.states_by_connector(self.env.cr, self.ids)
+        labels = self._mfg_hour_labels(hours)
         for connector in self:
-            inbound, outbound, failed, finished, backlog, dead, p95 = stats.get(
-                connector.id, (0, 0, 0, 0, 0, 0, None)
+            own = figures.get((connector.id, None), {})
+            inbound, outbound, failed, finished, _done, _attempts, p95 = own.get(
+                "total", (0, 0, 0, 0, 0, 0, None)
             )
-            targets = connector.flow_ids.mapped("latency_target_seconds")
-            target_ms = max(targets or [0]) * 1000
+            counts = states.get(connector.id, {})
+            dead = counts.get("dead", 0)
+            flows = connector.flow_ids
+            target_ms = max(flows.mapped("latency_target_seconds") or [0]) * 1000
             connector.stat_in_24h = inbound
             connector.stat_out_24h = outbound
             connector.stat_failure_rate = 100.0 * failed / finished if finished else 0.0
-            connector.stat_backlog = backlog
+            connector.stat_backlog = sum(counts.get(s, 0) for s in PENDING_STATES)
             connector.stat_dead = dead
             connector.stat_p95_latency_ms = int(p95 or 0)
             connector.stat_latency_target_ms = target_ms
+            connector.stat_latency_display = humanize.latency_against_target(
+                p95, target_ms
+            )
+            connector.trend_graph = json.dumps(
+                {"series": [_series(own, hours, labels, target_ms)]}
+            )
+            connector.flow_trend_graph = json.dumps(
+                {
+                    "series": [
+                        _series(
+                            figures.get((connector.id, flow.id), {}),
+                            hours,
+                            labels,
+                            flow.latency_target_seconds * 1000,
+                            title=f"{flow.code} ({flow.direction})",
+                        )
+                        for flow in flows
+                    ]
+                }
+            )
             connector.health = connector._health_of(
                 connector.stat_failure_rate, dead, p95, target_ms, inbound + outbound
             )
             connector.health_color = {"green": 10, "orange": 2, "red": 1, "grey": 0}[
                 connector.health
             ]
+
+    def _mfg_hour_labels(self, hours):
+        """ "14:00" for each hour (UTC in the database), in the user's zone."""
+        zone = pytz.timezone(self.env.context.get("tz") or self.env.user.tz or "UTC")
+        return [
+            pytz.utc.localize(hour).astimezone(zone).strftime("%H:%M") for hour in hours
+        ]
 
     def _compute_health(self):
         """Last success, last error and failures since the last success, read
@@ -180,3 +271,24 @@ class MfgConnector(models.Model):
         action["domain"] = [("connector_id", "=", self.id)]
         action["context"] = {"search_default_filter_problems": 0}
         return action
+
+
+def _series(figures, hours, labels, target_ms, title=""):
+    """One graph's data (what static/src/trend_graph draws): per hour the
+    messages received, done and failed attempts, the p95 latency (ms, and as
+    people read it), and the target."""
+    empty = (0, 0, 0, 0, 0, 0, None)
+    rows = [figures.get(hour, empty) for hour in hours]
+    p95 = (figures.get("total") or empty)[6]
+    return {
+        "title": title,
+        "summary": humanize.latency_against_target(p95, target_ms),
+        "labels": labels,
+        "received": [row[0] + row[1] for row in rows],
+        "done": [row[4] for row in rows],
+        "failed": [row[5] for row in rows],
+        "p95_ms": [round(row[6]) if row[6] is not None else None for row in rows],
+        "p95_text": [humanize.duration_ms(row[6]) for row in rows],
+        "target_ms": target_ms or None,
+        "target_text": humanize.duration_ms(target_ms) if target_ms else "",
+    }

@@ -22,7 +22,8 @@ class MfgSyncMessageAttempt(models.Model):
         "mfg.sync.message", required=True, ondelete="cascade", index=True
     )
     number = fields.Integer(required=True)
-    attempted_at = fields.Datetime(required=True)
+    # The dashboard's trends count the failed attempts of the last 24 hours.
+    attempted_at = fields.Datetime(required=True, index=True)
     state_after = fields.Selection(STATES, string="Then")
     error_kind = fields.Selection(ERROR_KINDS)
     http_status = fields.Integer(string="HTTP status")

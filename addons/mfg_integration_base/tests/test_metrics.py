@@ -2,8 +2,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """/mfg/v1/metrics through Odoo's HTTP server, parsed by prometheus-client."""
 
+from datetime import timedelta
+
 from prometheus_client.parser import text_string_to_metric_families
 
+from odoo import fields
+
+from ..core.metrics import LATENCY_BUCKETS, format_value
 from .common import MfgHttpCommon
 
 TOKEN = "metrics-token-for-tests-0123456789"
@@ -125,6 +130,129 @@ class TestMetrics(MfgHttpCommon):
         samples = self.samples(self.scrape())
         self.assertEqual(
             self.value(samples, "mfg_endpoint_enabled", flow=changed.code), 0
+        )
+
+    def database_figures(self):
+        """The figures of connector met1 counted straight from the messages
+        (what the scrape counted before counters), keyed as the samples."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            """
+            SELECT f.code, m.direction, m.state, count(*),
+                   sum(GREATEST(m.attempts - 1, 0))
+              FROM mfg_sync_message m JOIN mfg_flow f ON f.id = m.flow_id
+             WHERE m.connector_id = %s
+             GROUP BY 1, 2, 3
+            """,
+            [self.connector.id],
+        )
+        expected = {}
+        for flow, direction, state, count, retries in self.env.cr.fetchall():
+            labels = {"flow": flow, "direction": direction, "state": state}
+            expected[("mfg_messages", tuple(sorted(labels.items())))] = count
+            for name, value in (
+                ("mfg_retries", retries),
+                ("mfg_dead_letters", count if state == "dead" else 0),
+                (
+                    "mfg_backlog_messages",
+                    count
+                    if state in ("received", "queued", "processing", "parked")
+                    else 0,
+                ),
+            ):
+                key = (name, (("flow", flow),))
+                expected[key] = expected.get(key, 0) + value
+        return expected
+
+    def assert_counts_match_database(self):
+        names = ("mfg_messages", "mfg_retries", "mfg_dead_letters")
+        names += ("mfg_backlog_messages",)
+        scraped = {
+            (name, tuple((k, v) for k, v in labels if k != "connector")): value
+            for (name, labels), value in self.samples(self.scrape()).items()
+            if name in names
+        }
+        expected = self.database_figures()
+        # Every stored figure is scraped; a figure of messages that are gone
+        # (deleted, moved to another state) is 0 or not written at all.
+        for key, value in expected.items():
+            self.assertEqual(scraped.get(key, 0), value, key)
+        for key, value in scraped.items():
+            self.assertEqual(value, expected.get(key, 0), key)
+
+    def test_counters_follow_every_path(self):
+        upsert = "generic.record.upsert"
+        # ORM: intake (create), processing (write), a bookkeeping write.
+        for ref in ("A", "B", "C"):
+            self.receive(ref, {"name": f"Partner {ref}"})
+        self.receive("F", {"email": "not allowed"})
+        self._mfg_process(self.connector, direction="inbound")
+        waiting = self.receive("W", {"name": "W"})
+        waiting._mfg_bookkeeping().write({"attempts": 3})
+        self.assert_counts_match_database()
+        # SQL, as the ordering crons write states.
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE mfg_sync_message SET state = 'duplicate' WHERE id = %s",
+            [waiting.id],
+        )
+        self.env.invalidate_all()
+        self.assert_counts_match_database()
+        # Folding the appended counts changes no figure.
+        self.env["mfg.metrics"]._cron_fold_counters()
+        self.env.cr.execute(
+            "SELECT count(*) FROM mfg_message_count WHERE connector_id = %s",
+            [self.connector.id],
+        )
+        self.assertLessEqual(self.env.cr.fetchone()[0], 3)  # done, failed, duplicate
+        self.assert_counts_match_database()
+        samples = self.samples(self.scrape())
+        done = self.env["mfg.sync.message"].search(
+            [("connector_id", "=", self.connector.id), ("state", "=", "done")]
+        )
+        self.assertEqual(len(done), 3)
+        for bound in LATENCY_BUCKETS:
+            self.assertEqual(
+                self.value(
+                    samples,
+                    "mfg_message_latency_seconds_bucket",
+                    flow=upsert,
+                    le=format_value(bound),
+                ),
+                len(done.filtered(lambda m, b=bound: m.latency_ms <= b * 1000)),
+                bound,
+            )
+        # The retention cron deletes two old done messages: the stored counts
+        # drop with them, the latency histogram (a counter) keeps them.
+        old = done[:2]
+        self.env.cr.execute(
+            "UPDATE mfg_sync_message SET create_date = %s WHERE id IN %s",
+            [fields.Datetime.now() - timedelta(days=400), tuple(old.ids)],
+        )
+        self.env.invalidate_all()
+        self.env["mfg.sync.message"]._cron_vacuum()
+        self.assertFalse(old.exists())
+        self.assert_counts_match_database()
+        samples = self.samples(self.scrape())
+        self.assertEqual(
+            self.value(
+                samples, "mfg_messages", flow=upsert, direction="inbound", state="done"
+            ),
+            1,
+        )
+        self.assertEqual(
+            self.value(samples, "mfg_message_latency_seconds_count", flow=upsert), 3
+        )
+        # A done message replayed and done again adds one completion.
+        kept = done - old
+        kept.action_replay()
+        self.assertEqual(kept.state, "queued")
+        self._mfg_process(self.connector, direction="inbound")
+        self.assertEqual(kept.state, "done")
+        self.assert_counts_match_database()
+        samples = self.samples(self.scrape())
+        self.assertEqual(
+            self.value(samples, "mfg_message_latency_seconds_count", flow=upsert), 4
         )
 
     def test_token_required_and_write_only(self):

@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """UI tours of the integration admin, in a real browser (headless Chromium)."""
 
+import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -63,14 +64,25 @@ class TestDashboardMessageTour(MfgTestMixin, HttpCase):
         )
         connector.name = "Tour operations connector"
         with ScriptedSystem() as system:
-            system.replies = [(503, {}, {"error": "maintenance"})]
             connector.base_url = system.url
+            # Three delivered (the graphs' done and p95), then one refused.
+            for ref in ("T1", "T2", "T3"):
+                connector._emit(
+                    "generic.record.changed",
+                    {"model": "res.partner", "external_id": ref, "values": {}},
+                )
+            connector.flow_ids._mfg_drain()
+            system.replies = [(503, {}, {"error": "maintenance"})]
             message = connector._emit(
                 "generic.record.changed",
                 {"model": "res.partner", "external_id": "T", "values": {"name": "T"}},
             )
             connector.flow_ids._mfg_drain()
         self.assertEqual(message.attempt_ids.http_status, 503)
+        trend = json.loads(connector.trend_graph)["series"][0]
+        self.assertEqual(
+            (trend["received"][-1], trend["done"][-1], trend["failed"][-1]), (4, 3, 1)
+        )
         self.start_tour(
             "/odoo/action-mfg_integration_base.mfg_connector_dashboard_action",
             "mfg_dashboard_and_message",
