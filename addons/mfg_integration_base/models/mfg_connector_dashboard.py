@@ -1,4 +1,4 @@
-# mfg.connector, split: the dashboard's figures and trends (mfg_connector.py < 600 lines)
+# mfg.connector, split: dashboard figures and trends (mfg_connector.py < 600 lines)
 # Copyright 2026 Manufacturing Integration Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The connectors' dashboard: figures of the last 24 hours and their trends

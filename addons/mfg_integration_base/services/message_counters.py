@@ -45,11 +45,11 @@ CREATE TABLE IF NOT EXISTS mfg_message_latency (
 );
 """
 
-# {bounds}: the buckets' upper bounds in ms, an ARRAY literal of integers.
+# %(bounds)s: the buckets' upper bounds in ms (integers).
 FUNCTIONS_SQL = """
 CREATE OR REPLACE FUNCTION mfg_latency_le(ms double precision) RETURNS integer
     LANGUAGE sql IMMUTABLE
-    AS $$ SELECT min(b) FROM unnest({bounds}) AS b WHERE ms <= b $$;
+    AS $$ SELECT min(b) FROM unnest(%(bounds)s::integer[]) AS b WHERE ms <= b $$;
 
 CREATE OR REPLACE FUNCTION mfg_message_counters_insert() RETURNS trigger
     LANGUAGE plpgsql AS $$
@@ -169,8 +169,7 @@ def install(cr, bounds_ms):
     # Nobody writes messages between the backfill and the triggers.
     cr.execute("LOCK TABLE mfg_sync_message IN SHARE ROW EXCLUSIVE MODE")
     cr.execute(TABLES_SQL)
-    bounds = "ARRAY[{}]::integer[]".format(",".join(str(int(b)) for b in bounds_ms))
-    cr.execute(FUNCTIONS_SQL.format(bounds=bounds))
+    cr.execute(FUNCTIONS_SQL, {"bounds": [int(b) for b in bounds_ms]})
     if first_time:
         cr.execute(BACKFILL_SQL)
     cr.execute(TRIGGERS_SQL)
