@@ -12,9 +12,10 @@ import jsonschema
 import pytest
 from lxml import etree
 from mes_connector_core_loader import core
-from mfg_integration_base_core import xmldoc
+from mfg_integration_base_core import flow_declaration, xmldoc
 
 flows = core.flows
+DECLARED = flow_declaration.declare(flows.FLOWS)
 from mes_connector_core import b2mml, b2mml_performance, b2mml_schedule  # noqa: E402
 
 XSD_DIR = os.environ.get("MFG_B2MML_XSD_DIR")
@@ -144,7 +145,7 @@ DOWNTIME = performance(
 def parse(flow_code, data):
     root = xmldoc.parse(data)
     reader = xmldoc.Reader(root, NS)
-    payload = flows.FLOW_SPECS[flow_code]["formats"]["b2mml"]["parser"](reader)
+    payload = DECLARED[flow_code].wire_format(flows.B2MML).parser(reader)
     schema = json.loads(pathlib.Path(flows.schema_path(flow_code)).read_text())
     jsonschema.Draft202012Validator(schema).validate(payload)
     return payload, reader.ignored()
@@ -419,7 +420,7 @@ def test_bare_operations_performance_root():
 )
 def test_documents_that_do_not_map_say_why(flow, data, message):
     root = xmldoc.parse(data)
-    parser = flows.FLOW_SPECS[flow]["formats"]["b2mml"]["parser"]
+    parser = DECLARED[flow].wire_format(flows.B2MML).parser
     with pytest.raises(b2mml.B2mmlError, match=message):
         parser(xmldoc.Reader(root, NS))
 

@@ -9,6 +9,7 @@ import random
 import jsonschema
 import pytest
 from mes_connector_core_loader import core
+from mfg_integration_base_core import flow_declaration
 
 flows = core.flows
 operations = core.operations
@@ -34,30 +35,48 @@ def test_no_odoo_import_in_core():
         assert "import odoo" not in text and "from odoo" not in text, path
 
 
-@pytest.mark.parametrize("code", sorted(flows.FLOW_SPECS))
+DECLARED = flow_declaration.declare(flows.FLOWS)
+
+
+@pytest.mark.parametrize("code", sorted(DECLARED))
 def test_every_flow_has_a_valid_schema(code):
     schema = _schema(code)
     VALIDATOR.check_schema(schema)
     assert "schema_version" in schema["required"]
-    direction = flows.FLOW_SPECS[code]["direction"]
-    if direction == "inbound":
+    if DECLARED[code].ordered:
         assert {"ordering_key", "sequence"} <= set(schema["required"])
-    assert flows.FLOW_SPECS[code]["schema_dir"] == flows.SCHEMA_DIR
+    assert DECLARED[code].schema_dir == flows.SCHEMA_DIR
 
 
-def test_flow_directions():
-    assert set(flows.INBOUND_FLOWS) == {
+def test_flow_directions_and_order():
+    events = {
         "mes.operation.event",
         "mes.material.consumed",
         "mes.scrap.reported",
         "mes.production.completed",
         "mes.downtime.reported",
     }
-    assert {c for c, s in flows.FLOW_SPECS.items() if s["direction"] == "outbound"} == {
+    assert set(flows.INBOUND_FLOWS) == events
+    # shop-floor events: ordered per MO, on the capacity-1 channel, applied
+    # on the MO; the snapshots are compared, not applied
+    for code in events:
+        flow = DECLARED[code]
+        assert (flow.direction, flow.ordered, flow.channel, flow.model) == (
+            "inbound",
+            True,
+            flows.ORDERED_CHANNEL,
+            "mrp.production",
+        )
+    assert {c for c, f in DECLARED.items() if f.direction == "outbound"} == {
         "mes.order.released",
         "mes.order.changed",
         "mes.performance.acknowledged",
     }
+    snapshots = {"inventory.snapshot", "mes.order.snapshot"}
+    assert {c for c, f in DECLARED.items() if not f.ordered} - {
+        c for c, f in DECLARED.items() if f.direction == "outbound"
+    } == snapshots
+    assert {DECLARED[c].model for c in snapshots} == {"mfg.reconciliation"}
 
 
 def _op_event(**kw):

@@ -10,10 +10,10 @@ import os
 import jsonschema
 import pytest
 from mes_connector_core import flows as mes_flows
-from mfg_integration_base_core import asyncapi, cloudevents, flows
+from mfg_integration_base_core import asyncapi, cloudevents, flow_declaration, flows
 
 META = os.environ.get("MFG_ASYNCAPI_SCHEMA")
-SPECS = {**flows.FLOW_SPECS, **mes_flows.FLOW_SPECS}
+SPECS = flow_declaration.declare(flows.FLOWS + mes_flows.FLOWS)
 
 
 def test_channels_operations_and_local_refs():

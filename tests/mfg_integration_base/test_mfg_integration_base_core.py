@@ -8,6 +8,7 @@ from mfg_integration_base_core import (
     backoff,
     crypto,
     errors,
+    flow_declaration,
     flows,
     hashing,
     openapi,
@@ -131,7 +132,7 @@ def test_every_shipped_schema_is_valid_json_schema():
 
 
 def test_openapi_document_from_specs():
-    doc = openapi.build(flows.FLOW_SPECS)
+    doc = openapi.build(flow_declaration.declare(flows.FLOWS))
     assert doc["openapi"] == "3.1.0"
     assert "/mfg/v1/{connector_code}/generic.record.upsert" in doc["paths"]
     assert "/mfg/v1/{connector_code}/generic.record.changed" not in doc["paths"], (

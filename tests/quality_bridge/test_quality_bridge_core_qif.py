@@ -11,7 +11,7 @@ import uuid
 import jsonschema
 import pytest
 from lxml import etree
-from mfg_integration_base_core import xmldoc
+from mfg_integration_base_core import flow_declaration, xmldoc
 from quality_bridge_core import flows, qif
 
 XSD_DIR = os.environ.get("MFG_QIF_XSD_DIR")
@@ -123,8 +123,8 @@ HANDWRITTEN = b"""<?xml version="1.0" encoding="UTF-8"?>
 
 def parse(data):
     reader = xmldoc.Reader(xmldoc.parse(data), qif.NS)
-    spec = flows.FLOW_SPECS[flows.FLOW_INSPECTION_RESULT]["formats"][flows.QIF]
-    payload = spec["parser"](reader)
+    flow = flow_declaration.declare(flows.FLOWS)[flows.FLOW_INSPECTION_RESULT]
+    payload = flow.wire_format(flows.QIF).parser(reader)
     with open(flows.schema_path(flows.FLOW_INSPECTION_RESULT)) as f:
         jsonschema.Draft202012Validator(json.load(f)).validate(payload)
     return payload, reader.ignored()

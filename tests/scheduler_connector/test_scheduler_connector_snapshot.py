@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 import jsonschema
 import pytest
+from mfg_integration_base_core import flow_declaration
 
 CORE_DIR = os.path.join(
     os.path.dirname(__file__), "..", "..", "addons", "scheduler_connector", "core"
@@ -52,9 +53,14 @@ def test_no_odoo_import_in_core():
                 ), name
 
 
-def test_flow_specs_have_schemas():
-    assert set(flows.FLOW_SPECS) == {code for code, _label in flows.FLOW_SELECTION}
-    for code in flows.FLOW_SPECS:
+def test_declared_flows_have_schemas():
+    declared = flow_declaration.declare(flows.FLOWS)
+    assert set(declared) == {
+        flows.FLOW_SNAPSHOT,
+        flows.FLOW_ORDER_CHANGED,
+        flows.FLOW_SCHEDULE_PUBLISHED,
+    }
+    for code in declared:
         jsonschema.Draft202012Validator.check_schema(_schema(code))
 
 

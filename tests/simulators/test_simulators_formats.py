@@ -11,7 +11,7 @@ import requests
 from lxml import etree
 from mes_connector_core import b2mml_schedule
 from mes_connector_core import flows as mes_flows
-from mfg_integration_base_core import pull, signatures, xmldoc
+from mfg_integration_base_core import flow_declaration, pull, signatures, xmldoc
 from plm_connector_core import odata
 from quality_bridge_core import qif
 
@@ -69,13 +69,12 @@ def test_the_mes_events_parse_back_in_odoo():
         {**RELEASED, "components": RELEASED["components"]},
         datetime(2026, 1, 5, 8, 0),
     )
+    declared = flow_declaration.declare(mes_flows.FLOWS)
     for flow, payload in events:
         document = formats.b2mml_event(flow, payload)
-        reader = xmldoc.Reader(
-            xmldoc.parse(document),
-            mes_flows.FLOW_SPECS[flow]["formats"]["b2mml"]["namespace"],
-        )
-        parsed = mes_flows.FLOW_SPECS[flow]["formats"]["b2mml"]["parser"](reader)
+        wire = declared[flow].wire_format(mes_flows.B2MML)
+        reader = xmldoc.Reader(xmldoc.parse(document), wire.namespace)
+        parsed = wire.parser(reader)
         parsed.pop("event_id", None)
         expected = {k: v for k, v in payload.items() if k != "event_id"}
         if flow == "mes.production.completed":

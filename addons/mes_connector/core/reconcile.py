@@ -8,12 +8,6 @@ difference, above_tolerance. Agreeing keys produce no line.
 INVENTORY_SNAPSHOT = "inventory.snapshot"
 ORDER_SNAPSHOT = "mes.order.snapshot"
 
-SNAPSHOT_FLOWS = (INVENTORY_SNAPSHOT, ORDER_SNAPSHOT)
-SNAPSHOT_LABELS = {
-    INVENTORY_SNAPSHOT: "Reconciliation: stock snapshot",
-    ORDER_SNAPSHOT: "Reconciliation: MES order snapshot",
-}
-
 
 def stock_key(product, lot, location):
     return f"{product} / {lot or '-'} / {location}"

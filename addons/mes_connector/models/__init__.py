@@ -2,6 +2,7 @@ from . import mfg_flow
 from . import mfg_connector
 from . import mfg_sync_message
 from . import mrp_production
+from . import mrp_production_mes_events
 from . import mrp_production_execution
 from . import mrp_workorder
 from . import mrp_workcenter_productivity

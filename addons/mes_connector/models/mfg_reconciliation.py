@@ -7,23 +7,7 @@ from odoo import api, fields, models
 
 from odoo.addons.mfg_integration_base.exceptions import MfgConflictError
 
-from ..core import flows as mes_flows
 from ..core import reconcile
-
-
-class MfgFlow(models.Model):
-    _inherit = "mfg.flow"
-
-    code = fields.Selection(
-        selection_add=list(reconcile.SNAPSHOT_LABELS.items()),
-        ondelete={code: "cascade" for code in reconcile.SNAPSHOT_FLOWS},
-    )
-
-    def _get_flow_specs(self):
-        specs = super()._get_flow_specs()
-        for code in reconcile.SNAPSHOT_FLOWS:
-            specs[code] = {"direction": "inbound", "schema_dir": mes_flows.SCHEMA_DIR}
-        return specs
 
 
 class MfgConnector(models.Model):
@@ -158,24 +142,6 @@ class MfgReconciliation(models.Model):
 
 class MfgSyncMessage(models.Model):
     _inherit = "mfg.sync.message"
-
-    def _get_inbound_handlers(self):
-        handlers = super()._get_inbound_handlers()
-        handlers[reconcile.INVENTORY_SNAPSHOT] = self._handle_mes_snapshot
-        handlers[reconcile.ORDER_SNAPSHOT] = self._handle_mes_snapshot
-        return handlers
-
-    def _handle_mes_snapshot(self, payload):
-        return (
-            self.env["mfg.reconciliation"]
-            .sudo()
-            ._run(
-                self.connector_id,
-                self.flow_id.code,
-                payload,
-                self.flow_id.reconcile_tolerance,
-            )
-        )
 
     @api.model
     def _mes_site_check(self, production):

@@ -20,28 +20,10 @@ from ..core import flows as mes_flows
 from ..core import operations as mes_operations
 from ..core import timeutil
 from ..core.exceptions import MesCoreError
-from .mrp_production import SKIP_OUTBOUND
 
 
 class MfgSyncMessage(models.Model):
     _inherit = "mfg.sync.message"
-
-    def _get_inbound_handlers(self):
-        handlers = super()._get_inbound_handlers()
-        # what the MES reports is not sent back to it as mes.order.changed
-        message = self.with_context(**{SKIP_OUTBOUND: True})
-        handlers.update(
-            {
-                mes_flows.OPERATION_EVENT: message._handle_mes_operation_event,
-                mes_flows.MATERIAL_CONSUMED: message._handle_mes_material_consumed,
-                mes_flows.SCRAP_REPORTED: message._handle_mes_scrap_reported,
-                mes_flows.PRODUCTION_COMPLETED: (
-                    message._handle_mes_production_completed
-                ),
-                mes_flows.DOWNTIME_REPORTED: message._handle_mes_downtime_reported,
-            }
-        )
-        return handlers
 
     def _mfg_ordering_record(self):
         """A gap in an MES stream is an exception on the MO it is about."""

@@ -51,12 +51,12 @@ HEADERS_SCHEMA = {
 
 
 def _schema(spec, code):
-    majors = schema_lib.available_majors(spec["schema_dir"], code)
+    majors = schema_lib.available_majors(spec.schema_dir, code)
     if not majors:
         return None
     schema = copy.deepcopy(
         schema_lib.load_schema(
-            schema_lib.schema_path(spec["schema_dir"], code, majors[-1])
+            schema_lib.schema_path(spec.schema_dir, code, majors[-1])
         )
     )
     # The default AsyncAPI schema format is JSON Schema draft 7 (a superset):
@@ -83,16 +83,13 @@ def _relocate_refs(node, prefix):
 
 def _content_types(spec):
     types = ["application/json"]
-    formats = spec.get("formats", {})
-    if spec.get("xml_parser") or any(
-        f.get("parser") or f.get("renderer") for f in formats.values()
-    ):
+    if spec.accepts_xml or any(fmt.renderer for fmt in spec.formats):
         types.append("application/xml")
     return types
 
 
 def build(flow_specs, title="Manufacturing Integration Suite events", version="1.0.0"):
-    """``flow_specs``: {flow_code: {"direction", "schema_dir", ...}}."""
+    """``flow_specs``: {flow_code: flow_declaration.Flow}."""
     channels, operations, messages, schemas = {}, {}, {}, {}
     for code in sorted(flow_specs):
         spec = flow_specs[code]
@@ -100,9 +97,9 @@ def build(flow_specs, title="Manufacturing Integration Suite events", version="1
         if schema is None:
             continue
         name = code.replace(".", "_")
-        inbound = spec.get("direction") == "inbound"
+        inbound = spec.direction == "inbound"
         schemas[name] = _relocate_refs(schema, f"#/components/schemas/{name}")
-        formats = sorted(spec.get("formats", {}))
+        formats = sorted(fmt.code for fmt in spec.formats)
         messages[name] = {
             "name": name,
             "title": schema.get("title", code),

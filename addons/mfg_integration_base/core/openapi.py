@@ -214,28 +214,26 @@ def _xml_content(code):
 def build(
     flow_specs, title="Manufacturing Integration Suite webhooks", version="1.0.0"
 ):
-    """``flow_specs``: {flow_code: {"direction": ..., "schema_dir": ...}}."""
+    """``flow_specs``: {flow_code: flow_declaration.Flow}."""
     paths = {}
     components = {"Error": ERROR_SCHEMA}
     for code in sorted(flow_specs):
         spec = flow_specs[code]
-        if spec.get("direction") != "inbound":
+        if spec.direction != "inbound":
             continue
-        majors = schema_lib.available_majors(spec["schema_dir"], code)
+        majors = schema_lib.available_majors(spec.schema_dir, code)
         if not majors:
             continue
         schema = _request_schema(
             schema_lib.load_schema(
-                schema_lib.schema_path(spec["schema_dir"], code, majors[-1])
+                schema_lib.schema_path(spec.schema_dir, code, majors[-1])
             )
         )
         name = code.replace(".", "_")
         components[name] = schema
         ref = {"$ref": f"#/components/schemas/{name}"}
         content = {"application/json": {"schema": ref}}
-        if spec.get("xml_parser") or any(
-            f.get("parser") for f in spec.get("formats", {}).values()
-        ):
+        if spec.accepts_xml:
             content["application/xml"] = _xml_content(code)
         paths[f"/mfg/v1/{{connector_code}}/{code}"] = {
             "post": {

@@ -240,19 +240,20 @@ class Reader:
         return "/".join(reversed(names)) + f" (line {element.sourceline})"
 
 
-def parse_with_format(body, format_spec, xsd_dir=None, max_bytes=None):
-    """Inbound: XML body -> (canonical dict, [ignored element paths]).
+def parse_with_format(body, wire, xsd_dir=None, max_bytes=None):
+    """Inbound: XML body -> (canonical dict, [ignored element paths]), read by
+    ``wire`` (a flow_declaration.WireFormat).
     Raises XmlDocumentError (the webhook answers 400)."""
     root = parse(body, max_bytes=max_bytes)
-    expected_ns = format_spec.get("namespace")
+    expected_ns = wire.namespace
     if expected_ns is not None and namespace(root) != expected_ns:
         raise XmlDocumentError(
             f"Root element {local_name(root)} is not in the namespace {expected_ns}."
         )
-    if xsd_dir and format_spec.get("xsd"):
-        validate_xsd(root, xsd_dir, format_spec["xsd"](root))
+    if xsd_dir and wire.xsd:
+        validate_xsd(root, xsd_dir, wire.xsd(root))
     reader = Reader(root, expected_ns)
-    payload = format_spec["parser"](reader)
+    payload = wire.parser(reader)
     return payload, reader.ignored()
 
 

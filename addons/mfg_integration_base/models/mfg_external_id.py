@@ -2,6 +2,16 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
+from ..exceptions import MfgValidationError
+
+RELATIONAL_TYPES = (
+    "many2one",
+    "one2many",
+    "many2many",
+    "reference",
+    "many2one_reference",
+)
+
 
 class MfgExternalId(models.Model):
     _name = "mfg.external.id"
@@ -50,3 +60,49 @@ class MfgExternalId(models.Model):
                 binding.record_ref = f"{binding.model},{binding.res_id}"
             else:
                 binding.record_ref = False
+
+    @api.model
+    def _mfg_receive_upsert(self, message, payload):
+        """Handler of generic.record.upsert: create or update a record of the
+        flow's target model, bound to the sender's external id; an unchanged
+        payload is a no-op."""
+        # The flow's settings point at ir.model rows the technical user may
+        # not read: read them as sudo, write the record as the technical user.
+        flow, connector = message.flow_id.sudo(), message.connector_id
+        if not flow.target_model_id:
+            raise MfgValidationError(
+                self.env._("Flow %s has no target model configured.", flow.code)
+            )
+        model = flow.target_model_id.model
+        allowed = {
+            f.name for f in flow.allowed_field_ids if f.ttype not in RELATIONAL_TYPES
+        }
+        refused = sorted(set(payload["values"]) - allowed)
+        if refused:
+            raise MfgValidationError(
+                self.env._(
+                    "values.%(field)s: not a field this flow may write "
+                    "(allowed: %(allowed)s)",
+                    field=refused[0],
+                    allowed=", ".join(sorted(allowed)) or "-",
+                )
+            )
+        external_id = payload["external_id"]
+        binding = connector._mfg_find_binding(model, external_id)
+        record = connector._mfg_resolve(model, external_id, binding).with_env(self.env)
+        if record and connector._mfg_payload_unchanged(
+            model, external_id, payload, binding
+        ):
+            return record
+        if record:
+            record.write(payload["values"])
+        else:
+            record = self.env[model].create(payload["values"])
+        connector._mfg_bind(
+            record,
+            external_id,
+            revision=payload.get("revision"),
+            payload=payload,
+            binding=binding,
+        )
+        return record

@@ -9,6 +9,7 @@ from odoo.exceptions import ValidationError
 from odoo.modules.registry import Registry
 
 from ..core import cloudevents, xmldoc
+from ..core import flow_declaration as declaration_lib
 from ..core import flows as base_flows
 from ..core import mapping as mapping_lib
 from ..core import schemas as schema_lib
@@ -19,6 +20,31 @@ _logger = logging.getLogger(__name__)
 RECHECK_KEY = "mfg_integration_base.drain_recheck"
 JSON_MEDIA_TYPE = "application/json"
 XML_MEDIA_TYPE = "application/xml"
+
+
+def flow_fields(entries):
+    """What a domain addon's ``mfg.flow`` needs for the flows its
+    ``core/flows.py`` declares, in one line::
+
+        _mfg_flows, code, payload_format = flow_fields(mes_flows.FLOWS)
+
+    ``_mfg_flows`` ({code: Flow}) is how the engine finds the declarations
+    (``_get_flow_specs`` reads it on every class of the model); the two
+    selections add the flows' codes and wire formats, owned by the addon
+    (uninstalling it deletes its flows and sets their formats back to
+    canonical JSON)."""
+    declared = declaration_lib.declare(entries)
+    codes = declaration_lib.code_selection(declared)
+    formats = declaration_lib.format_selection(declared)
+    return (
+        declared,
+        fields.Selection(
+            selection_add=codes, ondelete=dict.fromkeys(dict(codes), "cascade")
+        ),
+        fields.Selection(
+            selection_add=formats, ondelete=dict.fromkeys(dict(formats), "set default")
+        ),
+    )
 
 
 def drain_after_commit(cr, flow_ids):
@@ -57,6 +83,9 @@ class MfgFlow(models.Model):
     _name = "mfg.flow"
     _description = "Integration Flow"
     _order = "connector_id, sequence, id"
+    # The base's flows; each domain addon adds its own with ``flow_fields``.
+    # Declared once in core/flows.py: ``_get_flow_specs`` reads them all.
+    _mfg_flows = declaration_lib.declare(base_flows.FLOWS)
 
     connector_id = fields.Many2one(
         "mfg.connector",
@@ -69,18 +98,15 @@ class MfgFlow(models.Model):
         related="connector_id.company_id", store=True, index=True, mfg_template=False
     )
     code = fields.Selection(
-        selection=[
-            ("generic.record.upsert", "Generic: record upsert"),
-            ("generic.record.changed", "Generic: record changed (outbound)"),
-            ("messages.snapshot", "Reconciliation: messages the sender sent"),
-            ("generic.event", "Generic: business events (outbound)"),
-            ("generic.feed", "Generic: batch feed of changed records (outbound)"),
-        ],
+        selection=declaration_lib.code_selection(_mfg_flows),
         required=True,
         mfg_template=True,
     )
     payload_format = fields.Selection(
-        [("json", "Canonical JSON")],
+        [
+            ("json", "Canonical JSON"),
+            *declaration_lib.format_selection(_mfg_flows),
+        ],
         string="Wire format",
         default="json",
         required=True,
@@ -165,7 +191,8 @@ class MfgFlow(models.Model):
     def _compute_direction(self):
         specs = self._get_flow_specs()
         for flow in self:
-            flow.direction = specs.get(flow.code, {}).get("direction", "inbound")
+            spec = specs.get(flow.code)
+            flow.direction = spec.direction if spec else "inbound"
 
     @api.constrains("code")
     def _check_code_has_spec(self):
@@ -183,7 +210,7 @@ class MfgFlow(models.Model):
                 flow._get_flow_specs()
             ):
                 continue
-            if flow.payload_format not in flow._get_spec().get("formats", {}):
+            if not flow._get_spec().wire_format(flow.payload_format):
                 raise ValidationError(
                     self.env._(
                         "Flow %(flow)s cannot speak %(format)s.",
@@ -197,13 +224,37 @@ class MfgFlow(models.Model):
         self.ensure_one()
         return self.connector_id._mfg_responsible(self)
 
-    # ------------------------------------------------------------ extension
+    @api.model_create_multi
+    def create(self, vals_list):
+        specs = self._get_flow_specs()
+        for vals in vals_list:
+            spec = specs.get(vals.get("code"))
+            if spec and spec.channel and not vals.get("channel"):
+                # The declaration's queue channel (MES events: the ordered,
+                # capacity-1 channel) unless the flow names one.
+                vals["channel"] = spec.channel
+        return super().create(vals_list)
+
+    # ---------------------------------------------------------- declarations
     def _get_flow_specs(self):
-        """{flow code: {"direction", "schema_dir", optional "xml_parser"}}.
-        Domain addons extend it with ``_inherit`` and ``super()``."""
-        return dict(base_flows.FLOW_SPECS)
+        """{flow code: core.flow_declaration.Flow} of the installed addons: the
+        ``_mfg_flows`` of every class of this model (``flow_fields``), read
+        once per registry."""
+        cls = type(self)
+        specs = cls.__dict__.get("_mfg_flow_specs")
+        if specs is None:
+            specs = declaration_lib.merge(
+                klass.__dict__["_mfg_flows"]
+                for klass in reversed(cls.__mro__)
+                if "_mfg_flows" in klass.__dict__
+            )
+            # on the registry's class: a new registry (module installed or
+            # removed) builds a new class and reads the declarations again
+            cls._mfg_flow_specs = specs
+        return specs
 
     def _get_spec(self):
+        """The declaration (``Flow``) of this flow's code."""
         self.ensure_one()
         return self._get_flow_specs()[self.code]
 
@@ -218,32 +269,28 @@ class MfgFlow(models.Model):
         (``_map_inbound``) and contract. ``notes`` (a list)
         receives what a wire format's parser did not read.
         Raises ValueError (or SyntaxError) when the body cannot be read."""
+        spec = self._get_flow_specs()[flow_code]
+        wire = spec.wire_format(wire_format)
         if content_type == "application/xml":
-            spec = self._get_flow_specs()[flow_code]
-            format_spec = spec.get("formats", {}).get(wire_format)
-            if format_spec and format_spec.get("parser"):
-                payload, ignored = xmldoc.parse_with_format(data, format_spec, xsd_dir)
+            if wire and wire.parser:
+                payload, ignored = xmldoc.parse_with_format(data, wire, xsd_dir)
                 if notes is not None:
                     notes.extend(ignored)
                 return payload
-            parser = spec.get("xml_parser")
-            if parser is None:
+            if spec.xml_parser is None:
                 raise ValueError(f"flow {flow_code} takes no XML")
-            return parser(data)
+            return spec.xml_parser(data)
         payload = json.loads(data)
-        format_spec = (
-            self._get_flow_specs()[flow_code].get("formats", {}).get(wire_format)
-        )
-        if format_spec and format_spec.get("json_parser"):
+        if wire and wire.json_parser:
             # A system's own JSON shape (OData entities...): its parser gives
             # the canonical dict, as an XML format's does.
-            return format_spec["json_parser"](payload)
+            return wire.json_parser(payload)
         return payload
 
     def _validate_canonical(self, payload):
         """Raise schema_lib.SchemaError when the payload breaks the contract."""
         self.ensure_one()
-        return schema_lib.validate(payload, self._get_spec()["schema_dir"], self.code)
+        return schema_lib.validate(payload, self._get_spec().schema_dir, self.code)
 
     def _mapping_rules(self, reverse=False):
         return [
@@ -271,11 +318,9 @@ class MfgFlow(models.Model):
     # flow's spec declares the formats it can speak; everything after the
     # parser (mapping, schema, ordering, handler) is the same for every format.
     def _format_spec(self):
-        """The spec of this flow's wire format, or None for canonical JSON."""
+        """This flow's WireFormat, or None for canonical JSON."""
         self.ensure_one()
-        if self.payload_format == "json":
-            return None
-        return self._get_spec().get("formats", {}).get(self.payload_format)
+        return self._get_spec().wire_format(self.payload_format)
 
     def _wrap_envelope(self, body, content_type, message):
         """(body, content type, extra headers): the connector's CloudEvents
@@ -309,13 +354,13 @@ class MfgFlow(models.Model):
             "sender": self.connector_id.company_id.name or "Odoo",
             "receiver": self.connector_id.code,
         }
-        root = spec["renderer"](payload, envelope)
+        root = spec.renderer(payload, envelope)
         xsd_dir = self.connector_id.xsd_dir
-        if xsd_dir and spec.get("xsd"):
+        if xsd_dir and spec.xsd:
             # A document the official schema refuses is not sent: the message
             # fails with the schema's reason instead.
             try:
-                xmldoc.validate_xsd(root, xsd_dir, spec["xsd"](root))
+                xmldoc.validate_xsd(root, xsd_dir, spec.xsd(root))
             except xmldoc.XmlDocumentError as err:
                 raise MfgValidationError(
                     str(err), record=message._get_business_record()

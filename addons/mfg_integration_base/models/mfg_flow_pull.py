@@ -113,7 +113,7 @@ class MfgFlow(models.Model):
         }
 
     def _pull_settings(self):
-        spec = self._get_spec().get("pull") or {}
+        spec = self._get_spec().pull or {}
         return (
             spec.get("time_field", pull_lib.DEFAULT_TIME_FIELD),
             spec.get("id_field", pull_lib.DEFAULT_ID_FIELD),

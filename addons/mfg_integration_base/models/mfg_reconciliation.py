@@ -102,6 +102,15 @@ class MfgReconciliation(models.Model):
             )
         return run
 
+    @api.model
+    def _mfg_receive_snapshot(self, message, payload):
+        """Handler of the snapshot flows (messages.snapshot here, the MES's
+        stock and order snapshots): one run against the sender's snapshot."""
+        flow = message.flow_id
+        return self.sudo()._run(
+            message.connector_id, flow.code, payload, flow.reconcile_tolerance
+        )
+
     def _compare_messages(self, connector, snapshot, tolerance):
         """What the sender says it sent vs what Odoo received, by idempotency key."""
         keys = [item["idempotency_key"] for item in snapshot.get("sent", [])]
@@ -236,24 +245,3 @@ class MfgFlow(models.Model):
             self.env["mfg.reconciliation"]._run(
                 flow.connector_id, flow.code, snapshot, flow.reconcile_tolerance
             )
-
-
-class MfgSyncMessage(models.Model):
-    _inherit = "mfg.sync.message"
-
-    def _get_inbound_handlers(self):
-        handlers = super()._get_inbound_handlers()
-        handlers["messages.snapshot"] = self._handle_messages_snapshot
-        return handlers
-
-    def _handle_messages_snapshot(self, payload):
-        return (
-            self.env["mfg.reconciliation"]
-            .sudo()
-            ._run(
-                self.connector_id,
-                "messages.snapshot",
-                payload,
-                self.flow_id.reconcile_tolerance,
-            )
-        )

@@ -37,24 +37,12 @@ TRANSIENT_DB_ERRORS = (
     psycopg2.errors.LockNotAvailable,
     psycopg2.errors.QueryCanceled,
 )
-RELATIONAL_TYPES = (
-    "many2one",
-    "one2many",
-    "many2many",
-    "reference",
-    "many2one_reference",
-)
 
 
 class MfgSyncMessage(models.Model):
     _inherit = "mfg.sync.message"
 
     # ------------------------------------------------------------ extension
-    def _get_inbound_handlers(self):
-        """{flow code: bound handler(payload) -> record or None}.
-        Domain addons add theirs with ``_inherit`` and ``super()``."""
-        return {"generic.record.upsert": self._handle_generic_record_upsert}
-
     def _mfg_ordering_record(self):
         """The business record behind this message's ordering key, where a gap
         exception belongs. Domain addons override it for their flows."""
@@ -265,12 +253,12 @@ class MfgSyncMessage(models.Model):
         return None, canonical, vals
 
     def _mfg_apply_inbound(self, canonical):
-        """Run the flow's handler as the technical user."""
-        code = self.flow_id.code
-        handler = self._mfg_as_technical_user()._get_inbound_handlers().get(code)
-        if handler is None:
-            raise MfgError(self.env._("No handler is installed for flow %s.", code))
-        return "done", handler(canonical)
+        """Run the handler the flow's declaration names, as the technical user:
+        ``env[model]._handler(message, payload)`` (ENGINE_API.md §2)."""
+        spec = self.flow_id._get_spec()
+        message = self._mfg_as_technical_user()
+        handler = getattr(message.env[spec.model], spec.handler)
+        return "done", handler(message, canonical)
 
     def _mfg_as_technical_user(self):
         connector = self.connector_id
@@ -615,48 +603,3 @@ class MfgSyncMessage(models.Model):
             message._mfg_open_exception_activity(
                 text, record=message._mfg_ordering_record()
             )
-
-    # -------------------------------------------------------- generic flow
-    def _handle_generic_record_upsert(self, payload):
-        """Create or update a record of the flow's target model, bound to the
-        sender's external id; an unchanged payload is a no-op."""
-        # The flow's settings point at ir.model rows the technical user may
-        # not read: read them as sudo, write the record as the technical user.
-        flow, connector = self.flow_id.sudo(), self.connector_id
-        if not flow.target_model_id:
-            raise MfgValidationError(
-                self.env._("Flow %s has no target model configured.", flow.code)
-            )
-        model = flow.target_model_id.model
-        allowed = {
-            f.name for f in flow.allowed_field_ids if f.ttype not in RELATIONAL_TYPES
-        }
-        refused = sorted(set(payload["values"]) - allowed)
-        if refused:
-            raise MfgValidationError(
-                self.env._(
-                    "values.%(field)s: not a field this flow may write "
-                    "(allowed: %(allowed)s)",
-                    field=refused[0],
-                    allowed=", ".join(sorted(allowed)) or "-",
-                )
-            )
-        external_id = payload["external_id"]
-        binding = connector._mfg_find_binding(model, external_id)
-        record = connector._mfg_resolve(model, external_id, binding).with_env(self.env)
-        if record and connector._mfg_payload_unchanged(
-            model, external_id, payload, binding
-        ):
-            return record
-        if record:
-            record.write(payload["values"])
-        else:
-            record = self.env[model].create(payload["values"])
-        connector._mfg_bind(
-            record,
-            external_id,
-            revision=payload.get("revision"),
-            payload=payload,
-            binding=binding,
-        )
-        return record

@@ -295,7 +295,7 @@ class WebhookIntake:
             # Identity flows speak the canonical format: check the contract now.
             spec = self.su_env["mfg.flow"]._get_flow_specs()[self.flow_code]
             try:
-                schema_lib.validate(payload, spec["schema_dir"], self.flow_code)
+                schema_lib.validate(payload, spec.schema_dir, self.flow_code)
             except SchemaError as err:
                 raise IntakeError(
                     422, "schema_violation", str(err), err.errors
@@ -702,7 +702,7 @@ class MfgConnector(models.Model):
             flow_id=flow.id,
             flow_mode=flow.mode,
             has_mappings=bool(flow.mapping_ids),
-            allow_xml=bool(flow._get_spec().get("xml_parser") or flow._format_spec()),
+            allow_xml=bool(flow._get_spec().xml_parser or flow._format_spec()),
             drain_identity_key=flow._drain_identity_key(),
             payload_format=flow.payload_format,
             xsd_dir=connector.xsd_dir or None,

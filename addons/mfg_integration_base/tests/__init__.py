@@ -26,3 +26,4 @@ from . import test_connector_template
 from . import test_message_timeline
 from . import test_engine_users
 from . import test_responsible
+from . import test_flow_declarations

@@ -46,7 +46,7 @@ class TestConnectorTemplate(MfgCommon):
         if (record._name, name) in (("mfg.flow", "code"), ("mfg.connector", "kind")):
             return None
         if record._name == "mfg.flow" and name == "payload_format":
-            return list(record._get_spec().get("formats", {})) or None
+            return [fmt.code for fmt in record._get_spec().formats] or None
         if name in ("constant_value", "default_value"):
             return ['"x"', "1"]
         if name == "retry_schedule":

@@ -45,7 +45,7 @@ class TestAsyncApi(MfgHttpCommon):
         for code, spec in specs.items():
             name = code.replace(".", "_")
             channel = doc["channels"][name]
-            inbound = spec["direction"] == "inbound"
+            inbound = spec.direction == "inbound"
             operation = doc["operations"][f"{'receive' if inbound else 'send'}_{name}"]
             self.assertEqual(_resolve(doc, operation["channel"]["$ref"]), channel)
             message = _resolve(doc, channel["messages"][name]["$ref"])

@@ -56,7 +56,7 @@ class TestOpenApiContract(MfgHttpCommon):
         super().setUpClass()
         specs = cls.env["mfg.flow"]._get_flow_specs()
         cls.flow_codes = sorted(
-            code for code, spec in specs.items() if spec.get("direction") == "inbound"
+            code for code, spec in specs.items() if spec.direction == "inbound"
         )
         cls.connector = cls._mfg_create_connector("contract1", flows=cls.flow_codes)
 

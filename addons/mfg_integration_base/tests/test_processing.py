@@ -228,11 +228,11 @@ class TestProcessing(MfgCommon):
     def test_serialization_failure_is_transient(self):
         message = self.receive(upsert("R2"))
 
-        def boom(payload):
+        def boom(self, message, payload):
             raise psycopg2.errors.SerializationFailure("could not serialize access")
 
-        handlers = {"generic.record.upsert": boom}
-        self.patch(type(message), "_get_inbound_handlers", lambda self: handlers)
+        # the handler generic.record.upsert declares
+        self.patch(type(self.env["mfg.external.id"]), "_mfg_receive_upsert", boom)
         with mute_logger("odoo.sql_db"):
             self.flow._mfg_drain()
         self.assertEqual(message.state, "queued")

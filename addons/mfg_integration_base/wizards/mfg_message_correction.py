@@ -74,7 +74,7 @@ class MfgMessageCorrection(models.TransientModel):
             "replay_of_id": message.id,
         }
         if vals["content_type"] == "application/xml":
-            parser = message.flow_id._get_spec().get("xml_parser")
+            parser = message.flow_id._get_spec().xml_parser
             try:
                 payload = parser(self.payload_raw.encode("utf-8"))
             except (ValueError, SyntaxError, TypeError) as err:

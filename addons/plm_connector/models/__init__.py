@@ -10,7 +10,6 @@ from . import (
     mfg_plm_change_validation,
     mfg_plm_change_workflow,
     mfg_plm_manufacturer_part,
-    mfg_sync_message,
     mrp_bom,
     mrp_bom_line,
     mrp_routing_workcenter,

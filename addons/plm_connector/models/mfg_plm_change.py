@@ -161,6 +161,19 @@ class MfgPlmChange(models.Model):
         return super().create(vals_list)
 
     # ----------------------------------------------------------------- intake
+    # Handlers of the PLM flows (core/flows.py): one per release type.
+    @api.model
+    def _plm_receive_item(self, message, payload):
+        return self._plm_receive(message, "item", payload)
+
+    @api.model
+    def _plm_receive_bom(self, message, payload):
+        return self._plm_receive(message, "bom", payload)
+
+    @api.model
+    def _plm_receive_change(self, message, payload):
+        return self._plm_receive(message, "change", payload)
+
     @api.model
     def _plm_receive(self, message, release_type, payload):
         """Stage a release brought by ``message``; return the change.

@@ -1,4 +1,4 @@
-"""Flows owned by quality_bridge (pure python, no odoo)."""
+"""quality_bridge's flows, one declaration each (ENGINE_API.md §1)."""
 
 import os
 
@@ -13,31 +13,62 @@ FLOW_INSPECTION_REQUESTED = "quality.inspection.requested"
 FLOW_NONCONFORMANCE_CHANGED = "quality.nonconformance.changed"
 FLOW_MAINTENANCE_DONE = "maintenance.request.done"
 
-FLOW_SPECS = {
-    FLOW_INSPECTION_RESULT: {"direction": "inbound", "schema_dir": SCHEMA_DIR},
-    FLOW_DISPOSITION_DECIDED: {"direction": "inbound", "schema_dir": SCHEMA_DIR},
-    FLOW_MAINTENANCE_ALERT: {"direction": "inbound", "schema_dir": SCHEMA_DIR},
-    FLOW_INSPECTION_REQUESTED: {"direction": "outbound", "schema_dir": SCHEMA_DIR},
-    FLOW_NONCONFORMANCE_CHANGED: {"direction": "outbound", "schema_dir": SCHEMA_DIR},
-    FLOW_MAINTENANCE_DONE: {"direction": "outbound", "schema_dir": SCHEMA_DIR},
-}
-
 #: wire format code of QIF 3.0 Results on the inspection-result flow
 QIF = "qif"
-FLOW_SPECS[FLOW_INSPECTION_RESULT]["formats"] = {
-    QIF: {"namespace": qif.NS, "parser": qif.parse_results, "xsd": qif.xsd_file}
-}
 
-# Labels for the selection_add on mfg.flow.code (kept here so they are greppable
-# next to the specs they describe).
-FLOW_LABELS = [
-    (FLOW_INSPECTION_RESULT, "Quality: inspection result"),
-    (FLOW_DISPOSITION_DECIDED, "Quality: disposition decided"),
-    (FLOW_MAINTENANCE_ALERT, "Maintenance: alert"),
-    (FLOW_INSPECTION_REQUESTED, "Quality: inspection requested"),
-    (FLOW_NONCONFORMANCE_CHANGED, "Quality: nonconformance changed"),
-    (FLOW_MAINTENANCE_DONE, "Maintenance: request done"),
-]
+FLOWS = (
+    {
+        "code": FLOW_INSPECTION_RESULT,
+        "label": "Quality: inspection result",
+        "direction": "inbound",
+        "schema_dir": SCHEMA_DIR,
+        "model": "mfg.quality.inspection",
+        "handler": "_quality_receive_result",
+        "formats": [
+            {
+                "code": QIF,
+                "label": "QIF 3.0 Results",
+                "namespace": qif.NS,
+                "parser": qif.parse_results,
+                "xsd": qif.xsd_file,
+            }
+        ],
+    },
+    {
+        "code": FLOW_DISPOSITION_DECIDED,
+        "label": "Quality: disposition decided",
+        "direction": "inbound",
+        "schema_dir": SCHEMA_DIR,
+        "model": "mfg.quality.disposition",
+        "handler": "_quality_receive_decision",
+    },
+    {
+        "code": FLOW_MAINTENANCE_ALERT,
+        "label": "Maintenance: alert",
+        "direction": "inbound",
+        "schema_dir": SCHEMA_DIR,
+        "model": "maintenance.request",
+        "handler": "_quality_receive_alert",
+    },
+    {
+        "code": FLOW_INSPECTION_REQUESTED,
+        "label": "Quality: inspection requested",
+        "direction": "outbound",
+        "schema_dir": SCHEMA_DIR,
+    },
+    {
+        "code": FLOW_NONCONFORMANCE_CHANGED,
+        "label": "Quality: nonconformance changed",
+        "direction": "outbound",
+        "schema_dir": SCHEMA_DIR,
+    },
+    {
+        "code": FLOW_MAINTENANCE_DONE,
+        "label": "Maintenance: request done",
+        "direction": "outbound",
+        "schema_dir": SCHEMA_DIR,
+    },
+)
 
 
 def schema_path(flow_code, major=1):

@@ -1,6 +1,5 @@
 from . import mfg_flow
 from . import mfg_connector
-from . import mfg_sync_message
 from . import mfg_quality_inspection
 from . import mfg_quality_inspection_line
 from . import mfg_quality_nonconformance

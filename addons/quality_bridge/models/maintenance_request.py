@@ -68,6 +68,11 @@ class MaintenanceRequest(models.Model):
     # Inbound: maintenance.alert
     # ------------------------------------------------------------------
     @api.model
+    def _quality_receive_alert(self, message, payload):
+        """Handler of maintenance.alert (core/flows.py)."""
+        return self._quality_apply_alert(message.connector_id, payload)
+
+    @api.model
     def _quality_apply_alert(self, connector, payload):
         """One maintenance request per alert id (bound as the alert's external id)."""
         alert_id = payload["alert_id"]

@@ -89,6 +89,12 @@ class MfgQualityDisposition(models.Model):
     # Inbound: quality.disposition.decided
     # ------------------------------------------------------------------
     @api.model
+    def _quality_receive_decision(self, message, payload):
+        """Handler of quality.disposition.decided (core/flows.py): release,
+        scrap, rework or return to vendor on a nonconformance."""
+        return self._quality_apply_decision(message.connector_id, payload)
+
+    @api.model
     def _quality_apply_decision(self, connector, payload):
         """Apply a disposition decided in the quality system.
 

@@ -126,6 +126,12 @@ class MfgQualityInspection(models.Model):
     # Inbound: quality.inspection.result
     # ------------------------------------------------------------------
     @api.model
+    def _quality_receive_result(self, message, payload):
+        """Handler of quality.inspection.result (core/flows.py). Fail:
+        quarantine, hold, nonconformance. Pass: release a held lot."""
+        return self._quality_apply_result(message.connector_id, payload)
+
+    @api.model
     def _quality_apply_result(self, connector, payload):
         """Apply an inspection result. Everything is resolved and checked
         before the first stock move, so a refusal leaves stock untouched.

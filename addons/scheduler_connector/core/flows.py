@@ -1,6 +1,6 @@
 # Copyright 2026 Manufacturing Integration Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Flows owned by the scheduler connector, merged into the engine's flow specs."""
+"""The scheduler connector's flows, one declaration each (ENGINE_API.md §1)."""
 
 import os
 
@@ -10,17 +10,28 @@ FLOW_SNAPSHOT = "scheduler.snapshot"
 FLOW_ORDER_CHANGED = "scheduler.order.changed"
 FLOW_SCHEDULE_PUBLISHED = "scheduler.schedule.published"
 
-FLOW_SPECS = {
-    FLOW_SNAPSHOT: {"direction": "outbound", "schema_dir": SCHEMA_DIR},
-    FLOW_ORDER_CHANGED: {"direction": "outbound", "schema_dir": SCHEMA_DIR},
-    FLOW_SCHEDULE_PUBLISHED: {"direction": "inbound", "schema_dir": SCHEMA_DIR},
-}
-
-FLOW_SELECTION = [
-    (FLOW_SNAPSHOT, "Scheduler: snapshot (MOs, work centers, calendars)"),
-    (FLOW_ORDER_CHANGED, "Scheduler: order changed"),
-    (FLOW_SCHEDULE_PUBLISHED, "Scheduler: schedule published"),
-]
+FLOWS = (
+    {
+        "code": FLOW_SNAPSHOT,
+        "label": "Scheduler: snapshot (MOs, work centers, calendars)",
+        "direction": "outbound",
+        "schema_dir": SCHEMA_DIR,
+    },
+    {
+        "code": FLOW_ORDER_CHANGED,
+        "label": "Scheduler: order changed",
+        "direction": "outbound",
+        "schema_dir": SCHEMA_DIR,
+    },
+    {
+        "code": FLOW_SCHEDULE_PUBLISHED,
+        "label": "Scheduler: schedule published",
+        "direction": "inbound",
+        "schema_dir": SCHEMA_DIR,
+        "model": "mfg.scheduler.schedule",
+        "handler": "_scheduler_receive_published",
+    },
+)
 
 ORDER_EVENTS = (
     "created",

@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
+from odoo.addons.mfg_integration_base.exceptions import MfgValidationError
+
 from ..core import rules as schedule_rules
 from ..core import schedule as schedule_lib
 from ..core import snapshot as snapshot_lib
@@ -60,6 +62,19 @@ class MfgSchedulerSchedule(models.Model):
         return action
 
     # ------------------------------------------------------------ business
+    @api.model
+    def _scheduler_receive_published(self, message, payload):
+        """Handler of scheduler.schedule.published (core/flows.py): store the
+        schedule, apply the lines its rules allow; refused lines are outcomes
+        on the schedule and activities for the planners, not a failed message
+        (the applied lines must stay applied)."""
+        try:
+            return self._scheduler_receive(message.connector_id, payload, message)
+        except schedule_lib.ScheduleParseError as err:
+            raise MfgValidationError(
+                self.env._("Unreadable schedule: %(error)s", error=str(err))
+            ) from err
+
     @api.model
     def _scheduler_receive(self, connector, payload, message=None):
         """Store a published schedule and apply what its rules allow.
