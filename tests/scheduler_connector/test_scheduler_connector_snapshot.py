@@ -55,13 +55,15 @@ def test_no_odoo_import_in_core():
 
 def test_declared_flows_have_schemas():
     declared = flow_declaration.declare(flows.FLOWS)
-    assert set(declared) == {
+    codes = (
         flows.FLOW_SNAPSHOT,
         flows.FLOW_ORDER_CHANGED,
         flows.FLOW_SCHEDULE_PUBLISHED,
-    }
-    for code in declared:
-        jsonschema.Draft202012Validator.check_schema(_schema(code))
+    )
+    assert tuple(declared) == codes
+    for flow in declared.values():
+        assert flow.schema_dir == flows.SCHEMA_DIR
+        jsonschema.Draft202012Validator.check_schema(_schema(flow.code))
 
 
 def test_workorder_refs_unique_and_id_free():
