@@ -27,7 +27,8 @@ order:
 
 Then the price of the counters on writes: ``--writes`` single-message
 ``UPDATE ... SET state`` statements (done → failed → done ..., one psql
-session, ``\\timing``), with the triggers and with them switched off
+session, ``\\timing``), and one UPDATE of all of them at once (as a cron's
+SQL), with the triggers and with them switched off
 (``session_replication_role = replica``), alternating, medians.
 
 Prints a markdown table, writes bench/results/mfg_integration_base_metrics.json.
@@ -121,6 +122,28 @@ def timed_writes(db, ids, triggers):
     ]
 
 
+def timed_bulk(db, ids, triggers):
+    """Milliseconds of one UPDATE flipping the state of all ``ids`` (a cron's
+    SQL), twice (there and back), with or without the triggers."""
+    lines = [] if triggers else ["SET session_replication_role = replica;"]
+    lines.append("\\timing on")
+    id_list = ",".join(str(i) for i in ids)
+    lines += [
+        "UPDATE mfg_sync_message SET state = CASE state WHEN 'done' THEN 'failed' "
+        f"ELSE 'done' END WHERE id IN ({id_list});"
+    ] * 2
+    out = subprocess.run(
+        ["psql", "-X", "-q", "-d", db, "-o", "/dev/null"],
+        input="\n".join(lines) + "\n",
+        text=True,
+        capture_output=True,
+        check=True,
+    ).stdout
+    return [
+        float(line.split()[1]) for line in out.splitlines() if line.startswith("Time:")
+    ]
+
+
 def enable_metrics(db):
     """As Settings does: the switch, and the token encrypted with the key."""
     from cryptography.fernet import Fernet
@@ -180,7 +203,7 @@ def main():
     conf = common.write_config(os.path.join(tmp, f"{db}.conf"), db, port, args.workers)
     info = common.machine_info(workers=args.workers)
     common.log(f"engine {engine['source']} {engine['commit']}; database {db}")
-    rounds, size, writes = [], {}, []
+    rounds, size, writes, bulk = [], {}, [], []
     try:
         common.create_db(db)
         ids = common.setup_db(conf, db, os.path.join(tmp, f"{db}.install.log"))
@@ -274,6 +297,15 @@ def main():
                 }
             )
             common.log(f"writes: {writes[-1]}")
+        for index in range(4):
+            triggers = index % 2 == 0
+            bulk.append(
+                {
+                    "triggers": triggers,
+                    "ms": common.median(timed_bulk(db, write_ids, triggers)),
+                }
+            )
+            common.log(f"bulk: {bulk[-1]}")
     finally:
         if not args.keep_db:
             common.drop_db(db)
@@ -295,6 +327,14 @@ def main():
     summary["state_update_ratio"] = (
         summary["state_update_with_triggers"] / summary["state_update_bare"]
     )
+    for triggers in (True, False):
+        key = "bulk_update_with_triggers" if triggers else "bulk_update_bare"
+        summary[key] = common.median(
+            [w["ms"] for w in bulk if w["triggers"] == triggers]
+        )
+    summary["bulk_update_ratio"] = (
+        summary["bulk_update_with_triggers"] / summary["bulk_update_bare"]
+    )
     common.write_results(
         NAME,
         {
@@ -302,6 +342,7 @@ def main():
             "size": size,
             "rounds": rounds,
             "writes": writes,
+            "bulk": bulk,
             "summary_median_ms": summary,
             "sample_lines": sample.decode().count("\n"),
         },

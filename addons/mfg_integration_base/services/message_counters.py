@@ -3,9 +3,9 @@
 """Message counts kept by the database, so that /mfg/v1/metrics reads a few
 hundred rows instead of recounting every stored message.
 
-Triggers on ``mfg_sync_message`` append signed deltas in the transaction that
-inserts, updates or deletes messages, whatever writes them (the ORM, the
-ordering crons' SQL, the retention cron's unlink):
+Triggers on ``mfg_sync_message`` append signed deltas (``*_delta`` tables) in
+the transaction that inserts, updates or deletes messages, whatever writes them
+(the ORM, the ordering crons' SQL, the retention cron's unlink):
 
 - ``mfg_message_count``: stored messages and their retries per connector, flow,
   direction and state (a gauge: a deleted message leaves it);
@@ -15,8 +15,9 @@ ordering crons' SQL, the retention cron's unlink):
 
 Appending instead of updating one row per key means that two transactions
 finishing messages of the same flow never wait for each other (nor deadlock)
-on a counter row. ``fold`` (a cron, every minute) sums the appended rows into
-one row per key; a reader sums whatever is there, folded or not, so its figures
+on a counter row. ``fold`` (a cron, every minute) moves the deltas into the
+totals (one row per key); the delta tables only ever lose rows there, so
+vacuum gives their pages back. A reader sums totals and deltas, so its figures
 equal the messages table in its own snapshot."""
 
 # Messages not finished yet: the backlog.
@@ -36,6 +37,8 @@ CREATE TABLE IF NOT EXISTS mfg_message_count (
     messages bigint NOT NULL,
     retries bigint NOT NULL
 );
+CREATE TABLE IF NOT EXISTS mfg_message_count_delta
+    (LIKE mfg_message_count INCLUDING ALL);
 CREATE TABLE IF NOT EXISTS mfg_message_latency (
     connector_id integer NOT NULL,
     flow_id integer,
@@ -43,6 +46,8 @@ CREATE TABLE IF NOT EXISTS mfg_message_latency (
     messages bigint NOT NULL,
     sum_ms double precision NOT NULL
 );
+CREATE TABLE IF NOT EXISTS mfg_message_latency_delta
+    (LIKE mfg_message_latency INCLUDING ALL);
 """
 
 # %(bounds)s: the buckets' upper bounds in ms (integers).
@@ -54,12 +59,12 @@ CREATE OR REPLACE FUNCTION mfg_latency_le(ms double precision) RETURNS integer
 CREATE OR REPLACE FUNCTION mfg_message_counters_insert() RETURNS trigger
     LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO mfg_message_count
+    INSERT INTO mfg_message_count_delta
     SELECT connector_id, flow_id, direction, state,
            count(*), sum(GREATEST(attempts - 1, 0))
       FROM mfg_new_rows WHERE connector_id IS NOT NULL
      GROUP BY 1, 2, 3, 4;
-    INSERT INTO mfg_message_latency
+    INSERT INTO mfg_message_latency_delta
     SELECT connector_id, flow_id, mfg_latency_le(latency_ms),
            count(*), sum(latency_ms)
       FROM mfg_new_rows
@@ -72,7 +77,7 @@ END $$;
 CREATE OR REPLACE FUNCTION mfg_message_counters_delete() RETURNS trigger
     LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO mfg_message_count
+    INSERT INTO mfg_message_count_delta
     SELECT connector_id, flow_id, direction, state,
            -count(*), -sum(GREATEST(attempts - 1, 0))
       FROM mfg_old_rows WHERE connector_id IS NOT NULL
@@ -84,12 +89,12 @@ CREATE OR REPLACE FUNCTION mfg_message_counters_update() RETURNS trigger
     LANGUAGE plpgsql AS $$
 BEGIN
     IF OLD.connector_id IS NOT NULL THEN
-        INSERT INTO mfg_message_count VALUES (
+        INSERT INTO mfg_message_count_delta VALUES (
             OLD.connector_id, OLD.flow_id, OLD.direction, OLD.state,
             -1, -GREATEST(OLD.attempts - 1, 0));
     END IF;
     IF NEW.connector_id IS NOT NULL THEN
-        INSERT INTO mfg_message_count VALUES (
+        INSERT INTO mfg_message_count_delta VALUES (
             NEW.connector_id, NEW.flow_id, NEW.direction, NEW.state,
             1, GREATEST(NEW.attempts - 1, 0));
     END IF;
@@ -98,11 +103,11 @@ BEGIN
         IF OLD.connector_id IS NOT NULL AND OLD.state = 'done'
            AND OLD.latency_ms IS NOT NULL THEN
             -- Still the same completion, corrected: move it.
-            INSERT INTO mfg_message_latency VALUES (
+            INSERT INTO mfg_message_latency_delta VALUES (
                 OLD.connector_id, OLD.flow_id, mfg_latency_le(OLD.latency_ms),
                 -1, -OLD.latency_ms);
         END IF;
-        INSERT INTO mfg_message_latency VALUES (
+        INSERT INTO mfg_message_latency_delta VALUES (
             NEW.connector_id, NEW.flow_id, mfg_latency_le(NEW.latency_ms),
             1, NEW.latency_ms);
     END IF;
@@ -148,15 +153,19 @@ SELECT connector_id, flow_id, mfg_latency_le(latency_ms), count(*), sum(latency_
 """
 
 FOLD_SQL = """
-WITH gone AS (DELETE FROM mfg_message_count RETURNING *)
+WITH moved AS (DELETE FROM mfg_message_count_delta RETURNING *),
+     totals AS (DELETE FROM mfg_message_count RETURNING *)
 INSERT INTO mfg_message_count
 SELECT connector_id, flow_id, direction, state, sum(messages), sum(retries)
-  FROM gone GROUP BY 1, 2, 3, 4
+  FROM (SELECT * FROM moved UNION ALL SELECT * FROM totals) rows
+ GROUP BY 1, 2, 3, 4
 HAVING sum(messages) <> 0 OR sum(retries) <> 0;
-WITH gone AS (DELETE FROM mfg_message_latency RETURNING *)
+WITH moved AS (DELETE FROM mfg_message_latency_delta RETURNING *),
+     totals AS (DELETE FROM mfg_message_latency RETURNING *)
 INSERT INTO mfg_message_latency
 SELECT connector_id, flow_id, le_ms, sum(messages), sum(sum_ms)
-  FROM gone GROUP BY 1, 2, 3
+  FROM (SELECT * FROM moved UNION ALL SELECT * FROM totals) rows
+ GROUP BY 1, 2, 3
 HAVING sum(messages) <> 0;
 """
 
@@ -190,7 +199,8 @@ def read_counts(cr):
     cr.execute(
         """
         SELECT connector_id, flow_id, direction, state, sum(messages), sum(retries)
-          FROM mfg_message_count
+          FROM (SELECT * FROM mfg_message_count
+                UNION ALL SELECT * FROM mfg_message_count_delta) rows
          GROUP BY 1, 2, 3, 4
         HAVING sum(messages) <> 0 OR sum(retries) <> 0
         """
@@ -203,7 +213,8 @@ def read_latency(cr):
     cr.execute(
         """
         SELECT connector_id, flow_id, le_ms, sum(messages), sum(sum_ms)
-          FROM mfg_message_latency
+          FROM (SELECT * FROM mfg_message_latency
+                UNION ALL SELECT * FROM mfg_message_latency_delta) rows
          GROUP BY 1, 2, 3
         """
     )
@@ -217,7 +228,8 @@ def states_by_connector(cr, connector_ids):
     cr.execute(
         """
         SELECT connector_id, state, sum(messages)
-          FROM mfg_message_count
+          FROM (SELECT * FROM mfg_message_count
+                UNION ALL SELECT * FROM mfg_message_count_delta) rows
          WHERE connector_id IN %s
          GROUP BY 1, 2
         """,

@@ -205,6 +205,8 @@ class TestMetrics(MfgHttpCommon):
             [self.connector.id],
         )
         self.assertLessEqual(self.env.cr.fetchone()[0], 3)  # done, failed, duplicate
+        self.env.cr.execute("SELECT count(*) FROM mfg_message_count_delta")
+        self.assertEqual(self.env.cr.fetchone()[0], 0)
         self.assert_counts_match_database()
         samples = self.samples(self.scrape())
         done = self.env["mfg.sync.message"].search(
