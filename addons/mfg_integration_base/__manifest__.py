@@ -20,6 +20,7 @@
             "lxml",
             "MarkupSafe",
             "psycopg2",
+            "pytz",
             "requests",
         ]
     },
