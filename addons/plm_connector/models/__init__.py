@@ -8,7 +8,6 @@ from . import (
     mfg_plm_change_link,
     mfg_plm_change_problem,
     mfg_plm_change_validation,
-    mfg_plm_change_workflow,
     mfg_plm_manufacturer_part,
     mrp_bom,
     mrp_bom_line,

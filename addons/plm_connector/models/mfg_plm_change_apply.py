@@ -1,3 +1,4 @@
+# mfg.plm.change, split: applying a change to products, BOMs (mfg_plm_change.py < 600)
 # Copyright 2026 Manufacturing Integration Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Applying an approved engineering change: products, BOMs with their

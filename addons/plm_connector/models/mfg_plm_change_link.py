@@ -1,3 +1,4 @@
+# mfg.plm.change.number, with how a change links to its releases (one concern)
 # Copyright 2026 Manufacturing Integration Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """An engineering change order and the item/BOM releases that carry its change

@@ -1,3 +1,4 @@
+# mfg.plm.change, split: validation and BOM diff (keeps mfg_plm_change.py under 600)
 # Copyright 2026 Manufacturing Integration Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Validation and BOM diff of an engineering change: Odoo gathers the facts in
