@@ -33,15 +33,6 @@ FLOWS = (
     },
 )
 
-ORDER_EVENTS = (
-    "created",
-    "confirmed",
-    "cancelled",
-    "quantity_changed",
-    "deadline_changed",
-)
-
-
 def schema_path(flow_code, major=1):
     """Path of the JSON Schema of ``flow_code`` at ``major`` version."""
     return os.path.join(SCHEMA_DIR, f"{flow_code}.v{major}.json")
