@@ -14,7 +14,6 @@ from . import mfg_sync_message
 from . import mfg_sync_message_processing
 from . import mfg_sync_message_attempt
 from . import res_config_settings
-from . import res_config_settings_metrics
 from . import mfg_metrics
 from . import mfg_flow_alerting
 from . import mfg_reconciliation
