@@ -11,6 +11,7 @@ var/test.conf); each server gets its own copy with a port in 8400-8499.
 """
 
 import configparser
+import importlib.util
 import os
 import signal
 import sys
@@ -22,9 +23,20 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from e2e_odoo_server import OdooServer, free_ports  # noqa: E402 (after sys.path)
+from e2e_odoo_server import OdooServer, free_ports
 
-from simulators.plant import Plant  # noqa: E402
+from simulators.plant import Plant
+
+
+def _load_front():
+    """setup/front.py, the nodes' front address (setup/ is not a package)."""
+    spec = importlib.util.spec_from_file_location("front", ROOT / "setup" / "front.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+front = _load_front()
 
 
 def _template(config):
@@ -95,6 +107,61 @@ def start_plant(e2e_settings, tmp_path_factory):
             thing.kill(signal.SIGTERM)
             if os.environ.get("MFG_E2E_KEEP_DB") != "1":
                 thing.drop_db()
+
+
+@pytest.fixture(scope="session")
+def start_nodes(e2e_settings, tmp_path_factory):
+    """Factory: ``count`` prefork Odoo nodes (``workers`` HTTP workers each, the
+    queue_job runner in each) on ONE fresh database copy and one filestore, a
+    front address before them, and a started plant talking to the front.
+
+    Each runner sends its job requests to the front, so that whichever node
+    holds queue_job's runner lock, jobs run on every node's workers. The first
+    node is started alone until its runner holds the lock: it is the one that
+    dispatches until it dies."""
+    made = []
+
+    def start(name, count=2, workers=2, channels=OdooServer.CHANNELS):
+        workdir = tmp_path_factory.mktemp(name)
+        db = f"{e2e_settings['template']}_{name}_{os.getpid()}"[:63]
+        entry = front.Front([], port=free_ports(1)).start()
+        made.append(entry)
+        nodes = []
+        for index in range(count):
+            # ports are chosen when a node is made: the previous one is bound by now
+            node = OdooServer(
+                e2e_settings["base_conf"],
+                db,
+                workdir / f"node{index + 1}",
+                workers=workers,
+                channels=channels,
+                data_dir=workdir / "data",
+                runner_port=entry.port,
+            )
+            if not index:
+                node.create_db(e2e_settings["template"], e2e_settings["filestore"])
+            made.append(node)
+            node.start()
+            if not index:
+                node.wait_log("queue job runner ready")
+            entry.add_backend("127.0.0.1", node.port)
+            nodes.append(node)
+        plant = Plant(entry.url, db, base_port=free_ports(5)).start()
+        made.append(plant)
+        plant.setup()
+        return nodes, entry, plant
+
+    yield start
+    for thing in reversed(made):
+        if isinstance(thing, (Plant, front.Front)):
+            thing.stop()
+        else:
+            thing.kill(signal.SIGTERM)
+    keep = os.environ.get("MFG_E2E_KEEP_DB") == "1"
+    for thing in made:
+        if isinstance(thing, OdooServer) and not keep:
+            thing.drop_db()
+            break  # one database for all the nodes
 
 
 def pytest_configure(config):

@@ -201,3 +201,48 @@ def plant_state(plant):
         if a["res_model"] != "mfg.connector"
     )
     return state
+
+
+def assert_every_message_accounted_for(plant):
+    """Every webhook a simulator sent (answered 2xx) is one message, done or
+    failed with an activity; every outbound message was delivered once."""
+    messages = plant_messages(plant)
+    activities = exception_activities(plant)
+    with_activity = {(a["res_model"], a["res_id"]) for a in activities}
+    for kind, system in plant.systems.items():
+        connector_id = plant.connectors[kind]["id"]
+        mine = [m for m in messages if m["connector_id"][0] == connector_id]
+        inbound = [m for m in mine if m["direction"] == "inbound"]
+        outbound = [m for m in mine if m["direction"] == "outbound"]
+        # every webhook the simulator sent, and every record Odoo pulled from it
+        # (idempotency key pull:<ID>@<ModifiedOn>), is one message, never lost
+        # nor doubled
+        sent_ids = {s["webhook_id"] for s in system.sent}
+        sent_ids |= {
+            f"pull:{part['ID']}@{part['ModifiedOn']}"
+            for part in getattr(system, "parts", [])
+        }
+        assert all(s["status"] in (200, 202) for s in system.sent), system.sent
+        originals = [m for m in inbound if m["state"] != "duplicate"]
+        assert sorted(m["idempotency_key"] for m in originals) == sorted(sent_ids), kind
+        # copies (same webhook id) were answered, recorded as duplicates
+        copies = len(system.sent) - len({s["webhook_id"] for s in system.sent})
+        assert len(inbound) - len(originals) >= copies, kind
+        for message in originals:
+            assert message["state"] in ("done", "failed"), message
+            if message["state"] == "failed":
+                record = (message["res_model"], message["res_id"])
+                assert record in with_activity or (
+                    ("mfg.sync.message", message["id"]) in with_activity
+                ), message
+        # every outbound message was delivered once to the simulator
+        undelivered = [
+            (m["code"], m["state"], m["error_text"])
+            for m in outbound
+            if m["state"] != "done"
+        ]
+        assert not undelivered, (kind, undelivered)
+        received = sorted(r["idempotency_key"] for r in system.received)
+        assert received == sorted(m["idempotency_key"] for m in outbound), kind
+        assert not system.rejected and not system.errors, (kind, system.state())
+    assert {m["state"] for m in messages} <= SETTLED

@@ -13,7 +13,11 @@ from pathlib import Path
 import pytest
 from e2e_browser import Browser, chromium_path, odoo_session
 from e2e_odoo_server import free_ports
-from e2e_plant_state import SETTLED, exception_activities, plant_messages, plant_state
+from e2e_plant_state import (
+    assert_every_message_accounted_for,
+    plant_messages,
+    plant_state,
+)
 
 from simulators import scenario
 
@@ -111,52 +115,9 @@ def test_schedule_applies_except_the_frozen_order(normal_run):
     assert any("refused" in s for s in summaries), state["activities"]
 
 
-def _assert_every_message_accounted_for(plant):
-    messages = plant_messages(plant)
-    activities = exception_activities(plant)
-    with_activity = {(a["res_model"], a["res_id"]) for a in activities}
-    for kind, system in plant.systems.items():
-        connector_id = plant.connectors[kind]["id"]
-        mine = [m for m in messages if m["connector_id"][0] == connector_id]
-        inbound = [m for m in mine if m["direction"] == "inbound"]
-        outbound = [m for m in mine if m["direction"] == "outbound"]
-        # every webhook the simulator sent, and every record Odoo pulled from it
-        # (idempotency key pull:<ID>@<ModifiedOn>), is one message, never lost
-        # nor doubled
-        sent_ids = {s["webhook_id"] for s in system.sent}
-        sent_ids |= {
-            f"pull:{part['ID']}@{part['ModifiedOn']}"
-            for part in getattr(system, "parts", [])
-        }
-        assert all(s["status"] in (200, 202) for s in system.sent), system.sent
-        originals = [m for m in inbound if m["state"] != "duplicate"]
-        assert sorted(m["idempotency_key"] for m in originals) == sorted(sent_ids), kind
-        # copies (same webhook id) were answered, recorded as duplicates
-        copies = len(system.sent) - len({s["webhook_id"] for s in system.sent})
-        assert len(inbound) - len(originals) >= copies, kind
-        for message in originals:
-            assert message["state"] in ("done", "failed"), message
-            if message["state"] == "failed":
-                record = (message["res_model"], message["res_id"])
-                assert record in with_activity or (
-                    ("mfg.sync.message", message["id"]) in with_activity
-                ), message
-        # every outbound message was delivered once to the simulator
-        undelivered = [
-            (m["code"], m["state"], m["error_text"])
-            for m in outbound
-            if m["state"] != "done"
-        ]
-        assert not undelivered, (kind, undelivered)
-        received = sorted(r["idempotency_key"] for r in system.received)
-        assert received == sorted(m["idempotency_key"] for m in outbound), kind
-        assert not system.rejected and not system.errors, (kind, system.state())
-    assert {m["state"] for m in messages} <= SETTLED
-
-
 def test_every_message_is_done_or_failed_with_an_activity(normal_run):
     _server, plant, state, _duration = normal_run
-    _assert_every_message_accounted_for(plant)
+    assert_every_message_accounted_for(plant)
     failed = [
         k for k, n in state["messages"].items() if k[2] == "failed" for _ in range(n)
     ]
@@ -249,4 +210,4 @@ def test_killed_in_the_middle_it_ends_in_the_same_state(normal_run, start_plant)
     shop_floor.join(300)
     plant.wait_settled()
     assert plant_state(plant) == expected
-    _assert_every_message_accounted_for(plant)
+    assert_every_message_accounted_for(plant)
