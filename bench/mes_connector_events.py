@@ -79,8 +79,11 @@ def event_times():
 
 
 # ---------------------------------------------------------------------- seed
-def seed(env, mos, tag):
-    """Products, BoM, work centers, stock and 2 x ``mos`` confirmed MOs."""
+def seed(env, mos, tag, lines=1):
+    """Products, BoM, work centers, stock and 2 x ``mos`` confirmed MOs. With
+    ``lines`` > 1, that many production lines, each with its own two work
+    centers and BoM, the MOs spread over them in turn (a shop floor's MOs in
+    progress are on many machines, not all on the same two)."""
     tech = env["res.users"].create(
         {
             "name": f"Bench MES {tag}",
@@ -118,8 +121,6 @@ def seed(env, mos, tag):
         [("company_id", "=", env.company.id)], limit=1
     )
     stock = stock.lot_stock_id
-    wc_cut = env["mrp.workcenter"].create({"name": f"Cut {tag}", "code": f"CUT-{tag}"})
-    wc_asm = env["mrp.workcenter"].create({"name": f"Asm {tag}", "code": f"ASM-{tag}"})
     product = env["product.product"]
     finished = product.create(
         {"name": f"Table {tag}", "default_code": f"FG-{tag}", "is_storable": True}
@@ -136,41 +137,50 @@ def seed(env, mos, tag):
         }
     )
     lot = env["stock.lot"].create({"name": f"LOT-{tag}", "product_id": board.id})
-    bom = env["mrp.bom"].create(
-        {
-            "product_tmpl_id": finished.product_tmpl_id.id,
-            "product_qty": 1.0,
-            "consumption": "flexible",
-            "operation_ids": [
-                (
-                    0,
-                    0,
-                    {
-                        "name": "Cutting",
-                        "workcenter_id": wc_cut.id,
-                        "time_mode": "manual",
-                        "time_cycle_manual": 10.0,
-                        "sequence": 1,
-                    },
-                ),
-                (
-                    0,
-                    0,
-                    {
-                        "name": "Assembly",
-                        "workcenter_id": wc_asm.id,
-                        "time_mode": "manual",
-                        "time_cycle_manual": 20.0,
-                        "sequence": 2,
-                    },
-                ),
-            ],
-            "bom_line_ids": [
-                (0, 0, {"product_id": screw.id, "product_qty": 4}),
-                (0, 0, {"product_id": board.id, "product_qty": 1}),
-            ],
-        }
-    )
+    boms = env["mrp.bom"]
+    for line in range(lines):
+        suffix = f"{tag}-{line}" if line else tag
+        wc_cut = env["mrp.workcenter"].create(
+            {"name": f"Cut {suffix}", "code": f"CUT-{suffix}"}
+        )
+        wc_asm = env["mrp.workcenter"].create(
+            {"name": f"Asm {suffix}", "code": f"ASM-{suffix}"}
+        )
+        boms |= env["mrp.bom"].create(
+            {
+                "product_tmpl_id": finished.product_tmpl_id.id,
+                "product_qty": 1.0,
+                "consumption": "flexible",
+                "operation_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": "Cutting",
+                            "workcenter_id": wc_cut.id,
+                            "time_mode": "manual",
+                            "time_cycle_manual": 10.0,
+                            "sequence": 1,
+                        },
+                    ),
+                    (
+                        0,
+                        0,
+                        {
+                            "name": "Assembly",
+                            "workcenter_id": wc_asm.id,
+                            "time_mode": "manual",
+                            "time_cycle_manual": 20.0,
+                            "sequence": 2,
+                        },
+                    ),
+                ],
+                "bom_line_ids": [
+                    (0, 0, {"product_id": screw.id, "product_qty": 4}),
+                    (0, 0, {"product_id": board.id, "product_qty": 1}),
+                ],
+            }
+        )
     env["stock.quant"]._update_available_quantity(screw, stock, 20.0 * mos * 2)
     env["stock.quant"]._update_available_quantity(
         board, stock, 4.0 * mos * 2, lot_id=lot
@@ -179,8 +189,12 @@ def seed(env, mos, tag):
     for start in range(0, 2 * mos, 100):
         batch = env["mrp.production"].create(
             [
-                {"product_id": finished.id, "product_qty": 2.0, "bom_id": bom.id}
-                for _i in range(min(100, 2 * mos - start))
+                {
+                    "product_id": finished.id,
+                    "product_qty": 2.0,
+                    "bom_id": boms[(start + i) % lines].id,
+                }
+                for i in range(min(100, 2 * mos - start))
             ]
         )
         batch.action_confirm()

@@ -68,8 +68,9 @@ def parse_args():
     return parser.parse_args()
 
 
-def production_like_config(conf, workers):
-    """The bench config, with the job runner's channels and one cron thread."""
+def production_like_config(conf, workers, channels=CHANNELS, runner_port=None):
+    """The bench config, with the job runner's channels and one cron thread
+    (``runner_port``: where the runner sends its job requests, e.g. a front)."""
     with open(conf) as handle:
         lines = handle.read().splitlines()
     out = []
@@ -77,7 +78,9 @@ def production_like_config(conf, workers):
         if line.startswith("max_cron_threads"):
             line = "max_cron_threads = 1"
         elif line.startswith("channels"):
-            line = f"channels = {CHANNELS}"
+            line = f"channels = {channels}"
+            if runner_port:
+                line += f"\nport = {runner_port}"
         elif line.startswith("workers"):
             line = f"workers = {workers}"
         out.append(line)
