@@ -95,8 +95,10 @@ def test_a_node_killed_mid_burst_loses_nothing_and_applies_nothing_twice(
     before = _internal_stock(plant)
 
     # the burst: every MO's events at once, shuffled, three of each sent twice
-    burst = [
-        threading.Thread(target=plant.mes.run, args=(name, "full"), kwargs={"seed": i})
+    burst = [  # daemons: a failed assertion must not leave them sending
+        threading.Thread(
+            target=plant.mes.run, args=(name, "full"), kwargs={"seed": i}, daemon=True
+        )
         for i, name in enumerate(names)
     ]
     for thread in burst:
