@@ -270,6 +270,23 @@ mfg_install_addons() {
   mfg_say "done in $((SECONDS - start))s"
 }
 
+# The demo database $2 (configuration $1) ready: dropped first when MFG_DEMO_RESET=1,
+# re-used when it has the suite's addons as they are on disk, else (re)installed.
+mfg_demo_db() {
+  local conf=$1 db=$2
+  if [[ ${MFG_DEMO_RESET:-} == 1 ]]; then
+    mfg_say "MFG_DEMO_RESET=1: dropping database $db"
+    mfg_db drop "$db"
+    rm -rf "$MFG_VAR/data/filestore/$db"
+  fi
+  if mfg_db exists "$db" && [[ -z $(mfg_db missing-modules "$db" "${MFG_ADDONS[@]}") ]] &&
+    mfg_addons_current "$db"; then
+    mfg_say "re-using database $db (MFG_DEMO_RESET=1 to start from scratch)"
+  else
+    mfg_install_addons "$conf" "$db" || return 1
+  fi
+}
+
 # --- Configuration --------------------------------------------------------------------
 
 # Prints the secrets key: MFG_SECRETS_KEY, else var/secrets.key (generated once).
@@ -293,7 +310,8 @@ mfg_secrets_key() {
 
 # Writes an Odoo configuration file: mfg_write_conf FILE DB [EXTRA_LINES] where
 # EXTRA_LINES (a string) goes at the end of [options]; [queue_job] channels come from
-# MFG_QUEUE_CHANNELS. Written to a temporary file first, so that a concurrent run never
+# MFG_QUEUE_CHANNELS, and the port the runner sends its job requests to from
+# MFG_QUEUE_RUNNER_PORT (default: the server's own http_port). Written to a temporary file first, so that a concurrent run never
 # reads half a file.
 mfg_write_conf() {
   local file=$1 db=$2 extra=${3:-} addons_path key
@@ -320,6 +338,7 @@ mfg_write_conf() {
     echo
     echo "[queue_job]"
     echo "channels = ${MFG_QUEUE_CHANNELS:-root:2,root.mfg:2,root.mfg.ordered:1}"
+    [[ -z ${MFG_QUEUE_RUNNER_PORT:-} ]] || echo "port = $MFG_QUEUE_RUNNER_PORT"
   } >"$file.$$"
   chmod 600 "$file.$$"
   mv "$file.$$" "$file"
