@@ -48,6 +48,7 @@ import time
 import urllib.request
 from types import SimpleNamespace
 
+import psutil
 import psycopg2
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -310,39 +311,63 @@ def burst(port, db, data, wait):
 
 
 class Sampler(threading.Thread):
-    """Peak PostgreSQL connections to the database and peak memory (RSS) of
-    the nodes' processes during the burst, every half second."""
+    """Every half second during the burst: the PostgreSQL connections to the
+    database (peak), the nodes' memory (peak RSS), and the CPU time of the
+    nodes' processes and of the database's PostgreSQL backends (CPU seconds
+    are what sizing needs, and unlike wall time they hold on a shared machine).
+    A process first seen after the first sample counts from zero."""
 
     def __init__(self, db, servers):
         super().__init__(daemon=True)
         self.db, self.servers = db, servers
         self.connections = 0
         self.rss_mb = {}  # "node<i>": (sum of processes, largest process)
+        self.cpu = {"odoo": {}, "pg": {}}  # pid -> [first, last] CPU seconds
         self.stop = threading.Event()
 
-    def run(self):
-        import psutil
+    def _cpu(self, kind, procs, first_round):
+        for proc in procs:
+            try:
+                times = proc.cpu_times()
+            except psutil.Error:
+                continue
+            used = times.user + times.system
+            seen = self.cpu[kind].setdefault(proc.pid, [used if first_round else 0, 0])
+            seen[1] = used
 
+    def _sample(self, cr, first_round):
+        cr.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [self.db])
+        backends = [pid for (pid,) in cr.fetchall()]
+        self.connections = max(self.connections, len(backends))
+        self._cpu(
+            "pg",
+            [psutil.Process(pid) for pid in backends if psutil.pid_exists(pid)],
+            first_round,
+        )
+        for index, server in enumerate(self.servers):
+            try:
+                main = psutil.Process(server.proc.pid)
+                procs = [main, *main.children(recursive=True)]
+                rss = [p.memory_info().rss / 2**20 for p in procs]
+            except psutil.Error:
+                continue
+            self._cpu("odoo", procs, first_round)
+            key = f"node{index + 1}"
+            old_sum, old_max = self.rss_mb.get(key, (0, 0))
+            self.rss_mb[key] = (max(old_sum, sum(rss)), max(old_max, *rss))
+
+    def run(self):
         conn = psycopg2.connect(dbname=self.db)
         conn.autocommit = True
         with conn.cursor() as cr:
+            self._sample(cr, True)
             while not self.stop.wait(0.5):
-                cr.execute(
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = %s",
-                    [self.db],
-                )
-                self.connections = max(self.connections, cr.fetchone()[0])
-                for index, server in enumerate(self.servers):
-                    try:
-                        main = psutil.Process(server.proc.pid)
-                        procs = [main, *main.children(recursive=True)]
-                        rss = [p.memory_info().rss / 2**20 for p in procs]
-                    except psutil.Error:
-                        continue
-                    key = f"node{index + 1}"
-                    old_sum, old_max = self.rss_mb.get(key, (0, 0))
-                    self.rss_mb[key] = (max(old_sum, sum(rss)), max(old_max, *rss))
+                self._sample(cr, False)
+            self._sample(cr, False)
         conn.close()
+
+    def cpu_seconds(self, kind):
+        return sum(last - first for first, last in self.cpu[kind].values())
 
 
 def end_state(db, mos):
@@ -359,6 +384,14 @@ def end_state(db, mos):
     )
 
 
+def serialization_failures(logfile, start):
+    """Transactions PostgreSQL refused for a concurrent update since byte
+    ``start`` (two jobs writing one row: queue_job retries the job later)."""
+    with open(logfile, errors="replace") as handle:
+        handle.seek(start)
+        return handle.read().count("could not serialize access")
+
+
 def measure(args, db, label, ports, tmp):
     channels, nodes, _engine = CONFIGS[label]
     front, servers = start_layout(db, label, channels, nodes, ports, tmp)
@@ -367,13 +400,21 @@ def measure(args, db, label, ports, tmp):
         data = seed(conf, db, args.mos, args.lines)
         load = os.getloadavg()[0]
         common.log(f"{label}: {len(data['mos'])} MOs seeded, load {load:.1f}")
+        starts = [os.path.getsize(server.logfile) for server in servers]
         sampler = Sampler(db, servers)
         sampler.start()
         result = burst(front.port, db, data, args.wait)
         sampler.stop.set()
         sampler.join()
+        result["serialization_failures"] = sum(
+            serialization_failures(server.logfile, start)
+            for server, start in zip(servers, starts, strict=True)
+        )
         result.update(label=label, channels=channels, nodes=nodes, load1=load)
         result.update(pg_connections=sampler.connections, rss_mb=sampler.rss_mb)
+        events = max(result["events"], 1)
+        result["odoo_cpu_ms_per_event"] = 1000 * sampler.cpu_seconds("odoo") / events
+        result["pg_cpu_ms_per_event"] = 1000 * sampler.cpu_seconds("pg") / events
         result["end_state"] = end_state(db, data["mos"])
     finally:
         stop_layout(front, servers)
@@ -431,6 +472,8 @@ def main():
             "p50 ms",
             "p95 ms",
             "load (1 min)",
+            "serialization failures",
+            "CPU ms/event Odoo + PG",
             "PG conns",
             "RSS MB (sum / largest process)",
         ],
@@ -449,6 +492,8 @@ def main():
                 f"{r['p50_ms']:.0f}",
                 f"{r['p95_ms']:.0f}",
                 f"{r['load1']:.1f}",
+                r["serialization_failures"],
+                f"{r['odoo_cpu_ms_per_event']:.0f} + {r['pg_cpu_ms_per_event']:.0f}",
                 r["pg_connections"],
                 ", ".join(f"{a:.0f} / {b:.0f}" for a, b in r["rss_mb"].values()),
             ]
