@@ -4,8 +4,9 @@
 """Benchmark: MES events end to end with 1, 2 and 4 job workers, capacity 1 as
 configured today, and two nodes vs one (issue 15, benchmarks).
 
-    python3 bench/mes_connector_e2e.py --template mfg_nodes [--mos 50]
-        [--rounds 1] [--engine HEAD] [--today-engine <rev>] [--only w1,w2]
+    python3 bench/mes_connector_e2e.py --template mfg_nodes [--template-rev <rev>]
+        [--mos 50] [--lines 10] [--rounds 1] [--engine HEAD] [--today-engine <rev>]
+        [--only today,w1,w2,w4,2nodes-w4]
 
 A running server as in production, in every configuration: Odoo in prefork mode
 (6 HTTP workers, or 2 nodes x 3) with one cron thread and the queue_job runner,
@@ -92,9 +93,10 @@ def parse_args():
     )
     parser.add_argument("--wait", type=float, default=600.0)
     parser.add_argument(
-        "--no-update",
-        action="store_true",
-        help="the template already has the engine's code: copy it, no -u",
+        "--template-rev",
+        default=None,
+        help="the commit whose addons the template has: an engine with the same "
+        "addons is not updated (-u) in its copy",
     )
     parser.add_argument("--keep-db", action="store_true")
     return parser.parse_args()
@@ -116,6 +118,10 @@ def export_suite(rev):
     return sha, os.path.join(target, "addons")
 
 
+def addons_tree(rev):
+    return common.run(["git", "-C", common.ROOT, "rev-parse", f"{rev}:addons"]).stdout
+
+
 def use_engine(sha, addons):
     common.ENGINE.update(source=f"git archive {sha}", commit=sha, addons=addons)
 
@@ -127,7 +133,7 @@ def prepare_db(args, sha, addons, tmp):
     conf = common.write_config(os.path.join(tmp, f"{db}-update.conf"), db, 0, 0)
     common.run(["dropdb", "--if-exists", db])
     common.run(["createdb", "-T", args.template, db])
-    if args.no_update:
+    if args.template_rev and addons_tree(args.template_rev) == addons_tree(sha):
         return db
     common.log(f"updating the suite in {db} with engine {sha[:8]}")
     cmd = [sys.executable, common.ODOO_BIN, "-c", conf, "-d", db]
