@@ -65,6 +65,18 @@ class Backend:
         return f"{self.host}:{self.port}"
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # a client that hangs up (the job runner waits 1 s for its answer) is
+        # not an error of the front
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            _logger.debug("client %s hung up", client_address)
+            return
+        super().handle_error(request, client_address)
+
+
 class Front:
     """The proxy: ``start()`` serves in a thread, ``stop()`` ends it."""
 
@@ -74,8 +86,7 @@ class Front:
         self.fail_timeout = fail_timeout
         self.lock = threading.Lock()
         self._turn = itertools.count()
-        self.server = ThreadingHTTPServer((host, port), self._handler_class())
-        self.server.daemon_threads = True
+        self.server = _Server((host, port), self._handler_class())
         self.port = self.server.server_address[1]
         self.url = f"http://{host}:{self.port}"
         self._thread = None
@@ -199,8 +210,7 @@ class Front:
                     self.end_headers()
                     if self.command != "HEAD":
                         self.wfile.write(data)
-                except (BrokenPipeError, ConnectionResetError):
-                    # the client hung up first (the job runner waits 1 s only)
+                except ConnectionError:  # the client hung up first: nobody to answer
                     self.close_connection = True
 
             do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = _proxy

@@ -20,6 +20,9 @@ from simulators import scenario
 pytestmark = pytest.mark.e2e
 
 MOS = 10  # the scenario's seal stock (50) allows 25 MOs of 2 pumps
+# the engine orders each MO's events itself: the MES flows' channel runs three
+# drains at once, on either node (one of the four HTTP workers stays for webhooks)
+CHANNELS = "root:3,root.mfg:3,root.mfg.ordered:3"
 
 
 def _jobs(node, sql, args=()):
@@ -86,7 +89,7 @@ def _minutes(start, end):
 def test_a_node_killed_mid_burst_loses_nothing_and_applies_nothing_twice(
     start_nodes,
 ):
-    (first, second), front, plant = start_nodes("nodes")
+    (first, second), front, plant = start_nodes("nodes", channels=CHANNELS)
     rpc = plant.rpc
     names = [plant.create_order(hours_ahead=24 * (2 + i)) for i in range(MOS)]
     plant.orders = {f"mo{i}": name for i, name in enumerate(names)}
