@@ -87,6 +87,12 @@ def parse_args():
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--engine", default="HEAD")
     parser.add_argument("--today-engine", default=None)
+    parser.add_argument(
+        "--today-template",
+        default=None,
+        help="template of the today engine's database (default: --template)",
+    )
+    parser.add_argument("--today-template-rev", default=None)
     parser.add_argument("--only", default=",".join(CONFIGS))
     parser.add_argument(
         "--port", type=int, default=8690, help="the front's; nodes on +3 and +6"
@@ -126,14 +132,15 @@ def use_engine(sha, addons):
     common.ENGINE.update(source=f"git archive {sha}", commit=sha, addons=addons)
 
 
-def prepare_db(args, sha, addons, tmp):
-    """A copy of the template updated with the engine's code, once per engine."""
+def prepare_db(sha, addons, tmp, template, template_rev):
+    """A copy of the template updated with the engine's code, once per engine
+    (not updated when the template has the engine's addons already)."""
     db = f"mfg_nodes_bench_{sha[:8]}"
     use_engine(sha, addons)
     conf = common.write_config(os.path.join(tmp, f"{db}-update.conf"), db, 0, 0)
     common.run(["dropdb", "--if-exists", db])
-    common.run(["createdb", "-T", args.template, db])
-    if args.template_rev and addons_tree(args.template_rev) == addons_tree(sha):
+    common.run(["createdb", "-T", template, db])
+    if template_rev and addons_tree(template_rev) == addons_tree(sha):
         return db
     common.log(f"updating the suite in {db} with engine {sha[:8]}")
     cmd = [sys.executable, common.ODOO_BIN, "-c", conf, "-d", db]
@@ -436,10 +443,17 @@ def main():
     engines = {"engine": export_suite(args.engine)}
     engines["today"] = export_suite(args.today_engine or args.engine)
     dbs = {}
-    for key in {CONFIGS[label][2] for label in labels}:
+    templates = {
+        "engine": (args.template, args.template_rev),
+        "today": (
+            args.today_template or args.template,
+            args.today_template_rev or args.template_rev,
+        ),
+    }
+    for key in sorted({CONFIGS[label][2] for label in labels}):
         sha, addons = engines[key]
         if sha not in dbs:
-            dbs[sha] = prepare_db(args, sha, addons, tmp)
+            dbs[sha] = prepare_db(sha, addons, tmp, *templates[key])
     ports = [args.port + 3 * i for i in range(3)]  # front, node 1, node 2
     info = common.machine_info(workers=HTTP_WORKERS)
     rows, results = [], []
