@@ -23,9 +23,9 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from e2e_odoo_server import OdooServer, free_ports
+from e2e_odoo_server import OdooServer, free_ports  # noqa: E402 (after sys.path)
 
-from simulators.plant import Plant
+from simulators.plant import Plant  # noqa: E402
 
 
 def _load_front():
