@@ -33,6 +33,7 @@ FLOWS = (
     },
 )
 
+
 def schema_path(flow_code, major=1):
     """Path of the JSON Schema of ``flow_code`` at ``major`` version."""
     return os.path.join(SCHEMA_DIR, f"{flow_code}.v{major}.json")
