@@ -78,6 +78,25 @@ def test_ordering_decisions_and_gap_expiry():
     assert not ordering.gap_expired(now - timedelta(minutes=29), now, 1800)
 
 
+def test_claimed_keys_decide_from_what_the_batch_applied():
+    claimed = ordering.ClaimedKeys()
+    key = (7, "MO/001")
+    claimed.add(key, 2, has_parked=False)
+    assert claimed.holds(key) and not claimed.holds((8, "MO/001"))
+    assert claimed.decide(key, 3) == ordering.APPLY
+    saved = claimed.copy()
+    # no parked message of the key: nothing to release
+    assert claimed.note_applied(key, 3) is False
+    assert claimed.decide(key, 3) == ordering.DUPLICATE
+    assert claimed.decide(key, 5) == ordering.PARK
+    claimed.note_parked(key)
+    assert claimed.note_applied(key, 4) is True
+    assert claimed.applied_now == {key: 4}
+    # a savepoint rolled back: what the batch noted since is undone
+    claimed.restore(saved)
+    assert (claimed.last[key], claimed.parked, claimed.applied_now) == (2, set(), {})
+
+
 def test_error_classification():
     assert errors.classify_pgcode("40001") == errors.TRANSIENT
     assert errors.classify_pgcode("23505") == errors.PERMANENT

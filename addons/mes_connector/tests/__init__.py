@@ -9,3 +9,4 @@ from . import test_mes_b2mml
 from . import test_mes_template
 from . import test_mes_bookkeeping
 from . import test_mes_multi_plant
+from . import test_mes_parallel_drains

@@ -113,3 +113,15 @@ def shuffled_with_duplicates(events, seed=7, duplicates=5):
     if stream[: len(events)] == list(events):  # pragma: no cover - seed guard
         stream.reverse()
     return stream
+
+
+def renamed(events, names):
+    """``events`` with the shop's codes and lot names replaced per ``names``
+    ({name in the stream: name in the test's shop}), for a shop of one's own."""
+
+    def rename(value):
+        if isinstance(value, dict):
+            return {key: rename(item) for key, item in value.items()}
+        return names.get(value, value) if isinstance(value, str) else value
+
+    return [(flow_code, rename(payload)) for flow_code, payload in events]

@@ -2,11 +2,14 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import json
 import logging
+import os
 from datetime import timedelta
 
-from odoo import SUPERUSER_ID, api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models, tools
 from odoo.exceptions import ValidationError
 from odoo.modules.registry import Registry
+
+from odoo.addons.queue_job.jobrunner.channels import ChannelManager
 
 from ..core import cloudevents, xmldoc
 from ..core import flow_declaration as declaration_lib
@@ -20,6 +23,8 @@ _logger = logging.getLogger(__name__)
 RECHECK_KEY = "mfg_integration_base.drain_recheck"
 JSON_MEDIA_TYPE = "application/json"
 XML_MEDIA_TYPE = "application/xml"
+# Parallel drains of one flow at most, whatever its channel allows.
+MAX_DRAIN_SLOTS = 16
 
 
 def flow_fields(entries):
@@ -63,6 +68,29 @@ def drain_after_commit(cr, flow_ids):
         dbname = cr.dbname
         cr.postcommit.add(lambda: _recheck_drains(dbname, pending))
     pending.update(flow_ids)
+
+
+def channel_capacity(channel):
+    """Jobs of ``channel`` the queue_job runner runs at once, from its
+    configuration: the smallest capacity on the channel's path among the
+    configured channels (a channel not configured runs in its parent);
+    between 1 and MAX_DRAIN_SLOTS."""
+    config = os.environ.get("ODOO_QUEUE_JOB_CHANNELS") or tools.config.misc.get(
+        "queue_job", {}
+    ).get("channels", "root:1")
+    capacities = {}
+    for entry in ChannelManager.parse_simple_config(config):
+        name = entry["name"]
+        if name != "root" and not name.startswith("root."):
+            name = f"root.{name}"
+        capacities[name] = entry["capacity"]
+    parts = (channel or "root").split(".")
+    if parts[0] != "root":
+        parts.insert(0, "root")
+    path = [".".join(parts[: n + 1]) for n in range(len(parts))]
+    configured = [capacities[name] for name in path if name in capacities]
+    capacity = min(configured) if configured else 1
+    return max(1, min(capacity, MAX_DRAIN_SLOTS))
 
 
 def _recheck_drains(dbname, flow_ids):
@@ -140,8 +168,9 @@ class MfgFlow(models.Model):
     channel = fields.Char(
         default="root.mfg",
         required=True,
-        help="queue_job channel; ordered flows use a capacity-1 channel "
-        "(root.mfg.ordered).",
+        help="queue_job channel: as many drains of this flow run at once as "
+        "its capacity allows. Ordering never depends on it: the engine applies "
+        "the messages of one ordering key one at a time, in sequence.",
         mfg_template=True,
     )
     latency_target_seconds = fields.Integer(default=60, mfg_template=True)
@@ -380,17 +409,28 @@ class MfgFlow(models.Model):
             domain.append(("company_id", "=", company.id))
         return self.sudo().search(domain)
 
-    def _drain_identity_key(self, eta=None):
-        """One pending drain per flow; a delayed one (a retry) has its own key so
-        that it never holds back the drain of messages that are due now."""
+    def _drain_identity_key(self, eta=None, slot=0):
+        """One pending drain per flow and slot; a delayed one (a retry) has its
+        own key so that it never holds back the drain of messages that are
+        due now."""
         self.ensure_one()
         key = f"mfg.flow._mfg_drain:{self.id}"
+        if slot:
+            key += f"#{slot}"
         if eta and eta > fields.Datetime.now():
             key += f"@{fields.Datetime.to_string(eta)}"
         return key
 
-    def _schedule_drain(self, eta=None):
-        """Make sure one drain job is pending for each flow (never one per message)."""
+    def _mfg_drain_slots(self):
+        """How many drains of this flow may run at once: the capacity of its
+        queue_job channel in the job runner's configuration (a channel not
+        configured runs in its parent's), at least one."""
+        self.ensure_one()
+        return channel_capacity(self.channel)
+
+    def _schedule_drain(self, eta=None, slots=(0,)):
+        """Make sure one drain job is pending for each flow and slot (never one
+        per message)."""
         for flow in self:
             if flow.mode == "batch" and eta is None:
                 continue
@@ -398,16 +438,18 @@ class MfgFlow(models.Model):
             # in the connector's company only; the engine's own bookkeeping
             # inside it uses sudo where needed.
             runner = flow.sudo().connector_id._mfg_as_technical_user(flow)
-            job = runner.with_delay(
-                channel=flow.channel,
-                eta=eta,
-                identity_key=flow._drain_identity_key(eta),
-                description=f"Process {flow.code} messages of {flow.connector_id.code}",
-            )._mfg_drain()
-            if isinstance(job, models.BaseModel):
-                # queue_job kept the pending drain it found in this
-                # transaction's snapshot; it may start before we commit.
-                drain_after_commit(self.env.cr, flow.ids)
+            for slot in slots:
+                job = runner.with_delay(
+                    channel=flow.channel,
+                    eta=eta,
+                    identity_key=flow._drain_identity_key(eta, slot),
+                    description=f"Process {flow.code} messages of "
+                    f"{flow.connector_id.code}",
+                )._mfg_drain(slot)
+                if isinstance(job, models.BaseModel):
+                    # queue_job kept the pending drain it found in this
+                    # transaction's snapshot; it may start before we commit.
+                    drain_after_commit(self.env.cr, flow.ids)
 
     def _mfg_drain_pending(self):
         """True when a drain of this flow (due now) has not started yet."""
@@ -434,12 +476,16 @@ class MfgFlow(models.Model):
                 and flow.connector_id.state == "active"
             ):
                 continue
-            if flow._mfg_drain_pending() or not Message._mfg_lock_due(flow, 1):
+            if flow._mfg_drain_pending() or not Message._mfg_due_exists(flow):
                 continue
             flow._schedule_drain()
 
-    def _mfg_drain(self):
-        """Job: process due messages of this flow, a batch at a time."""
+    def _mfg_drain(self, slot=0):
+        """Job: process a batch of due messages of this flow. A full batch
+        chains the next one and opens the flow's other slots: a burst is
+        drained by as many jobs as the channel runs at once, each claiming
+        messages of ordering keys no other holds; a drain that finds nothing
+        ends (an idle flow holds no worker)."""
         self.ensure_one()
         if self.connector_id.state != "active":
             # A paused (or neutralized) connector keeps its messages queued.
@@ -455,18 +501,22 @@ class MfgFlow(models.Model):
                 self._schedule_drain(eta=fields.Datetime.now() + timedelta(seconds=60))
                 return "throttled"
             limit = min(limit, budget) if budget is not None else limit
-        messages = self.env["mfg.sync.message"]._mfg_lock_due(self, limit)
-        messages._mfg_process()
+        Message = self.env["mfg.sync.message"]
+        messages, claimed, more = Message._mfg_claim_due(self, limit)
+        messages._mfg_process(claimed, limit)
         if self.mode == "batch":
             # Only batch flows need it (their interval); writing the flow row
             # from every concurrent drain made jobs collide on it.
             self.sudo().last_run_at = fields.Datetime.now()
-        if len(messages) >= limit:
-            # More are waiting: chain another job instead of one huge transaction.
-            self._schedule_drain(eta=fields.Datetime.now())
+        if more:
+            # More are waiting: the next batch in a new job (not one huge
+            # transaction), and the other slots join in.
+            slots = [slot] + [s for s in range(self._mfg_drain_slots()) if s != slot]
+            self._schedule_drain(eta=fields.Datetime.now(), slots=slots)
         elif self.mode == "realtime":
-            # Messages committed while this drain ran are not in its snapshot:
-            # look again once it has committed (issue 12, item 7).
+            # Messages committed while this drain ran are not in its snapshot,
+            # and those of keys it skipped wait for their holder: look again
+            # once it has committed (issue 12, item 7).
             drain_after_commit(self.env.cr, self.ids)
         return f"{len(messages)} message(s) processed"
 

@@ -17,13 +17,13 @@ HELD_RECHECK = timedelta(minutes=5)
 class MfgSyncMessage(models.Model):
     _inherit = "mfg.sync.message"
 
-    def _mfg_process_one(self):
+    def _mfg_process_one(self, claimed=None):
         held_until = self._mfg_outbound_held_until()
         if held_until:
             # Not an attempt: the message waits, its attempts stay untouched.
             self._mfg_bookkeeping().write({"next_attempt_at": held_until})
-            return None
-        return super()._mfg_process_one()
+            return self.browse()
+        return super()._mfg_process_one(claimed)
 
     def _mfg_outbound_predecessor(self):
         """The earliest undelivered outbound message of this one's key."""

@@ -6,6 +6,7 @@ then done, failed (with an activity), retried or dead."""
 import hashlib
 import json
 import logging
+from collections import defaultdict
 from datetime import timedelta
 
 import psycopg2
@@ -25,6 +26,8 @@ from ..exceptions import (
     MfgTransientError,
     MfgValidationError,
 )
+from ..services import ordering_keys
+from .mfg_flow import drain_after_commit
 
 _logger = logging.getLogger(__name__)
 
@@ -36,6 +39,26 @@ TRANSIENT_DB_ERRORS = (
     psycopg2.errors.DeadlockDetected,
     psycopg2.errors.LockNotAvailable,
     psycopg2.errors.QueryCanceled,
+)
+
+
+# A drain reads this many batches of due messages to fill its own with
+# messages of keys no other drain holds.
+CLAIM_WINDOW = 4
+
+
+class ReplayOneByOne(Exception):
+    """A message of an optimistic batch raised: replay the batch one by one."""
+
+
+# What aborts an optimistic batch: a message that raised, or the batch's
+# flush refused by the database.
+OPTIMISTIC_ABORTS = (
+    ReplayOneByOne,
+    psycopg2.Error,
+    UnicodeError,
+    ValueError,
+    RecursionError,
 )
 
 
@@ -57,40 +80,162 @@ class MfgSyncMessage(models.Model):
 
     # -------------------------------------------------------------- intake
     @api.model
-    def _mfg_lock_due(self, flow, limit):
-        """Due queued messages of ``flow``, locked; other workers skip them.
+    def _mfg_claim_due(self, flow, limit):
+        """(messages, claimed keys, more): up to ``limit`` due queued messages
+        of ``flow``, in sequence order, locked, of ordering keys this
+        transaction claimed (``services/ordering_keys.py``); ``more`` when
+        the batch is full (more may be due).
 
-        Empty when another drain has processed, since this transaction's
-        snapshot, a message the snapshot still sees queued: REPEATABLE READ
-        cannot lock that row ("could not serialize access"). That is no error:
-        the drain ends, and the look after its commit (``drain_after_commit``)
-        enqueues a drain with a fresh snapshot if messages are still due."""
+        Left out, for the look after this transaction's commit: messages of a
+        key another drain holds, messages another drain has locked, and those
+        it has processed since this transaction's snapshot (REPEATABLE READ
+        cannot lock them: "could not serialize access")."""
+        claimed = ordering.ClaimedKeys()
         self.flush_model()
+        cr = self.env.cr
+        # Messages of busy keys are skipped: look a few batches ahead.
+        cr.execute(
+            """
+            SELECT id, ordering_key, sequence FROM mfg_sync_message
+             WHERE flow_id = %s AND state = 'queued'
+               AND (next_attempt_at IS NULL OR next_attempt_at <= %s)
+             ORDER BY sequence NULLS FIRST, id
+             LIMIT %s
+            """,
+            [flow.id, fields.Datetime.now(), limit * CLAIM_WINDOW],
+        )
+        rows = cr.fetchall()
+        connector_id = flow.connector_id.id
+        ordered = flow.direction == "inbound"
+        ids, tried, start = [], set(), 0
+        while len(ids) < limit and start < len(rows):
+            # Claim the keys of as many messages as the batch still lacks
+            # (claiming more would hold keys back from the other drains).
+            chunk = rows[start : start + limit - len(ids)]
+            start += len(chunk)
+            keys = {k for _id, k, s in chunk if ordered and k and s} - tried
+            if keys:
+                tried |= keys
+                ordering_keys.claim(cr, connector_id, keys, claimed)
+            ids += [
+                id_
+                for id_, key, seq in chunk
+                if not (ordered and key and seq) or claimed.holds((connector_id, key))
+            ]
+        messages = self.sudo().browse(self._mfg_lock_rows(ids))
+        return messages, claimed, len(messages) >= limit
+
+    @api.model
+    def _mfg_lock_rows(self, ids):
+        """Those of ``ids`` still queued, locked, in the order given; rows
+        another transaction holds or has changed since this snapshot are left
+        out."""
+        locked = self._mfg_try_lock_rows(ids) if ids else []
+        if locked is None:
+            # One of them at least was processed since this snapshot.
+            locked = [id_ for id_ in ids if self._mfg_try_lock_rows([id_])]
+        rank = {id_: index for index, id_ in enumerate(ids)}
+        return sorted(locked, key=rank.get)
+
+    @api.model
+    def _mfg_try_lock_rows(self, ids):
+        """The ids locked, or None when one is newer than this snapshot."""
         try:
             with self.env.cr.savepoint(flush=False):
                 self.env.cr.execute(
                     """
                     SELECT id FROM mfg_sync_message
+                     WHERE id = ANY(%s) AND state = 'queued'
+                     FOR UPDATE SKIP LOCKED
+                    """,
+                    [list(ids)],
+                    log_exceptions=False,
+                )
+                return [row[0] for row in self.env.cr.fetchall()]
+        except psycopg2.errors.SerializationFailure:
+            _logger.debug("mfg: messages %s taken by a concurrent drain", ids)
+            return None
+
+    @api.model
+    def _mfg_due_exists(self, flow, window=50):
+        """True when due messages of ``flow`` wait that no running drain holds
+        (neither their row nor their ordering key). Writes nothing; run in a
+        transaction of its own (the locks it takes last until its end)."""
+        self.flush_model()
+        cr = self.env.cr
+        try:
+            with cr.savepoint(flush=False):
+                cr.execute(
+                    """
+                    SELECT ordering_key, sequence FROM mfg_sync_message
                      WHERE flow_id = %s AND state = 'queued'
                        AND (next_attempt_at IS NULL OR next_attempt_at <= %s)
                      ORDER BY sequence NULLS FIRST, id
                      LIMIT %s
                      FOR UPDATE SKIP LOCKED
                     """,
-                    [flow.id, fields.Datetime.now(), limit],
+                    [flow.id, fields.Datetime.now(), window],
                     log_exceptions=False,
                 )
-                ids = [row[0] for row in self.env.cr.fetchall()]
+                rows = cr.fetchall()
         except psycopg2.errors.SerializationFailure:
-            _logger.debug("mfg flow %s: batch taken by a concurrent drain", flow.id)
-            ids = []
-        return self.sudo().browse(ids)
+            return False
+        if flow.direction != "inbound" or any(not (k and s) for k, s in rows):
+            return bool(rows)
+        keys = {key for key, _seq in rows}
+        return bool(ordering_keys.free_keys(cr, flow.connector_id.id, keys))
 
     # ----------------------------------------------------------- processing
-    def _mfg_process(self):
-        for message in self:
-            if message._mfg_may_send():
-                message._mfg_process_guarded()
+    def _mfg_process(self, claimed=None, limit=None):
+        """Process this batch (one flow's, in sequence order) under the
+        ordering keys its drain ``claimed``. A parked successor that a message
+        releases joins the batch while it has room (``limit``), else waits
+        queued for the next drain: never a recursion.
+
+        Inbound batches are optimistic: applied in one savepoint, flushed
+        once. Only when a message raises is the savepoint rolled back and the
+        batch replayed message by message, each in a savepoint of its own, so
+        that the failing message fails alone."""
+        if claimed is None:
+            claimed = ordering.ClaimedKeys()
+        limit = max(limit or 0, len(self))
+        if len(self) > 1 and all(m.direction == "inbound" for m in self):
+            saved = claimed.copy()
+            try:
+                with self.env.cr.savepoint():
+                    self._mfg_process_batch(claimed, limit, optimistic=True)
+            except OPTIMISTIC_ABORTS as err:
+                # The savepoint's rollback cleared the cache and released the
+                # keys claimed inside it.
+                claimed.restore(saved)
+                _logger.info(
+                    "mfg: batch of %s message(s) replayed one by one (%s)",
+                    len(self),
+                    err,
+                )
+            else:
+                ordering_keys.note_applied(self.env.cr, claimed.applied_now)
+                return
+        self._mfg_process_batch(claimed, limit, optimistic=False)
+        ordering_keys.note_applied(self.env.cr, claimed.applied_now)
+
+    def _mfg_process_batch(self, claimed, limit, optimistic):
+        queue = list(self)
+        processed = 0
+        while queue:
+            message = queue.pop(0)
+            if not message._mfg_may_send():
+                continue
+            if optimistic:
+                released = message._mfg_process_optimistic(claimed)
+            else:
+                released = message._mfg_process_guarded(claimed)
+            processed += 1
+            room = limit - processed - len(queue)
+            joining = released.filtered(lambda m, f=message.flow_id: m.flow_id == f)
+            if room > 0 and joining:
+                # Next in sequence: before the rest of the batch.
+                queue[:0] = list(joining[:room])
 
     def _mfg_may_send(self):
         """False for an outbound message whose endpoint is disabled (by a 410
@@ -100,51 +245,72 @@ class MfgSyncMessage(models.Model):
             self.direction == "outbound" and self.flow_id.endpoint_state == "disabled"
         )
 
-    def _mfg_process_guarded(self):
+    def _mfg_process_optimistic(self, claimed):
+        """Process one message of an optimistic batch: no savepoint of its own;
+        any error aborts the batch, which is then replayed message by message."""
+        self.ensure_one()
+        pending = {}
+        try:
+            outcome, record = self._mfg_run_inbound(claimed, pending)
+            return self._mfg_conclude(outcome, record, pending, claimed)
+        except Exception as err:
+            raise ReplayOneByOne(
+                f"message {self.id}: {type(err).__name__}"
+            ) from err
+
+    def _mfg_process_guarded(self, claimed=None):
         """Process one message so that nothing it carries can touch its
         neighbours: everything it writes is flushed inside its own savepoint.
         A value the database refuses (a lone surrogate, an integer out of
         range) used to stay pending in the ORM cache and fail the next
-        message's flush, or the whole drain job, leaving it queued forever."""
+        message's flush, or the whole drain job, leaving it queued forever.
+        Returns the parked successors it released."""
         self.ensure_one()
+        if claimed is None:
+            claimed = ordering.ClaimedKeys()
+        saved = claimed.copy()
         try:
             with self.env.cr.savepoint():
-                self._mfg_process_one()
+                return self._mfg_process_one(claimed)
         except (psycopg2.Error, UnicodeError, ValueError, RecursionError) as err:
             # The message's own outcome could not be written. The savepoint's
             # rollback cleared the cache: record a failure with safe values.
+            claimed.restore(saved)
             _logger.warning(
                 "mfg message %s: its outcome could not be stored (%s): failed",
                 self.id,
                 type(err).__name__,
             )
             self._mfg_fail_poison(err)
+            return self.browse()
 
     def _mfg_fail_poison(self, err):
         """Fail a message whose data the database refused; counts an attempt."""
         kind, text, technical = error_lib.describe_exception(err)
         self._mfg_fail(kind, text, technical=technical)
 
-    def _mfg_process_one(self):
-        """Process one message; the handler or the send runs in its own
-        savepoint, so one bad message fails alone and nothing is half-applied."""
+    def _mfg_process_one(self, claimed=None):
+        """Process one message; its preparation and handler (or its send) run
+        in a savepoint of their own, so one bad message fails alone and
+        nothing is half-applied. Returns the parked successors it released."""
         self.ensure_one()
+        if claimed is None:
+            claimed = ordering.ClaimedKeys()
         # What preparing learnt (canonical payload, ordering) is written with
         # the outcome in one UPDATE, and kept when the handler fails.
         pending = {}
         record = None
+        saved = claimed.copy() if self.direction == "inbound" else None
         try:
-            if self.direction == "inbound":
-                outcome, canonical, pending = self._mfg_prepare_inbound()
-                if outcome is None:
-                    with self.env.cr.savepoint():
-                        outcome, record = self._mfg_apply_inbound(canonical)
-            else:
-                with self.env.cr.savepoint():
+            with self.env.cr.savepoint():
+                if self.direction == "inbound":
+                    outcome, record = self._mfg_run_inbound(claimed, pending)
+                else:
                     outcome, record = self._mfg_send_outbound()
         except MfgEndpointGone as err:
             self._mfg_wait_endpoint_gone(str(err), err.http_status)
         except MfgError as err:
+            self._mfg_restore_claims(claimed, saved)
             self._mfg_fail(
                 err.error_kind,
                 str(err),
@@ -155,13 +321,16 @@ class MfgSyncMessage(models.Model):
                 extra_vals=pending,
             )
         except (SchemaError, MappingError) as err:
+            self._mfg_restore_claims(claimed, saved)
             details = getattr(err, "errors", None) or [
                 {"path": getattr(err, "path", "$"), "message": str(err)}
             ]
             self._mfg_fail("validation", str(err), details=details, extra_vals=pending)
         except (UserError, ValidationError, AccessError) as err:
+            self._mfg_restore_claims(claimed, saved)
             self._mfg_fail("validation", str(err), extra_vals=pending)
         except psycopg2.Error as err:
+            self._mfg_restore_claims(claimed, saved)
             kind, text, technical = error_lib.describe_exception(err)
             if isinstance(err, TRANSIENT_DB_ERRORS):
                 kind = error_lib.TRANSIENT
@@ -169,6 +338,7 @@ class MfgSyncMessage(models.Model):
         except Exception as err:
             # A bug in one handler must not block the batch behind it: the
             # message fails alone with the traceback in the log, for a person.
+            self._mfg_restore_claims(claimed, saved)
             _logger.exception(
                 "mfg message %s: unexpected error in its handler", self.id
             )
@@ -177,7 +347,40 @@ class MfgSyncMessage(models.Model):
                 error_lib.PERMANENT, text, technical=technical, extra_vals=pending
             )
         else:
-            self._mfg_after_outcome(outcome, record, extra_vals=pending)
+            return self._mfg_conclude(outcome, record, pending, claimed)
+        return self.browse()
+
+    @staticmethod
+    def _mfg_restore_claims(claimed, saved):
+        """The message's savepoint was rolled back, and with it the keys it
+        claimed and what it applied."""
+        if saved is not None:
+            claimed.restore(saved)
+
+    def _mfg_run_inbound(self, claimed, pending):
+        """Prepare, then run the handler unless the message waits (parked, a
+        busy key) or is a duplicate: (outcome, record)."""
+        outcome, canonical, _vals = self._mfg_prepare_inbound(claimed, pending)
+        if outcome is not None:
+            return outcome, None
+        return self._mfg_apply_inbound(canonical)
+
+    def _mfg_conclude(self, outcome, record, pending, claimed):
+        """Write the outcome; an applied message releases what waited for it.
+        Returns the parked successors released."""
+        if outcome == ordering.BUSY:
+            # Another drain holds the key (known only once prepared): the
+            # message stays queued, with its key, for that drain's look.
+            if pending:
+                self._mfg_bookkeeping().write(pending)
+            drain_after_commit(self.env.cr, self.flow_id.ids)
+            return self.browse()
+        self._mfg_after_outcome(outcome, record, extra_vals=pending)
+        if outcome == "parked":
+            claimed.note_parked((self.connector_id.id, self.ordering_key))
+        elif outcome == "done":
+            return self._mfg_release_next_in_order(claimed)
+        return self.browse()
 
     def _mfg_db_now(self):
         """The database's clock, now (not the transaction's start): receipt
@@ -214,12 +417,13 @@ class MfgSyncMessage(models.Model):
             if self.direction == "outbound":
                 self.flow_id._mfg_endpoint_delivered()
             self._mfg_close_exception_activity()
-            self._mfg_process_next_in_order()
 
-    def _mfg_prepare_inbound(self):
+    def _mfg_prepare_inbound(self, claimed=None, vals=None):
         """Map and validate, decide on order. Returns (outcome, canonical, vals):
-        outcome None when the handler must run; vals to write with the outcome."""
+        outcome None when the handler must run; ``vals`` (filled as it goes,
+        kept when a later step fails) to write with the outcome."""
         flow = self.flow_id
+        vals = {} if vals is None else vals
         # Parse, then map: one mapping step whatever the wire format.
         notes = []
         try:
@@ -237,19 +441,28 @@ class MfgSyncMessage(models.Model):
             ) from err
         canonical = flow._map_inbound(parsed)
         flow._validate_canonical(canonical)
-        vals = {"payload_canonical": hashing.canonical_json(canonical)}
+        vals["payload_canonical"] = hashing.canonical_json(canonical)
         if notes:
             # What the wire format's parser did not apply, for a person to see.
             vals["format_notes"] = "Elements not read (ignored):\n" + "\n".join(notes)
         key, seq = canonical.get("ordering_key"), canonical.get("sequence")
-        if key and seq:
-            vals.update({"ordering_key": key, "sequence": seq})
-        if key and seq:
-            decision = ordering.decide(self._mfg_last_applied(key), seq)
-            if decision == ordering.PARK:
-                return "parked", canonical, vals
-            if decision == ordering.DUPLICATE:
-                return "duplicate", canonical, vals
+        if not (key and seq):
+            return None, canonical, vals
+        vals.update({"ordering_key": key, "sequence": seq})
+        if claimed is None:
+            claimed = ordering.ClaimedKeys()
+        claim = (self.connector_id.id, key)
+        if not claimed.holds(claim):
+            # A key the drain could not see before preparing (a wire format
+            # other than JSON, a mapped key): claimed now, or it waits.
+            self.flush_model(["state", "ordering_key", "sequence"])
+            if not ordering_keys.claim(self.env.cr, claim[0], [key], claimed):
+                return ordering.BUSY, canonical, vals
+        decision = claimed.decide(claim, seq)
+        if decision == ordering.PARK:
+            return "parked", canonical, vals
+        if decision == ordering.DUPLICATE:
+            return "duplicate", canonical, vals
         return None, canonical, vals
 
     def _mfg_apply_inbound(self, canonical):
@@ -281,23 +494,48 @@ class MfgSyncMessage(models.Model):
         )
         return self.env.cr.fetchone()[0]
 
-    def _mfg_process_next_in_order(self):
-        """A message that fills a gap releases its parked successor at once."""
-        if not (self.ordering_key and self.sequence):
-            return
-        successor = self.sudo().search(
-            [
-                ("connector_id", "=", self.connector_id.id),
-                ("ordering_key", "=", self.ordering_key),
-                ("direction", "=", "inbound"),
-                ("sequence", "=", self.sequence + 1),
-                ("state", "=", "parked"),
-            ],
-            limit=1,
+    def _mfg_release_next_in_order(self, claimed):
+        """This message is applied: its parked successor is queued again (and
+        returned, for the batch to take while it has room; else the next
+        drain takes it), and parked copies of sequences applied by now are
+        duplicates. Nothing is processed here: no recursion."""
+        if not (self.direction == "inbound" and self.ordering_key and self.sequence):
+            return self.browse()
+        claim = (self.connector_id.id, self.ordering_key)
+        if not claimed.holds(claim):
+            return self.browse()
+        if not claimed.note_applied(claim, self.sequence):
+            return self.browse()  # no parked message of the key: the usual case
+        return self._mfg_move_parked(*claim, claimed.last[claim])
+
+    @api.model
+    def _mfg_move_parked(self, connector_id, ordering_key, last_applied):
+        """Parked messages of a key this transaction holds, once
+        ``last_applied`` is applied: the next one queued, copies of applied
+        sequences duplicate. Returns the queued ones."""
+        self.flush_model()
+        self.env.cr.execute(
+            """
+            UPDATE mfg_sync_message
+               SET state = CASE WHEN sequence <= %(last)s
+                                THEN 'duplicate' ELSE 'queued' END,
+                   next_attempt_at = NULL
+             WHERE connector_id = %(connector)s AND ordering_key = %(key)s
+               AND direction = 'inbound' AND state = 'parked'
+               AND sequence <= %(last)s + 1
+            RETURNING id
+            """,
+            {"connector": connector_id, "key": ordering_key, "last": last_applied},
         )
-        if successor:
-            successor._mfg_close_exception_activity()
-            successor._mfg_process_guarded()
+        moved = self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
+        if not moved:
+            return moved
+        moved.invalidate_recordset(["state", "next_attempt_at"])
+        for message in moved.filtered("exception_activity_id"):
+            message._mfg_close_exception_activity()
+        released = moved.filtered(lambda m: m.state == "queued")
+        drain_after_commit(self.env.cr, released.flow_id.ids)
+        return released
 
     # ------------------------------------------------------------- outbound
     def _mfg_send_outbound(self):
@@ -547,35 +785,26 @@ class MfgSyncMessage(models.Model):
     # ------------------------------------------------------- ordering crons
     @api.model
     def _mfg_release_parked(self):
-        """Requeue parked messages whose predecessor is now applied."""
+        """Safety net of the drains: requeue parked messages whose predecessor
+        is applied, and mark parked copies of applied sequences duplicate, for
+        the keys no drain holds now (a drain holding one does it itself)."""
         self.flush_model()
         self.env.cr.execute(
             """
-            SELECT m.id FROM mfg_sync_message m
-             WHERE m.state = 'parked' AND m.sequence = 1 + COALESCE((
-                   SELECT MAX(d.sequence) FROM mfg_sync_message d
-                    WHERE d.connector_id = m.connector_id
-                      AND d.ordering_key = m.ordering_key
-                      AND d.direction = 'inbound'
-                      AND d.state IN ('done', 'ignored')), 0)
+            SELECT DISTINCT connector_id, ordering_key FROM mfg_sync_message
+             WHERE state = 'parked' AND direction = 'inbound'
+               AND ordering_key IS NOT NULL AND sequence IS NOT NULL
             """
         )
-        released = self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
-        # A copy of an already applied sequence (resent while it was parked)
-        # would wait forever: it is a duplicate.
-        self.env.cr.execute(
-            """
-            UPDATE mfg_sync_message m SET state = 'duplicate'
-             WHERE m.state = 'parked' AND m.sequence <= (
-                   SELECT MAX(d.sequence) FROM mfg_sync_message d
-                    WHERE d.connector_id = m.connector_id
-                      AND d.ordering_key = m.ordering_key
-                      AND d.direction = 'inbound'
-                      AND d.state IN ('done', 'ignored'))
-            """
-        )
-        self.invalidate_model(["state"])
-        released.write({"state": "queued", "next_attempt_at": False})
+        by_connector = defaultdict(set)
+        for connector_id, key in self.env.cr.fetchall():
+            by_connector[connector_id].add(key)
+        claimed = ordering.ClaimedKeys()
+        for connector_id, keys in sorted(by_connector.items()):
+            ordering_keys.claim(self.env.cr, connector_id, keys, claimed)
+        released = self.sudo().browse()
+        for (connector_id, key), last_applied in sorted(claimed.last.items()):
+            released |= self._mfg_move_parked(connector_id, key, last_applied)
         released.flow_id._schedule_drain(eta=fields.Datetime.now())
         return released
 

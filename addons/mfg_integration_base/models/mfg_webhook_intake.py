@@ -29,7 +29,7 @@ from ..core import crypto, payload_guard, signatures, xmldoc
 from ..core import errors as errors_lib
 from ..core import schemas as schema_lib
 from ..core.schemas import SchemaError
-from ..services import rate_limit, rejections
+from ..services import ordering_keys, rate_limit, rejections
 from .mfg_connector import secrets_box
 from .mfg_flow import drain_after_commit
 
@@ -653,9 +653,11 @@ class MfgConnector(models.Model):
     def init(self):
         res = super().init()
         # Engine bookkeeping outside the ORM: one row per connector (rate
-        # limit) and per connector, reason and day (refused requests).
+        # limit), per connector, reason and day (refused requests), and per
+        # connector and ordering key (who may apply its messages).
         rate_limit.create_table(self.env.cr)
         rejections.create_table(self.env.cr)
+        ordering_keys.create_table(self.env.cr)
         return res
 
     @api.model

@@ -27,3 +27,4 @@ from . import test_message_timeline
 from . import test_engine_users
 from . import test_responsible
 from . import test_flow_declarations
+from . import test_ordering_concurrency

@@ -89,8 +89,9 @@ class MfgCommittedCase(MfgTestMixin, TransactionCase):
             cr = env.cr
             key = f"mfg.flow._mfg_drain:{self.flow_id}"
             cr.execute(
-                "DELETE FROM queue_job WHERE identity_key = %s OR identity_key LIKE %s",
-                [key, key + "@%"],
+                "DELETE FROM queue_job WHERE identity_key = %s "
+                "OR identity_key LIKE %s OR identity_key LIKE %s",
+                [key, key + "@%", key + "#%"],
             )
             cr.execute(
                 "SELECT id FROM mfg_sync_message WHERE connector_id = %s",
