@@ -337,7 +337,7 @@ mfg_write_conf() {
     [[ -z $extra ]] || printf '%s\n' "$extra"
     echo
     echo "[queue_job]"
-    echo "channels = ${MFG_QUEUE_CHANNELS:-root:2,root.mfg:2,root.mfg.ordered:1}"
+    echo "channels = ${MFG_QUEUE_CHANNELS:-root:2,root.mfg:2}"
     [[ -z ${MFG_QUEUE_RUNNER_PORT:-} ]] || echo "port = $MFG_QUEUE_RUNNER_PORT"
   } >"$file.$$"
   chmod 600 "$file.$$"

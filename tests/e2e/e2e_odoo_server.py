@@ -53,7 +53,7 @@ class OdooServer:
     (the filestore) and may send the runner's job requests to a front address
     (``runner_port``) instead of their own port."""
 
-    CHANNELS = "root:2,root.mfg:2,root.mfg.ordered:1"
+    CHANNELS = "root:2,root.mfg:2"
 
     def __init__(
         self,

@@ -538,9 +538,11 @@ class MfgFlow(models.Model):
         )
         due = self.browse([row[0] for row in self.env.cr.fetchall()])
         for flow in due.filtered(
-            lambda f: f.active
-            and f.connector_id.state == "active"
-            and f.endpoint_state == "enabled"
+            lambda f: (
+                f.active
+                and f.connector_id.state == "active"
+                and f.endpoint_state == "enabled"
+            )
         ):
             if (
                 flow.mode == "batch"

@@ -254,9 +254,7 @@ class MfgSyncMessage(models.Model):
             outcome, record = self._mfg_run_inbound(claimed, pending)
             return self._mfg_conclude(outcome, record, pending, claimed)
         except Exception as err:
-            raise ReplayOneByOne(
-                f"message {self.id}: {type(err).__name__}"
-            ) from err
+            raise ReplayOneByOne(f"message {self.id}: {type(err).__name__}") from err
 
     def _mfg_process_guarded(self, claimed=None):
         """Process one message so that nothing it carries can touch its

@@ -28,3 +28,4 @@ from . import test_engine_users
 from . import test_responsible
 from . import test_flow_declarations
 from . import test_ordering_concurrency
+from . import test_optimistic_batch
