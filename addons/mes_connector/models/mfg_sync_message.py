@@ -50,33 +50,6 @@ class MfgSyncMessage(models.Model):
             user = record.user_id
         return super()._mfg_open_exception_activity(text, record=record, user=user)
 
-    def _mfg_after_outcome(self, outcome, record, **kwargs):
-        res = super()._mfg_after_outcome(outcome, record, **kwargs)
-        if outcome == "done":
-            self._mes_drop_parked_duplicates()
-        return res
-
-    def _mes_drop_parked_duplicates(self):
-        """Engine gap work-around: a copy of an event that arrived while the
-        original was parked is parked too; once the original is applied nothing
-        would ever release the copy (it is no longer "next"). Mark such copies
-        duplicate, as the engine does for copies that arrive after."""
-        if self.flow_id.code not in mes_flows.INBOUND_FLOWS or not (
-            self.ordering_key and self.sequence
-        ):
-            return
-        copies = self.sudo().search(
-            [
-                ("connector_id", "=", self.connector_id.id),
-                ("ordering_key", "=", self.ordering_key),
-                ("direction", "=", "inbound"),
-                ("state", "=", "parked"),
-                ("sequence", "<=", self.sequence),
-            ]
-        )
-        if copies:
-            copies.write({"state": "duplicate", "next_attempt_at": False})
-
     def write(self, vals):
         res = super().write(vals)
         if vals.get("state") in ("done", "failed", "dead"):

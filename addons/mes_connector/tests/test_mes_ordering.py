@@ -105,3 +105,21 @@ class TestMesOrdering(MesCommon):
         )
         cutting = expected["workorders"][0]
         self.assertEqual((cutting["duration"], cutting["state"]), (40.0, "done"))
+
+    def test_scraps_applied_in_one_batch_keep_their_quantities(self):
+        # One drain applies both in one savepoint: Odoo's scrap quantity,
+        # recomputed for several scraps at once, kept 1 for all but the first.
+        other = self._mes_create_mo()
+        scraps = [
+            (
+                "mes.scrap.reported",
+                self._mes_payload(production, 1, product="C-SCREW", quantity=2),
+            )
+            for production in (self.mo, other)
+        ]
+        messages = self._mes_send(scraps)
+        self.assertEqual(messages.mapped("state"), ["done", "done"])
+        self.assertEqual((self.mo | other).scrap_ids.mapped("scrap_qty"), [2.0, 2.0])
+        self.assertEqual(
+            self._mes_quants()[("C-SCREW", "", self.stock.complete_name)], 196
+        )

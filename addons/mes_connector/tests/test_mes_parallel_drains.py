@@ -33,7 +33,7 @@ class TestMesParallelDrains(TransactionCase):
         self.tag = uuid.uuid4().hex[:6]
         with self.registry.cursor() as cr:
             self.ids = self._build_shop(api.Environment(cr, SUPERUSER_ID, {}))
-        self.addCleanup(self._delete_engine_rows)
+        self.addCleanup(self._clean_up)
 
     # ------------------------------------------------------------ fixtures
     def _build_shop(self, env):
@@ -170,27 +170,30 @@ class TestMesParallelDrains(TransactionCase):
             "flows": connector.flow_ids.ids,
             "productions": productions.ids,
             "products": (finished | screw | board).ids,
+            "workcenters": (cut | asm).ids,
+            "bom": bom.id,
             "names": names,
         }
 
-    def _delete_engine_rows(self):
-        """The engine's rows go; the plant's business records stay (done
-        MOs and their stock are not deleted in Odoo), in a company of their
-        own that no other test reads."""
+    def _clean_up(self):
+        """The engine's rows go; the plant's business records stay (done MOs
+        and their stock cannot be deleted in Odoo) in a company of their own,
+        and what other tests list across companies is archived."""
         with self.registry.cursor() as cr:
-            connector_id = self.ids["connector"]
+            env = api.Environment(cr, SUPERUSER_ID, {"active_test": False})
+            connector = env["mfg.connector"].browse(self.ids["connector"])
             cr.execute(
                 "DELETE FROM queue_job WHERE identity_key LIKE ANY(%s)",
                 [[f"mfg.flow._mfg_drain:{flow_id}%" for flow_id in self.ids["flows"]]],
             )
             cr.execute(
-                "DELETE FROM mfg_sync_message WHERE connector_id = %s", [connector_id]
+                "DELETE FROM mfg_sync_message WHERE connector_id = %s", [connector.id]
             )
-            cr.execute(
-                "UPDATE mfg_connector SET active = false, state = 'paused' "
-                "WHERE id = %s",
-                [connector_id],
-            )
+            connector.write({"state": "paused", "active": False})
+            connector.technical_user_id.active = False
+            env["mrp.workcenter"].browse(self.ids["workcenters"]).active = False
+            env["mrp.bom"].browse(self.ids["bom"]).active = False
+            env["product.product"].browse(self.ids["products"]).active = False
 
     # --------------------------------------------------------------- steps
     def _events(self, env):

@@ -252,7 +252,14 @@ class MfgSyncMessage(models.Model):
         pending = {}
         try:
             outcome, record = self._mfg_run_inbound(claimed, pending)
-            return self._mfg_conclude(outcome, record, pending, claimed)
+            released = self._mfg_conclude(outcome, record, pending, claimed)
+            # What the message changed is computed now, as after each message
+            # in its own savepoint; only the writes wait for the batch's flush.
+            # Computing several messages' records at once differs: Odoo's mrp
+            # scrap quantity, recomputed for several scraps in one go, keeps 1
+            # for all but the first.
+            self.env._recompute_all()
+            return released
         except Exception as err:
             raise ReplayOneByOne(f"message {self.id}: {type(err).__name__}") from err
 
