@@ -16,8 +16,8 @@ PRODUCTION_COMPLETED = "mes.production.completed"
 DOWNTIME_REPORTED = "mes.downtime.reported"
 PERFORMANCE_ACKNOWLEDGED = "mes.performance.acknowledged"
 
-#: queue channel of the shop-floor events: events of one MO are applied one at
-#: a time (capacity 1 in the queue_job configuration)
+#: queue channel of the shop-floor events (runs in root.mfg unless configured;
+#: the engine applies the events of one MO one at a time, whatever its capacity)
 ORDERED_CHANNEL = "root.mfg.ordered"
 
 #: wire format code of B2MML (ISA-95, MESA V0700) on the connector's flows

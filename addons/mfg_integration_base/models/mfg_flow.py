@@ -259,8 +259,8 @@ class MfgFlow(models.Model):
         for vals in vals_list:
             spec = specs.get(vals.get("code"))
             if spec and spec.channel and not vals.get("channel"):
-                # The declaration's queue channel (MES events: the ordered,
-                # capacity-1 channel) unless the flow names one.
+                # The declaration's queue channel (MES events: root.mfg.ordered)
+                # unless the flow names one.
                 vals["channel"] = spec.channel
         return super().create(vals_list)
 
