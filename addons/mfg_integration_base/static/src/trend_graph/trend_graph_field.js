@@ -58,15 +58,18 @@ export class MfgTrendGraphField extends JournalDashboardGraphField {
         borderWidth: 1.5,
         pointRadius: 0,
         yAxisID: "y",
+        // Drawn first: done (most of what was received) shows over it.
+        order: 4,
       },
       {
         type: "line",
         label: _t("Done"),
         data: series.done,
         borderColor: done,
-        borderWidth: 1.5,
+        borderWidth: 2,
         pointRadius: 0,
         yAxisID: "y",
+        order: 1,
       },
       {
         type: "bar",
@@ -74,6 +77,7 @@ export class MfgTrendGraphField extends JournalDashboardGraphField {
         data: series.failed,
         backgroundColor: failed,
         yAxisID: "y",
+        order: 0,
       },
       {
         type: "line",
@@ -85,6 +89,7 @@ export class MfgTrendGraphField extends JournalDashboardGraphField {
         pointRadius: 1.5,
         spanGaps: true,
         yAxisID: "latency",
+        order: 2,
       },
     ];
     if (series.target_ms) {
@@ -97,6 +102,7 @@ export class MfgTrendGraphField extends JournalDashboardGraphField {
         borderWidth: 1,
         pointRadius: 0,
         yAxisID: "latency",
+        order: 3,
       });
     }
     return {
@@ -110,7 +116,14 @@ export class MfgTrendGraphField extends JournalDashboardGraphField {
           legend: {
             display: true,
             position: "bottom",
-            labels: {boxWidth: 8, boxHeight: 8, font: {size: 10}},
+            labels: {
+              boxWidth: 6,
+              boxHeight: 6,
+              padding: 6,
+              font: {size: 10},
+              // In the datasets' order, not their drawing order.
+              sort: (a, b) => a.datasetIndex - b.datasetIndex,
+            },
           },
           tooltip: {
             caretSize: 0,
@@ -132,7 +145,8 @@ export class MfgTrendGraphField extends JournalDashboardGraphField {
         scales: {
           x: {display: false},
           y: {display: false, beginAtZero: true, suggestedMax: 1},
-          latency: {display: false, beginAtZero: true},
+          // Logarithmic: 800 ms against a 60 s target stays readable.
+          latency: {display: false, type: "logarithmic"},
         },
       },
     };
