@@ -155,9 +155,7 @@ class TestMetrics(MfgHttpCommon):
                 ("mfg_dead_letters", count if state == "dead" else 0),
                 (
                     "mfg_backlog_messages",
-                    count
-                    if state in ("received", "queued", "processing", "parked")
-                    else 0,
+                    count if state in ("received", "queued", "parked") else 0,
                 ),
             ):
                 key = (name, (("flow", flow),))
