@@ -1,3 +1,4 @@
+# mfg.sync.message.attempt, with the message's timeline it feeds (one concern)
 # Copyright 2026 Manufacturing Integration Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """A message's story for people: its failed attempts (when, the HTTP status,
