@@ -14,6 +14,43 @@ from ..core import flows as mes_flows
 TECH_GROUPS = ("mes_connector.mes_connector_group_technical",)
 
 
+def order_snapshot(production):
+    """What a user sees of an MO after the shop floor: its state, quantities,
+    moves, scraps and work orders with their time records."""
+    workorders = []
+    for wo in production.workorder_ids.sorted("sequence"):
+        workorders.append(
+            {
+                "sequence": wo.sequence,
+                "state": wo.state,
+                "mes_state": wo.mes_operation_state,
+                "date_start": wo.date_start,
+                "date_finished": wo.date_finished,
+                "duration": round(wo.duration, 2),
+                "times": sorted(
+                    (str(t.date_start), str(t.date_end), t.loss_id.name, t.duration)
+                    for t in wo.time_ids
+                ),
+            }
+        )
+    return {
+        "state": production.state,
+        "mes_release_state": production.mes_release_state,
+        "qty_producing": production.qty_producing,
+        "qty_produced": production.qty_produced,
+        "lot": production.lot_producing_id.name,
+        "moves": sorted(
+            (m.product_id.default_code, m.state, round(m.quantity, 4), m.picked)
+            for m in production.move_raw_ids | production.move_finished_ids
+        ),
+        "scraps": sorted(
+            (s.product_id.default_code, s.scrap_qty, s.state, s.lot_id.name or "")
+            for s in production.scrap_ids
+        ),
+        "workorders": workorders,
+    }
+
+
 class MesTestMixin:
     @classmethod
     def _mes_setup(cls):
@@ -179,39 +216,7 @@ class MesTestMixin:
     def _mes_snapshot(self, production):
         """What a user sees of an MO after the shop floor: stock, times, states."""
         self.env.invalidate_all()
-        workorders = []
-        for wo in production.workorder_ids.sorted("sequence"):
-            workorders.append(
-                {
-                    "sequence": wo.sequence,
-                    "state": wo.state,
-                    "mes_state": wo.mes_operation_state,
-                    "date_start": wo.date_start,
-                    "date_finished": wo.date_finished,
-                    "duration": round(wo.duration, 2),
-                    "times": sorted(
-                        (str(t.date_start), str(t.date_end), t.loss_id.name, t.duration)
-                        for t in wo.time_ids
-                    ),
-                }
-            )
-        return {
-            "state": production.state,
-            "mes_release_state": production.mes_release_state,
-            "qty_producing": production.qty_producing,
-            "qty_produced": production.qty_produced,
-            "lot": production.lot_producing_id.name,
-            "moves": sorted(
-                (m.product_id.default_code, m.state, round(m.quantity, 4), m.picked)
-                for m in production.move_raw_ids | production.move_finished_ids
-            ),
-            "scraps": sorted(
-                (s.product_id.default_code, s.scrap_qty, s.state, s.lot_id.name or "")
-                for s in production.scrap_ids
-            ),
-            "workorders": workorders,
-            "quants": self._mes_quants(),
-        }
+        return {**order_snapshot(production), "quants": self._mes_quants()}
 
     @staticmethod
     def _mes_canonical(message):

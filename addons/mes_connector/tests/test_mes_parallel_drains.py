@@ -19,6 +19,7 @@ from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
 from ..core import flows as mes_flows
+from .common import order_snapshot
 from .mes_streams import order_stream, renamed, shuffled_with_duplicates
 
 MOS = 50
@@ -247,36 +248,9 @@ class TestMesParallelDrains(TransactionCase):
         times; and the plant's stock per product, lot and location."""
         env.invalidate_all()
         productions = env["mrp.production"].browse(self.ids["productions"])
-        orders = {}
-        for production in productions:
-            orders[production.name] = {
-                "state": production.state,
-                "qty_producing": production.qty_producing,
-                "qty_produced": production.qty_produced,
-                "lot": production.lot_producing_id.name,
-                "moves": sorted(
-                    (m.product_id.default_code, m.state, round(m.quantity, 4), m.picked)
-                    for m in production.move_raw_ids | production.move_finished_ids
-                ),
-                "scraps": sorted(
-                    (s.product_id.default_code, s.scrap_qty, s.state)
-                    for s in production.scrap_ids
-                ),
-                "workorders": [
-                    (
-                        wo.name,
-                        wo.state,
-                        wo.date_start,
-                        wo.date_finished,
-                        round(wo.duration, 2),
-                        sorted(
-                            (t.date_start, t.date_end, t.loss_id.id, t.duration)
-                            for t in wo.time_ids
-                        ),
-                    )
-                    for wo in production.workorder_ids.sorted("sequence")
-                ],
-            }
+        orders = {
+            production.name: order_snapshot(production) for production in productions
+        }
         stock = {}
         quants = env["stock.quant"].search([("product_id", "in", self.ids["products"])])
         for quant in quants:

@@ -29,6 +29,14 @@ class TestOrderingConcurrency(MfgCommittedCase):
             partner = env["res.partner"].search([("name", "=like", f"{key} %")])
             return partner.mapped("name")
 
+    def hold_first(self, env):
+        """What a drain of batch size 1 does in ``env``'s transaction: claim
+        the first due message's key, apply the message. Returns its id."""
+        flow = env["mfg.flow"].browse(self.flow_id)
+        batch, claimed, _more = env["mfg.sync.message"]._mfg_claim_due(flow, 1)
+        batch._mfg_process(claimed, 1)
+        return batch.id
+
     def set_batch_size(self, size):
         with self.committed() as env:
             env["mfg.flow"].browse(self.flow_id).batch_size = size
@@ -39,11 +47,7 @@ class TestOrderingConcurrency(MfgCommittedCase):
             b1, b2 = self.send(env, "KB", 1), self.send(env, "KB", 2)
         with self.committed() as env_a:
             # A drain holds key KA: it claimed it and applies KA 1, uncommitted.
-            Message = env_a["mfg.sync.message"]
-            flow_a = env_a["mfg.flow"].browse(self.flow_id)
-            batch, claimed, _more = Message._mfg_claim_due(flow_a, 1)
-            self.assertEqual(batch.ids, [a1])
-            batch._mfg_process(claimed, 1)
+            self.assertEqual(self.hold_first(env_a), a1)
             # Meanwhile a second drain of the same flow runs and commits.
             with self.committed() as env_b:
                 result = env_b["mfg.flow"].browse(self.flow_id)._mfg_drain()
@@ -62,10 +66,7 @@ class TestOrderingConcurrency(MfgCommittedCase):
         with self.committed() as env:
             a1, a2 = self.send(env, "KC", 1), self.send(env, "KC", 2)
         with self.committed() as env_a:
-            Message = env_a["mfg.sync.message"]
-            flow_a = env_a["mfg.flow"].browse(self.flow_id)
-            batch, claimed, _more = Message._mfg_claim_due(flow_a, 1)
-            batch._mfg_process(claimed, 1)
+            self.assertEqual(self.hold_first(env_a), a1)
             with self.committed() as env_b:
                 Other = env_b["mfg.sync.message"]
                 flow_b = env_b["mfg.flow"].browse(self.flow_id)
@@ -90,11 +91,7 @@ class TestOrderingConcurrency(MfgCommittedCase):
         with self.committed() as env_late:
             env_late.cr.execute("SELECT 1")  # its snapshot: nothing applied
             with self.committed() as env_first:
-                Message = env_first["mfg.sync.message"]
-                flow = env_first["mfg.flow"].browse(self.flow_id)
-                batch, claimed, _more = Message._mfg_claim_due(flow, 1)
-                self.assertEqual(batch.ids, [first])
-                batch._mfg_process(claimed, 1)
+                self.assertEqual(self.hold_first(env_first), first)
             late = env_late["mfg.flow"].browse(self.flow_id)._mfg_drain()
             self.assertEqual(late, "0 message(s) processed")
         self.assertEqual(self.states(first, copy), ["done", "queued"])
