@@ -282,7 +282,8 @@ def engine_event(production, index, ctx):
 def run_engine(env, data):
     connector = data["connector"]
     flows = {flow.code: flow for flow in connector.flow_ids}
-    messages = env["mfg.sync.message"].with_user(data["tech"])
+    # messages are the engine's: it creates them in sudo, as the technical user
+    messages = env["mfg.sync.message"].with_user(data["tech"]).sudo()
     ctx = {
         "times": event_times(),
         "screw_code": data["screw"].default_code,
@@ -303,6 +304,9 @@ def run_engine(env, data):
                     "idempotency_key": uuid.uuid4().hex,
                     "content_type": "application/json",
                     "payload_raw": json.dumps(payload),
+                    # what the webhook stores beside a JSON payload
+                    "ordering_key": payload["ordering_key"],
+                    "sequence": payload["sequence"],
                     "state": "queued",
                 }
             )

@@ -130,6 +130,7 @@ class Bench:
             messages = (
                 env["mfg.sync.message"]
                 .with_user(tech)
+                .sudo()  # messages are the engine's: it creates them in sudo
                 .with_context(
                     tracking_disable=True,
                     mail_create_nolog=True,
