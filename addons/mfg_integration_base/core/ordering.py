@@ -62,7 +62,8 @@ class ClaimedKeys:
     def note_parked(self, key):
         self.parked.add(key)
 
-    def copy(self):
+    # a plain object of core/, not an Odoo model: there is no super().copy()
+    def copy(self):  # pylint: disable=method-required-super
         other = ClaimedKeys()
         other.last = dict(self.last)
         other.parked = set(self.parked)
