@@ -287,6 +287,50 @@ mfg_demo_db() {
   fi
 }
 
+# Installs the suite's addons into the new database $2 (configuration $1) one at a
+# time, in dependency order (MFG_ADDONS), each under Odoo's own test runner as OCA's
+# CI runs it: `-i <addon> --test-enable --test-tags /<addon>`, with demo data. Odoo
+# runs the addon's at_install tests while installing it and its post_install tests
+# right after; setup/odoo_test_log.py reads the log (one line per addon: tests run,
+# failed, errors; then any line logged at WARNING or above). Returns 0 when every
+# addon installed and passed, 2 when all installed but tests failed (the caller
+# goes on, then fails), 1 when an installation failed.
+mfg_install_addons_tested() {
+  local conf=$1 db=$2 addon log start rc verdict fingerprint missing failed=()
+  mkdir -p "$MFG_VAR/log" "$MFG_VAR/data"
+  fingerprint=$(mfg_addons_fingerprint)
+  for addon in "${MFG_ADDONS[@]}"; do
+    log=$MFG_VAR/log/$db-$addon-tests.log
+    mfg_say "installing $addon into $db, its tests under Odoo's runner (log: ${log#"$MFG_ROOT"/})"
+    start=$SECONDS
+    rc=0
+    : >"$log"
+    mfg_odoo -c "$conf" -d "$db" -i "$addon" --test-enable --test-tags "/$addon" \
+      --stop-after-init --log-level=info --logfile="$log" || rc=$?
+    missing=$(mfg_db missing-modules "$db" "$addon") || missing="(database unreadable)"
+    if [[ -n $missing ]]; then
+      awk '/^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) / {n = 60} n > 0 {print; n--}' \
+        "$log" | cut -c1-400 >&2
+      mfg_say "installation of $addon into $db failed (exit $rc); full log: ${log#"$MFG_ROOT"/}"
+      return 1
+    fi
+    verdict=0
+    "$PYTHON" "$MFG_ROOT/setup/odoo_test_log.py" "$log" "$addon" >&2 || verdict=$?
+    # Odoo's own exit status counts failed tests as well (the log is read for the
+    # rest: warnings, errors outside a test).
+    if [[ $rc != 0 || $verdict != 0 ]]; then
+      failed+=("$addon")
+    fi
+    mfg_say "$addon done in $((SECONDS - start))s"
+  done
+  printf '%s\n' "$fingerprint" >"$MFG_VAR/data/$db.addons-fingerprint"
+  if ((${#failed[@]})); then
+    mfg_say "Odoo's runner: tests failed in $(mfg_join "${failed[@]}") (logs: var/log/$db-<addon>-tests.log)"
+    return 2
+  fi
+  return 0
+}
+
 # --- Configuration --------------------------------------------------------------------
 
 # Prints the secrets key: MFG_SECRETS_KEY, else var/secrets.key (generated once).
