@@ -1,3 +1,5 @@
+from datetime import datetime
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -240,3 +242,16 @@ def test_missing_source_writes_nothing_or_the_default():
         {"source": "state", "target": "state", "default": "draft"},
     ]
     assert mapping.apply_rules({"name": "N"}, rules) == {"name": "N", "state": "draft"}
+
+
+def test_naive_utc_reads_what_the_datetime_transform_and_json_senders_write():
+    utc = datetime(2026, 12, 3, 6, 30)
+    assert mapping.naive_utc("2026-12-03T06:30:00") == utc
+    assert mapping.naive_utc("2026-12-03 06:30:00") == utc
+    assert mapping.naive_utc("2026-12-03T06:30:00Z") == utc
+    assert mapping.naive_utc("2026-12-03T07:30:00+01:00") == utc
+    rule = {"source": "t", "target": "t", "transform": "datetime"}
+    written = mapping.apply_rules({"t": "2026-12-03T07:30:00+01:00"}, [rule])["t"]
+    assert mapping.naive_utc(written) == utc
+    with pytest.raises(ValueError):
+        mapping.naive_utc("next Tuesday")

@@ -157,6 +157,16 @@ def _to_utc_iso(value, rule, path):
     return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds")
 
 
+def naive_utc(text):
+    """``text``, a date/time in ISO 8601 (``T`` or a space between date and time;
+    ``Z``, an offset, or none for UTC), as the naive UTC datetime Odoo stores: what
+    the datetime transform writes, and what JSON senders write. Raises ValueError."""
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment
+
+
 def _transform_one(value, rule, path, lookup):
     kind = rule.get("transform") or "direct"
     if value is _MISSING or value is None:

@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
+from ..core.mapping import naive_utc
 from ..exceptions import MfgValidationError
 
 RELATIONAL_TYPES = (
@@ -87,6 +88,7 @@ class MfgExternalId(models.Model):
                     allowed=", ".join(sorted(allowed)) or "-",
                 )
             )
+        values = self._mfg_upsert_values(model, payload["values"])
         external_id = payload["external_id"]
         binding = connector._mfg_find_binding(model, external_id)
         record = connector._mfg_resolve(model, external_id, binding).with_env(self.env)
@@ -95,9 +97,9 @@ class MfgExternalId(models.Model):
         ):
             return record
         if record:
-            record.write(payload["values"])
+            record.write(values)
         else:
-            record = self.env[model].create(payload["values"])
+            record = self.env[model].create(values)
         connector._mfg_bind(
             record,
             external_id,
@@ -106,3 +108,27 @@ class MfgExternalId(models.Model):
             binding=binding,
         )
         return record
+
+    @api.model
+    def _mfg_upsert_values(self, model, values):
+        """The payload's values as the ORM takes them. A date/time arrives as JSON
+        text in ISO 8601 (``2026-12-03T06:30:00Z``, as the mapping's datetime
+        transform writes it); Odoo reads only its own ``2026-12-03 06:30:00``."""
+        model_fields = self.env[model]._fields
+        values = dict(values)
+        for name, value in values.items():
+            text = value if isinstance(value, str) else None
+            if model_fields[name].type != "datetime" or not text:
+                continue
+            try:
+                values[name] = naive_utc(text)
+            except ValueError as err:
+                raise MfgValidationError(
+                    self.env._(
+                        "values.%(field)s: %(value)r is not a date and time in ISO "
+                        "8601 (e.g. 2026-12-03T06:30:00Z)",
+                        field=name,
+                        value=value,
+                    )
+                ) from err
+        return values

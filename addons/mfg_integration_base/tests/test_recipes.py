@@ -6,10 +6,12 @@ wizard as an Integration Manager does, activated, and delivering."""
 import csv
 import io
 import json
+import unittest
 
 from odoo import fields
-from odoo.tests import Form, new_test_user
+from odoo.tests import Form, new_test_user, tagged
 
+from .common import TEST_SECRET, MfgHttpCommon
 from .test_event_subscription import OUT_SECRET, EventCommon
 
 
@@ -108,6 +110,9 @@ class TestRecipes(EventCommon):
         self._mfg_process(connector, direction="inbound")
         self.assertEqual(message.state, "done", message.error_text)
         self.assertEqual(order.partner_ref, "ASN-4711")
+        self.assertEqual(
+            order.date_planned, fields.Datetime.to_datetime("2026-12-10 08:00:00")
+        )
 
     def test_finance_invoice_event_and_csv_feed(self):
         connector = self.import_recipe("finance_feed", "finance-test")
@@ -153,3 +158,78 @@ class TestRecipes(EventCommon):
             (copied_feed.target_model_id.model, copied_feed.feed_format),
             ("account.move", "csv"),
         )
+
+
+@tagged("post_install", "-at_install")
+class TestWarehouseConfirmationWebhook(MfgHttpCommon):
+    """A dock slot the warehouse sends in its own local time, with its offset,
+    through the webhook: the recipe's datetime transform makes it ISO 8601 text,
+    which lands in the receipt's Datetime field as UTC."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        if "stock.picking" not in cls.env:
+            raise unittest.SkipTest("stock.picking is not installed in this database")
+        tech = new_test_user(
+            cls.env,
+            login="wms_dt_tech",
+            groups="mfg_integration_base.mfg_integration_base_group_technical,"
+            "stock.group_stock_user",
+            email=False,
+        )
+        wizard = cls.env["mfg.connector.template.import"].create(
+            {
+                "recipe": "warehouse",
+                "code": "wms-dt",
+                "technical_user_id": tech.id,
+                "responsible_user_id": cls.mfg_responsible.id,
+            }
+        )
+        cls.connector = cls.env["mfg.connector"].browse(
+            wizard.action_import()["res_id"]
+        )
+        cls.connector.write({"inbound_secret": TEST_SECRET})
+        cls.connector.action_activate()
+        picking_type = cls.env.ref("stock.picking_type_in")
+        cls.receipt = cls.env["stock.picking"].create(
+            {
+                "picking_type_id": picking_type.id,
+                "location_id": cls.env.ref("stock.stock_location_suppliers").id,
+                "location_dest_id": picking_type.default_location_dest_id.id,
+            }
+        )
+        # bound to its reference, as the recipe's first receipt event does
+        cls.connector._mfg_bind(cls.receipt, cls.receipt.name)
+
+    def confirm(self, dock_slot):
+        response = self._mfg_post(
+            self.connector,
+            "generic.record.upsert",
+            {
+                "schema_version": "1.0",
+                "receipt": self.receipt.name,
+                "dock_slot": dock_slot,
+                "wms_task": "WMS-TASK-78",
+            },
+        )
+        self.assertEqual(response.status_code, 202, response.text)
+        message = self.env["mfg.sync.message"].browse(response.json()["message_id"])
+        self._mfg_process(self.connector, direction="inbound")
+        return message
+
+    def test_local_time_with_offset_lands_in_utc(self):
+        message = self.confirm("2026-12-03T07:30:00+01:00")
+        self.assertEqual(message.state, "done", message.error_text)
+        self.assertEqual(
+            self.receipt.scheduled_date,
+            fields.Datetime.to_datetime("2026-12-03 06:30:00"),
+        )
+        self.assertEqual(self.receipt.origin, "WMS-TASK-78")
+
+    def test_unreadable_date_fails_with_its_path(self):
+        message = self.confirm("next Tuesday")
+        self.assertEqual(message.state, "failed")
+        self.assertIn("dock_slot", message.error_text)
+        self.assertIn("date/time", message.error_text)
+        self.assertNotEqual(self.receipt.origin, "WMS-TASK-78", "nothing half-applied")
