@@ -292,7 +292,8 @@ mfg_demo_db() {
 # CI runs it: `-i <addon> --test-enable --test-tags /<addon>`, with demo data. Odoo
 # runs the addon's at_install tests while installing it and its post_install tests
 # right after; setup/odoo_test_log.py reads the log (one line per addon: tests run,
-# failed, errors; then any line logged at WARNING or above). Returns 0 when every
+# failed, errors; then any line logged at WARNING or above, and any traceback on
+# Odoo's standard error). Returns 0 when every
 # addon installed and passed, 2 when all installed but tests failed (the caller
 # goes on, then fails), 1 when an installation failed.
 mfg_install_addons_tested() {
@@ -305,8 +306,9 @@ mfg_install_addons_tested() {
     start=$SECONDS
     rc=0
     : >"$log"
+    # its standard error too: a record the log file cannot hold goes there
     mfg_odoo -c "$conf" -d "$db" -i "$addon" --test-enable --test-tags "/$addon" \
-      --stop-after-init --log-level=info --logfile="$log" || rc=$?
+      --stop-after-init --log-level=info --logfile="$log" 2>"$log.stderr" || rc=$?
     missing=$(mfg_db missing-modules "$db" "$addon") || missing="(database unreadable)"
     if [[ -n $missing ]]; then
       awk '/^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) / {n = 60} n > 0 {print; n--}' \
@@ -315,7 +317,8 @@ mfg_install_addons_tested() {
       return 1
     fi
     verdict=0
-    "$PYTHON" "$MFG_ROOT/setup/odoo_test_log.py" "$log" "$addon" >&2 || verdict=$?
+    "$PYTHON" "$MFG_ROOT/setup/odoo_test_log.py" "$log" "$addon" "$log.stderr" >&2 ||
+      verdict=$?
     # Odoo's own exit status counts failed tests as well (the log is read for the
     # rest: warnings, errors outside a test).
     if [[ $rc != 0 || $verdict != 0 ]]; then

@@ -4,13 +4,16 @@ setup/test installs each addon with `--test-enable --test-tags /<addon>` (Odoo r
 the addon's at_install tests during its installation, its post_install tests after
 it) and hands the log to this script:
 
-    python3 setup/odoo_test_log.py LOGFILE ADDON
+    python3 setup/odoo_test_log.py LOGFILE ADDON [STDERR_FILE]
 
 It prints one line, `ADDON: N tests, F failed, E errors (Odoo's runner)`, then every
 problem line: a test that failed or errored (with its traceback), and, as OCA's CI
 does (checklog), any other line Odoo logged at WARNING or above (a test that ends in
 a warning passes in Odoo's report but would fail under the suite's pytest run too,
-conftest.py). Exit code: 0 when N > 0, F = E = 0 and no such line; else 1.
+conftest.py). STDERR_FILE, what the run wrote on its standard error, counts too: a
+traceback there (a record the log file could not hold, a test server's thread that
+crashed) never reaches the log file. Exit code: 0 when N > 0, F = E = 0 and no such
+line; else 1.
 """
 
 import re
@@ -29,6 +32,9 @@ REPORT = re.compile(
 PROBLEM_LEVELS = {"WARNING", "ERROR", "CRITICAL"}
 # lines of a traceback shown under a problem
 CONTEXT_LINES = 40
+# what Python prints on the standard error when a traceback escapes: a log record
+# that could not be written, an exception in a thread or a socketserver handler
+STDERR_PROBLEMS = ("Traceback (most recent call last)", "--- Logging error ---")
 
 
 def read_records(lines):
@@ -46,8 +52,19 @@ def read_records(lines):
     return records
 
 
-def verdict(lines, addon):
-    """(exit code, report lines) for the log ``lines`` of ``addon``'s run."""
+def stderr_problems(lines):
+    """(first line, following lines) of each traceback in ``lines``."""
+    lines = [line.rstrip("\n") for line in lines]
+    found = []
+    for index, line in enumerate(lines):
+        if line.startswith(STDERR_PROBLEMS):
+            found.append((line, lines[index + 1 : index + 1 + CONTEXT_LINES]))
+    return found
+
+
+def verdict(lines, addon, stderr=()):
+    """(exit code, report lines) for the log ``lines`` of ``addon``'s run and
+    what it wrote on its standard error (``stderr`` lines)."""
     records = read_records(lines)
     report = None
     problems = []
@@ -59,6 +76,8 @@ def verdict(lines, addon):
             continue
         if level in PROBLEM_LEVELS:
             problems.append((level, logger, text, more))
+    for first, more in stderr_problems(stderr):
+        problems.append(("STDERR", "-", first, more))
     if report is None:
         head = f"{addon}: no test report in the log (the run stopped early)"
         code = 1
@@ -70,7 +89,10 @@ def verdict(lines, addon):
             head += ": no test ran"
     out = [head]
     if problems:
-        out.append(f"{addon}: {len(problems)} line(s) logged at WARNING or above:")
+        out.append(
+            f"{addon}: {len(problems)} line(s) logged at WARNING or above, "
+            "or tracebacks on the standard error:"
+        )
     for level, logger, text, more in problems:
         out.append(f"  {level} {logger}: {text}")
         if level != "WARNING":
@@ -79,12 +101,16 @@ def verdict(lines, addon):
 
 
 def main(argv):
-    if len(argv) != 3:
+    if len(argv) not in (3, 4):
         print(__doc__.strip().splitlines()[0], file=sys.stderr)
-        print("usage: odoo_test_log.py LOGFILE ADDON", file=sys.stderr)
+        print("usage: odoo_test_log.py LOGFILE ADDON [STDERR_FILE]", file=sys.stderr)
         return 2
+    stderr = []
+    if len(argv) == 4:
+        with open(argv[3], encoding="utf-8", errors="replace") as err:
+            stderr = err.readlines()
     with open(argv[1], encoding="utf-8", errors="replace") as log:
-        code, out = verdict(log, argv[2])
+        code, out = verdict(log, argv[2], stderr)
     print("\n".join(out))
     return code
 

@@ -109,3 +109,37 @@ def test_a_run_without_tests_or_without_report_fails(tmp_path):
     stopped = _verdict(tmp_path, PASSING[:-1])
     assert stopped.returncode == 1
     assert "no test report in the log" in stopped.stdout
+
+
+def test_a_traceback_on_the_standard_error_fails_the_run(tmp_path):
+    # A record the log file could not hold (a lone surrogate in its text) is
+    # printed on the standard error by Python's logging, never in the log file.
+    stderr = tmp_path / "odoo.log.stderr"
+    stderr.write_text(
+        "Running as user 'root' is a security risk.\n"
+        "--- Logging error ---\n"
+        "Traceback (most recent call last):\n"
+        "UnicodeEncodeError: 'utf-8' codec can't encode character '\\ud800'\n",
+        encoding="utf-8",
+    )
+    log = tmp_path / "odoo.log"
+    log.write_text("".join(PASSING), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, str(SCRIPT), str(log), "base", str(stderr)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "  STDERR -: --- Logging error ---" in result.stdout
+    assert "UnicodeEncodeError" in result.stdout
+    stderr.write_text("Running as user 'root' is a security risk.\n", encoding="utf-8")
+    clean = subprocess.run(
+        [sys.executable, str(SCRIPT), str(log), "base", str(stderr)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert clean.returncode == 0, clean.stdout
