@@ -686,6 +686,11 @@ class MfgSyncMessage(models.Model):
                 }
             )
         self._mfg_bookkeeping().write(vals)
+        # Stored before anyone is told: a value the database refuses (a lone
+        # surrogate in the canonical payload learnt while preparing) fails here,
+        # inside the message's savepoint (see _mfg_process_guarded), not in the
+        # activity's notification mail, which Odoo may send at once.
+        self._mfg_bookkeeping().flush_recordset()
         _logger.info(
             "mfg message %s [%s] %s: %s (%s)",
             self.id,
