@@ -178,14 +178,13 @@ class TestWarehouseConfirmationWebhook(MfgHttpCommon):
             "stock.group_stock_user",
             email=False,
         )
-        wizard = cls.env["mfg.connector.template.import"].create(
-            {
-                "recipe": "warehouse",
-                "code": "wms-dt",
-                "technical_user_id": tech.id,
-                "responsible_user_id": cls.mfg_responsible.id,
-            }
-        )
+        # the wizard as a manager fills it (its onchange names the connector)
+        with Form(cls.env["mfg.connector.template.import"]) as form:
+            form.recipe = "warehouse"
+            form.code = "wms-dt"
+            form.technical_user_id = tech
+            form.responsible_user_id = cls.mfg_responsible
+        wizard = form.record
         cls.connector = cls.env["mfg.connector"].browse(
             wizard.action_import()["res_id"]
         )
