@@ -50,36 +50,6 @@ class MfgSyncMessage(models.Model):
             user = record.user_id
         return super()._mfg_open_exception_activity(text, record=record, user=user)
 
-    def write(self, vals):
-        res = super().write(vals)
-        if vals.get("state") in ("done", "failed", "dead"):
-            self._mes_follow_release(vals["state"])
-        return res
-
-    def _mes_follow_release(self, state):
-        """The MES answered a release: acknowledged on success, error when it failed."""
-        releases = self.filtered(
-            lambda m: (
-                m.direction == "outbound"
-                and m.flow_id.code == mes_flows.ORDER_RELEASED
-                and m.res_model == "mrp.production"
-                and m.res_id
-            )
-        )
-        if not releases:
-            return
-        productions = (
-            self.env["mrp.production"].sudo().browse(releases.mapped("res_id")).exists()
-        )
-        if state == "done":
-            productions.filtered(lambda p: p.mes_release_state == "released").write(
-                {"mes_release_state": "acknowledged"}
-            )
-        else:
-            productions.filtered(
-                lambda p: p.mes_release_state in ("released", "acknowledged")
-            ).write({"mes_release_state": "error"})
-
     # -------------------------------------------------------------- resolving
     def _mes_fail(self, message, production=None, conflict=False):
         error_class = MfgConflictError if conflict else MfgValidationError

@@ -21,11 +21,10 @@ _logger = logging.getLogger(__name__)
 class MfgSyncMessage(models.Model):
     _inherit = "mfg.sync.message"
 
-    def write(self, vals):
-        res = super().write(vals)
-        if vals.get("state") in ("done", "failed", "dead"):
-            for message in self:
-                message._mes_b2mml_acknowledge(vals["state"] == "done")
+    def _mfg_outcome_reached(self, state):
+        res = super()._mfg_outcome_reached(state)
+        if state in ("done", "failed", "dead"):
+            self._mes_b2mml_acknowledge(state == "done")
         return res
 
     def _mes_b2mml_acknowledge(self, accepted):

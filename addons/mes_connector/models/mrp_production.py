@@ -325,6 +325,27 @@ class MrpProduction(models.Model):
             "work_orders": work_orders,
         }
 
+    def _mfg_on_message_outcome(self, message, state):
+        """The MES answered a release: acknowledged when it took it, error when
+        it refused it or never answered (failed, dead)."""
+        res = super()._mfg_on_message_outcome(message, state)
+        if not (
+            message.direction == "outbound"
+            and message.flow_id.code == mes_flows.ORDER_RELEASED
+        ):
+            return res
+        # sudo: the engine's bookkeeping, whoever processed the message
+        production = self.sudo()
+        if state == "done":
+            production.filtered(
+                lambda p: p.mes_release_state == "released"
+            ).mes_release_state = "acknowledged"
+        else:
+            production.filtered(
+                lambda p: p.mes_release_state in ("released", "acknowledged")
+            ).mes_release_state = "error"
+        return res
+
     # ------------------------------------------------------- outbound: changes
     def _mes_snapshot(self):
         self.ensure_one()

@@ -3,6 +3,9 @@
 """MOs to the MES: release triggers, changes, and what the MES answered."""
 
 import json
+from datetime import datetime, timedelta
+
+from freezegun import freeze_time
 
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
@@ -184,6 +187,34 @@ class TestMesOutbound(MesCommon):
         self.assertEqual(system.received[0]["path"], "/mes.order.released")
         self.assertEqual(
             json.loads(system.received[0]["body"])["production_order"], production.name
+        )
+
+    def test_release_dead_after_the_retry_limit(self):
+        """A release the MES never takes (503 until the delivery schedule ends)
+        is dead-lettered: the MO's MES status is error, for its planner; another
+        MO's release delivered meanwhile is acknowledged."""
+        self.out.retry_schedule = "0, 1s"
+        with ScriptedSystem() as system, freeze_time(datetime(2026, 3, 2, 8)) as now:
+            self.out.base_url = system.url
+            system.replies = [(503, {}, {"error": "maintenance"})]
+            unlucky = self._mes_create_mo()
+            self._mfg_process(self.out)
+            release = self._outbox(unlucky, "mes.order.released")
+            self.assertEqual((release.state, release.attempts), ("queued", 1))
+            self.assertEqual(unlucky.mes_release_state, "released")
+            # the endpoint answers again (no outage): the retry limit applies
+            lucky = self._mes_create_mo()
+            self._mfg_process(self.out)
+            self.assertEqual(lucky.mes_release_state, "acknowledged")
+            system.replies = [(503, {}, {"error": "maintenance"})]
+            now.move_to(release.next_attempt_at + timedelta(seconds=1))
+            self._mfg_process(self.out)
+        self.assertEqual((release.state, release.attempts), ("dead", 2))
+        self.assertEqual(unlucky.mes_release_state, "error")
+        self.assertEqual(lucky.mes_release_state, "acknowledged")
+        self.assertTrue(self._mfg_exception_activities(unlucky))
+        self.assertEqual(
+            [r["path"] for r in system.received], ["/mes.order.released"] * 3
         )
 
     def test_mes_refuses_the_release(self):

@@ -1,6 +1,8 @@
 # Copyright 2026 Manufacturing Integration Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Where business events are caught, for every model: see mfg.event.subscription.
+"""What every model gets from the engine: the outcome of a message about one of
+its records (``_mfg_on_message_outcome``), and where business events are caught
+(see mfg.event.subscription).
 
 Why not base_automation: it would add a dependency, it runs server actions (the
 only one that could call the outbox is Python code, which a subscription must
@@ -78,3 +80,11 @@ class Base(models.AbstractModel):
         else:
             names = (entry.watched or set(changed)) & set(changed)
         return {n for n in names if n in self._fields and self._fields[n].store}
+
+    # ------------------------------------------------------ message outcome
+    def _mfg_on_message_outcome(self, message, state):
+        """A message about this record (``message.res_model``/``res_id``) has
+        reached ``state``: done, failed or dead (mfg.sync.message
+        ``_mfg_outcome_reached``). Nothing by default; a model whose state
+        follows what the other system answered overrides it."""
+        return

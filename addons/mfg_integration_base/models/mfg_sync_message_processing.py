@@ -40,6 +40,8 @@ TRANSIENT_DB_ERRORS = (
     psycopg2.errors.LockNotAvailable,
     psycopg2.errors.QueryCanceled,
 )
+# The outcomes a business model hears of (_mfg_outcome_reached).
+FINAL_STATES = ("done", "failed", "dead")
 
 
 # A drain reads this many batches of due messages to fill its own with
@@ -71,6 +73,17 @@ class MfgSyncMessage(models.Model):
         exception belongs. Domain addons override it for their flows."""
         self.ensure_one()
         return self._get_business_record()
+
+    def _mfg_outcome_reached(self, state):
+        """Hook: this message has reached ``state``. Called by the engine after
+        every outcome it writes (processing, dead-lettering, a person's retry or
+        replay that ends); only done, failed and dead are told, to the model of
+        the message's business record (``_mfg_on_message_outcome``). Override
+        it for what concerns the message itself (an acknowledgement)."""
+        self.ensure_one()
+        record = self._get_business_record()
+        if state in FINAL_STATES and record:
+            record._mfg_on_message_outcome(self, state)
 
     def _mfg_bookkeeping(self):
         """The engine's own writes on a message: no tracking in the chatter (a
@@ -418,6 +431,7 @@ class MfgSyncMessage(models.Model):
         if record:
             vals.update({"res_model": record._name, "res_id": record.id})
         self._mfg_bookkeeping().write(vals)
+        self._mfg_outcome_reached(outcome)
         if outcome == "done":
             if self.direction == "outbound":
                 self.flow_id._mfg_endpoint_delivered()
@@ -691,6 +705,7 @@ class MfgSyncMessage(models.Model):
         # inside the message's savepoint (see _mfg_process_guarded), not in the
         # activity's notification mail, which Odoo may send at once.
         self._mfg_bookkeeping().flush_recordset()
+        self._mfg_outcome_reached(vals["state"])
         _logger.info(
             "mfg message %s [%s] %s: %s (%s)",
             self.id,
