@@ -183,7 +183,7 @@ def test_transitions_of_a_normal_run():
 def test_invalid_transitions_are_conflicts(state, event):
     with pytest.raises(exc.InvalidTransitionError) as info:
         operations.transition(state, event)
-    assert info.value.kind == "conflict"
+    assert info.value.error_kind == "conflict"
 
 
 WOS = [

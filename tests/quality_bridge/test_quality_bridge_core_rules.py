@@ -85,7 +85,7 @@ def test_nonconformance_states():
         nc.check_transition("dispositioned", "open")
     with pytest.raises(exceptions.StateConflictError) as err:
         nc.check_accepts_disposition("closed", "NC/0001")
-    assert err.value.kind == "conflict"
+    assert err.value.error_kind == "conflict"
     nc.check_accepts_disposition("contained")
     assert nc.state_after_disposition(0) == "closed"
     assert nc.state_after_disposition(2) == "dispositioned"

@@ -1,8 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Exceptions of the pure-python core.
 
-The Odoo layer turns them into the engine's ``MfgValidationError`` /
-``MfgConflictError`` with the MO as record, so the planner gets the activity.
+Each carries an ``error_kind``; the Odoo layer raises them inside
+``odoo.addons.mfg_integration_base.exceptions.core_errors(record=the MO)``,
+which turns them into the engine's error of that kind for the MO's planner.
 """
 
 
@@ -10,7 +11,7 @@ class MesCoreError(Exception):
     """Base class of the core errors."""
 
     #: "validation" (bad or unknown data) or "conflict" (refused by a rule)
-    kind = "validation"
+    error_kind = "validation"
 
 
 class InvalidTimestampError(MesCoreError):
@@ -28,4 +29,4 @@ class AmbiguousWorkorderError(MesCoreError):
 class InvalidTransitionError(MesCoreError):
     """An operation event that the work order's current state does not allow."""
 
-    kind = "conflict"
+    error_kind = "conflict"

@@ -4,9 +4,12 @@ from . import mfg_sync_message
 from . import mrp_production
 from . import mrp_production_mes_events
 from . import mrp_production_execution
+from . import mrp_production_mes_lookup
+from . import mrp_production_mes_events
 from . import mrp_workorder
 from . import mrp_workcenter_productivity
 from . import mrp_workcenter_productivity_loss
 from . import stock_move
+from . import stock_scrap
 from . import mfg_reconciliation
 from . import mfg_sync_message_b2mml

@@ -3,9 +3,7 @@
 """Reconciliation of MES snapshots (stock, MO status and quantities) and the
 connector's site (warehouse). Read-only for stock: a run only lists differences."""
 
-from odoo import api, fields, models
-
-from odoo.addons.mfg_integration_base.exceptions import MfgConflictError
+from odoo import fields, models
 
 from ..core import reconcile
 
@@ -138,28 +136,3 @@ class MfgReconciliation(models.Model):
                 "consumed": consumed,
             }
         return reconcile.compare_orders(external, odoo, tolerance)
-
-
-class MfgSyncMessage(models.Model):
-    _inherit = "mfg.sync.message"
-
-    @api.model
-    def _mes_site_check(self, production):
-        warehouse = self.connector_id.mes_warehouse_id
-        if warehouse and production.picking_type_id.warehouse_id != warehouse:
-            raise MfgConflictError(
-                self.env._(
-                    "Manufacturing order %(mo)s belongs to %(other)s, not to this "
-                    "connector's site %(site)s: refused, stock untouched.",
-                    mo=production.name,
-                    other=production.picking_type_id.warehouse_id.name,
-                    site=warehouse.name,
-                ),
-                record=production,
-                user=production.user_id or None,
-            )
-
-    def _mes_get_production(self, payload):
-        production = super()._mes_get_production(payload)
-        self._mes_site_check(production)
-        return production

@@ -164,10 +164,7 @@ class MrpProduction(models.Model):
                         "No active MES connector has the flow mes.order.released."
                     )
                 )
-            try:
-                production._mes_release(flows)
-            except MfgValidationError as error:
-                raise UserError(str(error)) from error
+            production._mes_release(flows)
         return True
 
     def action_mes_hold(self):

@@ -23,10 +23,6 @@ COMPLETION_EXCEPTION_KEY = "mes.production.completed"
 class MrpProduction(models.Model):
     _inherit = "mrp.production"
 
-    def _mes_error(self, message, conflict=False):
-        error_class = MfgConflictError if conflict else MfgValidationError
-        return error_class(message, record=self, user=self.user_id)
-
     def _mes_note(self, text):
         # engine bookkeeping: never fails the MES event (no sender address needed)
         self._mfg_note(Markup("<p>%s</p>") % escape(text))
@@ -74,17 +70,18 @@ class MrpProduction(models.Model):
         return quant.location_id or parent
 
     # ------------------------------------------------------------- completion
-    def _mes_finished_lot(self, name, connector, message):
+    def _mes_finished_lot(self, name, connector):
         self.ensure_one()
         product = self.product_id
         if not name:
             if product.tracking != "none" and not self.lot_producing_id:
-                raise self._mes_error(
+                raise MfgValidationError(
                     self.env._(
                         "%(product)s is tracked: the MES must name the finished "
                         "lot or serial.",
                         product=product.display_name,
-                    )
+                    ),
+                    record=self,
                 )
             return self.lot_producing_id
         if (
@@ -105,9 +102,9 @@ class MrpProduction(models.Model):
                     "company_id": self.company_id.id,
                 }
             )
-        return message._mes_get_lot(name, product, self)
+        return self._mes_find_lot(name, product)
 
-    def _mes_record_production(self, quantity, lot, message):
+    def _mes_record_production(self, quantity, lot):
         """Add ``quantity`` (MO unit) to the quantity being produced, with ``lot``."""
         self.ensure_one()
         rounding = self.product_uom_id.rounding
@@ -117,7 +114,7 @@ class MrpProduction(models.Model):
             and lot != self.lot_producing_id
             and not float_is_zero(self.qty_producing, precision_rounding=rounding)
         ):
-            raise self._mes_error(
+            raise MfgConflictError(
                 self.env._(
                     "%(mo)s is already producing lot %(current)s; "
                     "the MES reports lot %(lot)s. "
@@ -126,21 +123,21 @@ class MrpProduction(models.Model):
                     current=self.lot_producing_id.name,
                     lot=lot.name,
                 ),
-                conflict=True,
+                record=self,
             )
         new_qty = self.qty_producing + quantity
         if (
             self.product_id.tracking == "serial"
             and float_compare(new_qty, 1.0, precision_rounding=rounding) > 0
         ):
-            raise self._mes_error(
+            raise MfgConflictError(
                 self.env._(
                     "%(mo)s makes one serial-numbered unit; "
                     "the MES reports %(qty)s in all.",
                     mo=self.name,
                     qty=new_qty,
                 ),
-                conflict=True,
+                record=self,
             )
         vals = {"qty_producing": new_qty}
         if lot:

@@ -7,10 +7,10 @@ from odoo import fields, models
 from odoo.addons.mfg_integration_base.exceptions import (
     MfgConflictError,
     MfgValidationError,
+    core_errors,
 )
 
 from ..core import operations as mes_operations
-from ..core.exceptions import InvalidTransitionError
 
 
 class MrpWorkorder(models.Model):
@@ -29,10 +29,6 @@ class MrpWorkorder(models.Model):
         readonly=True,
     )
 
-    def _mes_error(self, error_class, message):
-        production = self.production_id
-        return error_class(message, record=production, user=production.user_id)
-
     def _mes_apply_operation_event(
         self, event, timestamp, operator=None, workcenter=None
     ):
@@ -43,24 +39,19 @@ class MrpWorkorder(models.Model):
         """
         self.ensure_one()
         if self.state in ("done", "cancel"):
-            raise self._mes_error(
-                MfgConflictError,
+            raise MfgConflictError(
                 self.env._(
                     "Work order %(wo)s is %(state)s in Odoo: event %(event)s refused.",
                     wo=self.display_name,
                     state=self.state,
                     event=event,
                 ),
+                record=self.production_id,
             )
-        try:
+        with core_errors(record=self.production_id, subject=self.display_name):
             new_state, action = mes_operations.transition(
                 self.mes_operation_state, event
             )
-        except InvalidTransitionError as error:
-            raise self._mes_error(
-                MfgConflictError,
-                self.env._("%(wo)s: %(error)s", wo=self.display_name, error=error),
-            ) from error
         if workcenter and workcenter != self.workcenter_id:
             self._mes_switch_workcenter(workcenter)
         if action == "open":
@@ -77,8 +68,7 @@ class MrpWorkorder(models.Model):
             workcenter not in self.workcenter_id.alternative_workcenter_ids
             or self.time_ids
         ):
-            raise self._mes_error(
-                MfgConflictError,
+            raise MfgConflictError(
                 self.env._(
                     "Work order %(wo)s is planned on %(planned)s; "
                     "the MES reports %(actual)s, "
@@ -88,6 +78,7 @@ class MrpWorkorder(models.Model):
                     planned=self.workcenter_id.display_name,
                     actual=workcenter.display_name,
                 ),
+                record=self.production_id,
             )
         self.workcenter_id = workcenter
 
@@ -100,8 +91,7 @@ class MrpWorkorder(models.Model):
     def _mes_open_time(self, timestamp, operator):
         last_end = self._mes_last_time_end()
         if last_end and timestamp < last_end:
-            raise self._mes_error(
-                MfgValidationError,
+            raise MfgValidationError(
                 self.env._(
                     "Work order %(wo)s: event time %(time)s is before the end "
                     "of its last "
@@ -110,6 +100,7 @@ class MrpWorkorder(models.Model):
                     time=timestamp,
                     end=last_end,
                 ),
+                record=self.production_id,
             )
         vals = self._prepare_timeline_vals(self.duration, timestamp)
         vals["mes_tracked"] = True
@@ -147,8 +138,7 @@ class MrpWorkorder(models.Model):
         if not timer:
             return
         if timestamp < timer.date_start:
-            raise self._mes_error(
-                MfgValidationError,
+            raise MfgValidationError(
                 self.env._(
                     "Work order %(wo)s: event time %(time)s is before the start of the "
                     "running time record (%(start)s).",
@@ -156,6 +146,7 @@ class MrpWorkorder(models.Model):
                     time=timestamp,
                     start=timer.date_start,
                 ),
+                record=self.production_id,
             )
         timer.date_end = timestamp
         if not self.duration_expected or self.duration <= self.duration_expected:

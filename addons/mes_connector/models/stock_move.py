@@ -1,6 +1,7 @@
 # Copyright 2026 Manufacturing Integration Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
+from odoo.tools import float_compare
 
 
 class StockMove(models.Model):
@@ -30,6 +31,7 @@ class StockMove(models.Model):
         recompute it from the BoM.
         """
         self.ensure_one()
+        planned, already = self.product_uom_qty, self.mes_consumed_qty
         if not self.mes_consumed_qty:
             self.move_line_ids.unlink()
         line = self.move_line_ids.filtered(
@@ -58,6 +60,27 @@ class StockMove(models.Model):
             {
                 "picked": True,
                 "manual_consumption": True,
-                "mes_consumed_qty": self.mes_consumed_qty + quantity,
+                "mes_consumed_qty": already + quantity,
             }
         )
+        self._mes_note_over_consumption(planned, already)
+
+    def _mes_note_over_consumption(self, planned, before):
+        """A note on the MO when the MES goes past the ``planned`` quantity
+        (once: on the report that crosses it)."""
+        rounding = self.product_uom.rounding
+        if (
+            float_compare(before, planned, precision_rounding=rounding)
+            <= 0
+            < float_compare(self.mes_consumed_qty, planned, precision_rounding=rounding)
+        ):
+            self.raw_material_production_id._mes_note(
+                self.env._(
+                    "MES over-consumption: %(qty)s %(uom)s of %(product)s consumed, "
+                    "%(planned)s planned.",
+                    qty=self.mes_consumed_qty,
+                    uom=self.product_uom.name,
+                    product=self.product_id.display_name,
+                    planned=planned,
+                )
+            )

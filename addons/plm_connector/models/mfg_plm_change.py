@@ -12,7 +12,6 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.addons.mfg_integration_base.exceptions import MfgTransientError
 
 from ..core import revision as revision_lib
-from ..exceptions import PlmApplyError
 
 _logger = logging.getLogger(__name__)
 
@@ -454,14 +453,14 @@ class MfgPlmChange(models.Model):
             # A job stages a release of the same change number right now:
             # nothing is wrong with the change, the next run applies it.
             return False
-        except (PlmApplyError, UserError, ValidationError) as err:
+        except (UserError, ValidationError) as err:
             self._plm_record_apply_error(err)
             return False
         return True
 
     def _plm_record_apply_error(self, err):
         text = err.args[0] if err.args else str(err)
-        found = getattr(err, "problems", None) or [
+        found = getattr(err, "details", None) or [
             {"code": "apply_error", "reference": self.part_number, "message": text}
         ]
         self._plm_write_problems(found)

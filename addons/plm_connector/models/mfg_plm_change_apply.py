@@ -8,9 +8,13 @@ from markupsafe import Markup
 
 from odoo import Command, fields, models
 
+from odoo.addons.mfg_integration_base.exceptions import (
+    MfgConflictError,
+    MfgValidationError,
+)
+
 from ..core import revision as revision_lib
 from ..core import validation
-from ..exceptions import PlmApplyError
 
 PRODUCT_TYPES = {
     "storable": {"type": "consu", "is_storable": True},
@@ -24,13 +28,16 @@ class MfgPlmChange(models.Model):
     _inherit = "mfg.plm.change"
 
     def _plm_apply(self, revalidate=True):
-        """Apply in the caller's transaction; raise PlmApplyError (and let the
+        """Apply in the caller's transaction; raise MfgConflictError or
+        MfgValidationError (with the problems as ``details``; and let the
         caller's savepoint undo everything) when it cannot be applied whole.
         The master data may have changed since validation: it is checked again
         unless ``revalidate`` is False (validated in this same transaction)."""
         self.ensure_one()
         if self.state != "approved":
-            raise PlmApplyError(self.env._("Change %s is not approved.", self.name))
+            raise MfgConflictError(
+                self.env._("Change %s is not approved.", self.name), record=self
+            )
         if self.release_type == "change":
             # Not while a job stages a release of this number: the ECO must
             # see all of them (mfg_plm_change_link.py).
@@ -39,13 +46,14 @@ class MfgPlmChange(models.Model):
             return
         problems = self._plm_collect_problems() if revalidate else []
         if problems:
-            raise PlmApplyError(
+            raise MfgValidationError(
                 self.env._(
                     "Change %(name)s no longer passes validation: %(problem)s",
                     name=self.name,
                     problem=problems[0]["message"],
                 ),
-                problems,
+                record=self,
+                details=problems,
             )
         appliers = {
             "item": self._plm_apply_item,
@@ -302,7 +310,7 @@ class MfgPlmChange(models.Model):
         self._plm_approve_waiting_releases()
         for release in self._plm_pending_releases().sorted("id"):
             if release.state != "approved":
-                raise PlmApplyError(
+                raise MfgConflictError(
                     self.env._(
                         "Release %(release)s (%(part)s revision %(rev)s) of this "
                         "change is %(state)s: fix its problems and validate it, or "
@@ -313,16 +321,18 @@ class MfgPlmChange(models.Model):
                         state=dict(
                             release._fields["state"]._description_selection(self.env)
                         )[release.state],
-                    )
+                    ),
+                    record=self,
                 )
             if not release._plm_is_due():
-                raise PlmApplyError(
+                raise MfgConflictError(
                     self.env._(
                         "Release %(release)s of this change takes effect on "
                         "%(date)s only.",
                         release=release.name,
                         date=release.effectivity_date,
-                    )
+                    ),
+                    record=self,
                 )
             release._plm_apply()
         body = Markup("<p>%s</p>") % self.env._(

@@ -1,13 +1,15 @@
 """Errors raised by the pure rules of quality_bridge.
 
-The Odoo layer turns them into the engine's MfgValidationError / MfgConflictError.
+Each carries an ``error_kind``; the Odoo layer raises them inside
+``odoo.addons.mfg_integration_base.exceptions.core_errors(record=...)``, which
+turns them into the engine's MfgValidationError / MfgConflictError.
 """
 
 
 class QualityRuleError(Exception):
     """A payload or a request breaks a quality rule (bad input)."""
 
-    kind = "validation"
+    error_kind = "validation"
 
     def __init__(self, message, **params):
         super().__init__(message % params if params else message)
@@ -22,4 +24,4 @@ class InsufficientQuantityError(QualityRuleError):
 class StateConflictError(QualityRuleError):
     """The record is in a state that refuses the request (e.g. a closed NC)."""
 
-    kind = "conflict"
+    error_kind = "conflict"

@@ -3,7 +3,6 @@
 from datetime import UTC, datetime
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
 
 from odoo.addons.mfg_integration_base.exceptions import (
     MfgConflictError,
@@ -292,10 +291,7 @@ class MfgQualityInspection(models.Model):
     @api.model
     def _quality_apply_fail(self, connector, payload, lot, vals):
         equipment = self._quality_cause_equipment(connector, payload)
-        try:
-            plan = lot._quality_plan_quarantine(payload.get("quantity"))
-        except UserError as err:
-            raise MfgValidationError(str(err), record=lot) from err
+        plan = lot._quality_plan_quarantine(payload.get("quantity"))
         if not plan:
             lot._quality_check_not_elsewhere()
         # Checks are over: from here on, every step is expected to succeed.

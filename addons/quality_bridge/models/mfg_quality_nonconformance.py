@@ -6,15 +6,14 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.mfg_integration_base.exceptions import (
-    MfgConflictError,
     MfgValidationError,
+    core_errors,
 )
 
 from ..core import flows as qb_flows
 from ..core import nonconformance as qb_nc
 from ..core import payloads as qb_payloads
 from ..core import quantities as qb_quantities
-from ..core.exceptions import QualityRuleError
 
 STATES = [
     ("open", "Open"),
@@ -143,22 +142,14 @@ class MfgQualityNonconformance(models.Model):
         quantity moves to quarantine (validated transfer) and the lot is held."""
         for nc in self:
             if nc.lot_id and nc.quantity and not nc.quarantine_picking_ids:
-                try:
-                    plan = nc.lot_id._quality_plan_quarantine(nc.quantity)
-                except UserError as err:
-                    raise UserError(
-                        self.env._("%(nc)s: %(error)s", nc=nc.name, error=str(err))
-                    ) from err
+                plan = nc.lot_id._quality_plan_quarantine(nc.quantity)
                 origin = self.env._(
                     "Quarantine of %(lot)s (%(nc)s)", lot=nc.lot_id.name, nc=nc.name
                 )
                 transfers = nc.lot_id._quality_quarantine(plan, origin)
                 nc.lot_id.mfg_quality_hold = True
                 nc.quarantine_picking_ids = [Command.set(transfers.ids)]
-            try:
-                nc._quality_set_state("contained")
-            except MfgConflictError as err:
-                raise UserError(str(err)) from err
+            nc._quality_set_state("contained")
         return True
 
     def action_close(self):
@@ -184,10 +175,8 @@ class MfgQualityNonconformance(models.Model):
     # ------------------------------------------------------------------
     def _quality_set_state(self, state):
         self.ensure_one()
-        try:
+        with core_errors(record=self):
             qb_nc.check_transition(self.state, state)
-        except QualityRuleError as err:
-            raise MfgConflictError(str(err), record=self) from err
         if self.state != state:
             self.write(
                 {
@@ -202,19 +191,12 @@ class MfgQualityNonconformance(models.Model):
         """Refuse a disposition before anything moves."""
         self.ensure_one()
         digits = self.env["decimal.precision"].precision_get("Product Unit of Measure")
-        try:
+        with core_errors(record=self):
             qb_nc.check_accepts_disposition(self.state, self.name)
-        except QualityRuleError as err:
-            raise MfgConflictError(str(err), record=self) from err
-        try:
+        with core_errors(record=self, subject=self.name):
             qb_quantities.check_disposition_quantity(
                 self.quantity, self.disposition_ids.mapped("quantity"), quantity, digits
             )
-        except QualityRuleError as err:
-            raise MfgValidationError(
-                self.env._("%(nc)s: %(error)s", nc=self.name, error=str(err)),
-                record=self,
-            ) from err
         if kind not in qb_nc.DISPOSITIONS:
             raise MfgValidationError(
                 self.env._("Unknown disposition %(kind)s.", kind=kind)
@@ -248,7 +230,8 @@ class MfgQualityNonconformance(models.Model):
                 )
             try:
                 plan = self.lot_id._quality_plan_release(quantity)
-            except UserError as err:
+            except MfgValidationError as err:
+                # the lot's refusal, said of this nonconformance
                 raise MfgValidationError(
                     self.env._(
                         "%(nc)s: in quarantine, %(error)s", nc=self.name, error=str(err)

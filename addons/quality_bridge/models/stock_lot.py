@@ -3,10 +3,12 @@
 from odoo import Command, fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.mfg_integration_base.exceptions import MfgValidationError
+from odoo.addons.mfg_integration_base.exceptions import (
+    MfgValidationError,
+    core_errors,
+)
 
 from ..core import quantities as qb_quantities
-from ..core.exceptions import InsufficientQuantityError
 
 
 class StockLot(models.Model):
@@ -113,7 +115,7 @@ class StockLot(models.Model):
             (quant, quant.quantity - (quant.reserved_quantity if free_only else 0.0))
             for quant in quants
         ]
-        try:
+        with core_errors(record=self):
             return qb_quantities.plan_quant_moves(
                 available,
                 requested=quantity,
@@ -124,8 +126,6 @@ class StockLot(models.Model):
                     product=self.product_id.display_name,
                 ),
             )
-        except InsufficientQuantityError as err:
-            raise UserError(str(err)) from err
 
     def _quality_plan_quarantine(self, quantity=None):
         """What a quarantine of ``quantity`` (default: all on hand) would move.

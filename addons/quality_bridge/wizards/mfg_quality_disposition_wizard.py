@@ -1,9 +1,6 @@
 # Copyright 2026 Manufacturing Integration Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
-from odoo.exceptions import UserError
-
-from odoo.addons.mfg_integration_base.exceptions import MfgError
 
 
 class MfgQualityDispositionWizard(models.TransientModel):
@@ -38,11 +35,9 @@ class MfgQualityDispositionWizard(models.TransientModel):
 
     def action_confirm(self):
         self.ensure_one()
-        try:
-            self.nonconformance_id._quality_record_disposition(
-                self.disposition, self.quantity, note=self.note
-            )
-        except MfgError as err:
-            # the same checks as for the quality system's messages, shown to a person
-            raise UserError(str(err)) from err
+        # the same checks as for the quality system's messages: their errors
+        # are UserErrors, shown to the person
+        self.nonconformance_id._quality_record_disposition(
+            self.disposition, self.quantity, note=self.note
+        )
         return {"type": "ir.actions.act_window_close"}

@@ -16,6 +16,9 @@ from .rules import Assignment, parse_datetime
 class ScheduleParseError(ValueError):
     """The schedule header itself cannot be read."""
 
+    #: the engine's error kind (mfg_integration_base.exceptions.core_errors)
+    error_kind = "validation"
+
 
 @dataclass(frozen=True)
 class ScheduleHeader:

@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
-from odoo.addons.mfg_integration_base.exceptions import MfgValidationError
+from odoo.addons.mfg_integration_base.exceptions import core_errors
 
 from ..core import rules as schedule_rules
 from ..core import schedule as schedule_lib
@@ -65,24 +65,13 @@ class MfgSchedulerSchedule(models.Model):
     @api.model
     def _scheduler_receive_published(self, message, payload):
         """Handler of scheduler.schedule.published (core/flows.py): store the
-        schedule, apply the lines its rules allow; refused lines are outcomes
-        on the schedule and activities for the planners, not a failed message
-        (the applied lines must stay applied)."""
-        try:
-            return self._scheduler_receive(message.connector_id, payload, message)
-        except schedule_lib.ScheduleParseError as err:
-            raise MfgValidationError(
-                self.env._("Unreadable schedule: %(error)s", error=str(err))
-            ) from err
-
-    @api.model
-    def _scheduler_receive(self, connector, payload, message=None):
-        """Store a published schedule and apply what its rules allow.
-
-        Raise ``schedule_lib.ScheduleParseError`` when the header is unreadable;
-        refused lines never raise: they become line outcomes and activities.
-        """
-        header, assignments = schedule_lib.parse_schedule(payload)
+        schedule and apply the lines its rules allow. Refused lines are
+        outcomes on the schedule and activities for the planners, not a failed
+        message (the applied lines must stay applied); an unreadable header
+        fails the message."""
+        connector = message.connector_id
+        with core_errors(subject=self.env._("Unreadable schedule")):
+            header, assignments = schedule_lib.parse_schedule(payload)
         # One schedule id of one connector at a time: the version check below
         # must see the versions applied by a concurrent job.
         self.env.cr.execute(
@@ -99,7 +88,7 @@ class MfgSchedulerSchedule(models.Model):
                 "version": header.version,
                 "generated_at": header.generated_at,
                 "connector_id": connector.id,
-                "message_id": message.id if message else False,
+                "message_id": message.id,
                 "note": self.env._(
                     "Version %(version)s is not newer than version %(latest)s, "
                     "already received: applied to nothing.",
