@@ -30,9 +30,3 @@ class MfgSyncMessage(models.Model):
             if production:
                 return production
         return super()._mfg_ordering_record()
-
-    def _mfg_open_exception_activity(self, text, record=None, user=None):
-        """An exception on an MO goes to its planner unless someone is named."""
-        if not user and record and record._name == "mrp.production" and record.user_id:
-            user = record.user_id
-        return super()._mfg_open_exception_activity(text, record=record, user=user)

@@ -221,7 +221,7 @@ class MrpProduction(models.Model):
                 production._mes_release(flows)
             except MfgValidationError as error:
                 production.mes_release_state = "error"
-                production._mes_release_exception(str(error))
+                production._mes_release_exception(str(error), flows[0])
 
     def _mes_release(self, flows):
         """Emit mes.order.released on each flow (outbox: same transaction)."""
@@ -241,14 +241,14 @@ class MrpProduction(models.Model):
         )
         self.env["mail.activity"]._mfg_close_exception(self, key=RELEASE_EXCEPTION_KEY)
 
-    def _mes_release_exception(self, error):
+    def _mes_release_exception(self, error, flow):
         self.ensure_one()
         self.env["mail.activity"]._mfg_upsert_exception(
             self,
             key=RELEASE_EXCEPTION_KEY,
             summary=self.env._("Release to MES failed"),
             note=Markup("<p>%s</p>") % escape(error),
-            user=self.user_id or None,
+            user=flow.sudo()._mfg_responsible(record=self),
         )
 
     def _mes_product_values(self, connector, product):

@@ -147,9 +147,11 @@ class MrpProduction(models.Model):
         # follow the BoM for the quantity produced
         self._set_qty_producing(False)
 
-    def _mes_close(self, timestamp, connector):
-        """Mark the MO done as the connector says, with Odoo's backorder rules."""
+    def _mes_close(self, timestamp, flow):
+        """Mark the MO done as the flow's connector says, with Odoo's backorder
+        rules."""
         self.ensure_one()
+        connector = flow.connector_id
         issues = self._get_consumption_issues()
         if any(order.consumption == "strict" for order, *_rest in issues):
             lines = Markup("").join(
@@ -171,7 +173,7 @@ class MrpProduction(models.Model):
                     ),
                     lines,
                 ),
-                user=self.user_id or None,
+                user=flow.sudo()._mfg_responsible(record=self),
             )
             return False
         if issues:

@@ -126,7 +126,7 @@ class MrpProduction(models.Model):
             precision_rounding=production.product_uom_id.rounding,
         )
         if connector.mes_auto_done and (payload.get("final") or reached >= 0):
-            production._mes_close(timestamp, connector)
+            production._mes_close(timestamp, message.flow_id)
         return production
 
     @api.model

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from freezegun import freeze_time
 
 from odoo.exceptions import UserError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from odoo.addons.mfg_integration_base.tests.http_server import ScriptedSystem
 
@@ -132,6 +132,20 @@ class TestMesOutbound(MesCommon):
         self.assertEqual(production.mes_release_state, "released")
         self.assertFalse(self._mfg_exception_activities(production))
 
+    def test_release_error_on_an_mo_without_responsible(self):
+        """The one rule: no responsible on the MO, the connector's gets it (the
+        confirmation is not blocked)."""
+        lead = new_test_user(self.env, login="mes_integration_lead")
+        self.out.responsible_user_id = lead
+        self.comp_plain.default_code = False
+        production = self._mes_create_mo(user_id=False)
+        self.assertEqual(
+            (production.state, production.mes_release_state), ("confirmed", "error")
+        )
+        activity = self._mfg_exception_activities(production)
+        self.assertEqual(activity.user_id, lead)
+        self.assertIn("MES Screw has no internal reference", activity.note)
+
     def test_quantity_change_is_sent(self):
         production = self._mes_create_mo()
         wizard = Form(
@@ -212,7 +226,7 @@ class TestMesOutbound(MesCommon):
         self.assertEqual((release.state, release.attempts), ("dead", 2))
         self.assertEqual(unlucky.mes_release_state, "error")
         self.assertEqual(lucky.mes_release_state, "acknowledged")
-        self.assertTrue(self._mfg_exception_activities(unlucky))
+        self.assertEqual(self._mfg_exception_activities(unlucky).user_id, self.planner)
         self.assertEqual(
             [r["path"] for r in system.received], ["/mes.order.released"] * 3
         )

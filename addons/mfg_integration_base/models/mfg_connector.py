@@ -211,21 +211,33 @@ class MfgConnector(models.Model):
         )
         return self.env["res.users"].browse(user_id).exists()
 
-    def _mfg_responsible(self, flow=None):
+    def _mfg_responsible(self, flow=None, record=None, role_user=None):
         """Who gets an exception of this connector, the one rule of the suite
-        (readme CONFIGURE, "Who gets an exception"): the flow's responsible,
-        else the connector's, else the settings' default responsible, else the
-        administrator. A record's own person (an MO's responsible) comes before
-        all of them; the callers that have such a record pass it first.
+        (readme CONFIGURE, "Who gets an exception"): the person ``record`` (the
+        business record the exception is about) names, its ``user_id`` (an
+        MO's responsible, a purchase's buyer); else ``role_user``, whom an
+        addon's settings name for this kind of exception (the quality
+        connector's rework planner); else the flow's responsible, the
+        connector's, the settings' default responsible, the administrator.
         ``self``: one connector, or none (a record made in Odoo, not by a flow)."""
         if len(self) > 1:
             self.ensure_one()  # raises: one connector or none
         return (
-            (flow.responsible_user_id if flow else self.env["res.users"])
+            self._mfg_record_person(record)
+            or role_user
+            or (flow.responsible_user_id if flow else self.env["res.users"])
             or self.responsible_user_id
             or self._mfg_default_responsible()
             or self.env.ref("base.user_admin")
         )
+
+    @api.model
+    def _mfg_record_person(self, record):
+        """The user a business record names as its own (its ``user_id``), if any."""
+        field = record._fields.get("user_id") if record else None
+        if len(record or ()) != 1 or not field or field.comodel_name != "res.users":
+            return self.env["res.users"]
+        return record.sudo().user_id
 
     @api.depends_context("uid")
     def _compute_secrets(self):

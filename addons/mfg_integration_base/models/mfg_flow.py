@@ -248,10 +248,10 @@ class MfgFlow(models.Model):
                     )
                 )
 
-    def _mfg_responsible(self):
+    def _mfg_responsible(self, record=None):
         """Who gets this flow's exceptions: see mfg.connector._mfg_responsible."""
         self.ensure_one()
-        return self.connector_id._mfg_responsible(self)
+        return self.connector_id._mfg_responsible(self, record=record)
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -785,7 +785,7 @@ class MfgSyncMessage(models.Model):
             key,
             summary,
             note,
-            user or self.connector_id._mfg_responsible(self.flow_id),
+            user or self.connector_id._mfg_responsible(self.flow_id, record=target),
         )
         self._mfg_bookkeeping().exception_activity_id = activity
 

@@ -495,9 +495,12 @@ class MfgPlmChange(models.Model):
         return due
 
     # -------------------------------------------------------------- helpers
-    def _plm_responsible(self):
-        """The flow's / connector's responsible (mfg.connector._mfg_responsible)."""
-        return self.connector_id._mfg_responsible(self.message_id.flow_id)
+    def _plm_responsible(self, record=None):
+        """Who gets this change's exceptions and to-dos (about ``record``, an
+        open MO, when given): mfg.connector._mfg_responsible."""
+        return self.connector_id._mfg_responsible(
+            self.message_id.flow_id, record=record
+        )
 
     def _plm_problems_html(self, messages):
         items = Markup().join(Markup("<li>%s</li>") % message for message in messages)

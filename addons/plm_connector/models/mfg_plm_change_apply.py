@@ -268,7 +268,6 @@ class MfgPlmChange(models.Model):
         productions = self.env["mrp.production"].search(
             [("bom_id", "in", previous.ids), ("state", "in", OPEN_MO_STATES)]
         )
-        fallback = self._plm_responsible()
         for production in productions:
             new_bom = new_by_template.get(production.bom_id.product_tmpl_id.id)
             summary = self.env._(
@@ -299,7 +298,7 @@ class MfgPlmChange(models.Model):
             # The planner's to-do is written whatever the technical user's
             # rights on manufacturing orders: it changes nothing on the order.
             self.env["mail.activity"]._mfg_schedule_todo(
-                production, summary, production.user_id or fallback, note=note
+                production, summary, self._plm_responsible(production), note=note
             )
 
     # ----------------------------------------------------------------- ECO

@@ -303,18 +303,16 @@ class MfgQualityNonconformance(models.Model):
 
     def _quality_planner(self):
         self.ensure_one()
-        return (
-            self.production_id.user_id
-            or self.connector_id.quality_planner_user_id
-            or self.connector_id._mfg_responsible()
+        connector = self.connector_id
+        return connector._mfg_responsible(
+            record=self.production_id, role_user=connector.quality_planner_user_id
         )
 
     def _quality_procurement_user(self):
         self.ensure_one()
-        return (
-            self.purchase_id.user_id
-            or self.connector_id.quality_procurement_user_id
-            or self.connector_id._mfg_responsible()
+        connector = self.connector_id
+        return connector._mfg_responsible(
+            record=self.purchase_id, role_user=connector.quality_procurement_user_id
         )
 
     def _quality_link(self, record):

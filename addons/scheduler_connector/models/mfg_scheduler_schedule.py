@@ -298,10 +298,9 @@ class MfgSchedulerSchedule(models.Model):
     def _scheduler_planner(self, production):
         """The MO's responsible, else the flow's / connector's responsible."""
         self.ensure_one()
-        planner = production.user_id if production else self.env["res.users"]
-        if planner:
-            return planner
-        return self.connector_id._mfg_responsible(self.message_id.flow_id)
+        return self.connector_id._mfg_responsible(
+            self.message_id.flow_id, record=production
+        )
 
     def _scheduler_notify_planners(self, lines):
         """One activity per MO with refused lines, for its planner; one on the
