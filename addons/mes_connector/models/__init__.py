@@ -5,7 +5,6 @@ from . import mrp_production
 from . import mrp_production_mes_events
 from . import mrp_production_execution
 from . import mrp_production_mes_lookup
-from . import mrp_production_mes_events
 from . import mrp_workorder
 from . import mrp_workcenter_productivity
 from . import mrp_workcenter_productivity_loss
