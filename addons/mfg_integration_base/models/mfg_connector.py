@@ -471,10 +471,15 @@ class MfgConnector(models.Model):
         ordering_key=None,
         idempotency_key=None,
         sequence=None,
+        validate=True,
+        schedule_drain=True,
     ):
         """Write an outbound message in the caller's transaction (outbox) and
         enqueue its send. Returns the message. With an ``ordering_key`` and a
-        ``sequence``, the engine sends the messages of one key in sequence."""
+        ``sequence``, the engine sends the messages of one key in sequence.
+        ``validate=False``: the engine built the payload itself (no schema check);
+        ``schedule_drain=False``: the caller schedules the flow's drain once for
+        all the messages it writes (``flow._schedule_drain()``)."""
         self.ensure_one()
         flow = self.flow_ids.filtered(lambda f: f.code == flow_code and f.active)[:1]
         if not flow:
@@ -487,7 +492,8 @@ class MfgConnector(models.Model):
             )
         payload = dict(payload)
         payload.setdefault("schema_version", "1.0")
-        flow._validate_canonical(payload)
+        if validate:
+            flow._validate_canonical(payload)
         message = (
             self.env["mfg.sync.message"]
             .sudo()
@@ -512,7 +518,8 @@ class MfgConnector(models.Model):
                 }
             )
         )
-        flow._schedule_drain()
+        if schedule_drain:
+            flow._schedule_drain()
         return message
 
     # ----------------------------------------------------------- external ids

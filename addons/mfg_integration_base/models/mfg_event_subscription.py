@@ -269,6 +269,7 @@ class MfgEventSubscription(models.Model):
     @api.model
     def _mfg_flush_events(self):
         pending = self.env.cr.precommit.data.pop(PENDING_EVENTS, {})
+        flows = self.env["mfg.flow"]
         for (sub_id, model), initials in pending.items():
             subscription = self.browse(sub_id).exists()
             records = self.env[model].browse(list(initials)).exists()
@@ -283,7 +284,10 @@ class MfgEventSubscription(models.Model):
             if subscription.trigger == "state":
                 records = records.filtered(subscription._mfg_state_reached)
             if records:
-                subscription._mfg_emit_events(records)
+                flows |= subscription._mfg_emit_events(records, schedule_drain=False)
+        # One drain per flow for all the events of the transaction (the lookup
+        # of a pending drain job is most of what an event costs to enqueue).
+        flows._schedule_drain()
         self.env.flush_all()
 
     def _mfg_state_reached(self, record):
@@ -294,16 +298,18 @@ class MfgEventSubscription(models.Model):
             return str(value).lower() == self.state_value.strip().lower()
         return str(value) == self.state_value.strip()
 
-    def _mfg_emit_events(self, records):
+    def _mfg_emit_events(self, records, schedule_drain=True):
         """Write one outbound message per record that passes the subscription's
-        domain, company and owner's record rules. ``self``: one subscription."""
+        domain, company and owner's record rules. ``self``: one subscription.
+        Returns the flow when it wrote any (its drain is scheduled unless
+        ``schedule_drain`` is False: the caller does it once), else no flow."""
         self.ensure_one()
         sub = self.sudo()
         flow = sub.flow_id
         if not (flow.active and flow.connector_id.state in ("active", "paused")):
             # A paused connector keeps its events (they wait in the outbox); a
             # draft one is not in service yet.
-            return
+            return flow.browse()
         payload_model = self.env["mfg.record.payload"]
         domain = sub._mfg_domain() + payload_model._mfg_company_domain(
             sub.model_id.model, sub.company_id
@@ -318,7 +324,7 @@ class MfgEventSubscription(models.Model):
             ._filtered_access("read")
         )
         if not records:
-            return
+            return flow.browse()
         # The payload is read as superuser, with the company of the connector:
         # the event must not depend on who triggered it (a warehouse operator
         # validating a receipt may not read the vendor's fields), and the owner's
@@ -351,7 +357,13 @@ class MfgEventSubscription(models.Model):
                 record=record,
                 ordering_key=key,
                 sequence=payload_seq,
+                # built here from the record: the generic.event schema holds
+                validate=False,
+                schedule_drain=False,
             )
+        if schedule_drain:
+            flow._schedule_drain()
+        return flow
 
     def _mfg_ordering_key(self, record):
         if not self.ordering_key_path:
