@@ -19,6 +19,8 @@
 #   MFG_SKIP_PIP=1      do not run pip at all (offline machine, managed environment)
 #                       (and so do not provision Odoo either)
 #   MFG_SKIP_SYSTEM_PACKAGES=1  never check or install system packages
+#   MFG_WITHOUT_DEMO=all  configurations written say without_demo = all: a database
+#                       they create gets no demo data (setup/test sets it)
 
 MFG_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 MFG_VAR=${MFG_VAR:-$MFG_ROOT/var}
@@ -237,6 +239,8 @@ mfg_install_addons() {
     flag=-i
     # shellcheck disable=SC2086 # $missing is a list of addon names
     what="installing $(mfg_join $missing) with demo data into database $db"
+    [[ ${MFG_WITHOUT_DEMO:-} != all ]] ||
+      what="installing $(mfg_join $missing) WITHOUT demo data into database $db"
   elif ! mfg_addons_current "$db"; then
     flag=-u
     missing=${MFG_ADDONS[*]}
@@ -379,7 +383,7 @@ mfg_write_conf() {
     echo "list_db = False"
     echo "http_interface = 127.0.0.1"
     echo "server_wide_modules = base,web,queue_job"
-    echo "without_demo = False"
+    echo "without_demo = ${MFG_WITHOUT_DEMO:-False}"
     echo "mfg_secrets_key = $key"
     [[ -z $extra ]] || printf '%s\n' "$extra"
     echo
