@@ -237,10 +237,10 @@ mfg_install_addons() {
   missing=$(mfg_db missing-modules "$db" "${MFG_ADDONS[@]}") || mfg_die "cannot read database $db"
   if [[ -n $missing ]]; then
     flag=-i
+    local demo="with demo data"
+    [[ ${MFG_WITHOUT_DEMO:-} != all ]] || demo="WITHOUT demo data"
     # shellcheck disable=SC2086 # $missing is a list of addon names
-    what="installing $(mfg_join $missing) with demo data into database $db"
-    [[ ${MFG_WITHOUT_DEMO:-} != all ]] ||
-      what="installing $(mfg_join $missing) WITHOUT demo data into database $db"
+    what="installing $(mfg_join $missing) $demo into database $db"
   elif ! mfg_addons_current "$db"; then
     flag=-u
     missing=${MFG_ADDONS[*]}
