@@ -261,7 +261,6 @@ class MrpProduction(models.Model):
                     product=product.display_name,
                 ),
                 record=self,
-                user=self.user_id,
             )
         return {"code": code, "name": product.name}
 
