@@ -259,6 +259,11 @@ mfg_install_addons() {
   # Odoo ignores unknown or uninstallable module names with a warning and exit 0:
   # the database, not the exit code, says whether the installation worked.
   missing=$(mfg_db missing-modules "$db" "${MFG_ADDONS[@]}") || missing="(database unreadable)"
+  # Odoo installs an addon whose demo data fails without it, with a warning and
+  # exit 0: the plant and the tests would then run on a database short of data.
+  if grep -q 'demo data failed to install' "$log"; then
+    [[ $rc != 0 ]] || rc=1
+  fi
   if [[ $rc != 0 || -n $missing ]]; then
     # the first error with its traceback, then every later warning and error
     awk '/^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) / {n = 60}

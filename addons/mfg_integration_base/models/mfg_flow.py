@@ -268,19 +268,21 @@ class MfgFlow(models.Model):
     def _get_flow_specs(self):
         """{flow code: core.flow_declaration.Flow} of the installed addons: the
         ``_mfg_flows`` of every class of this model (``flow_fields``), read
-        once per registry."""
+        once per set of classes."""
         cls = type(self)
-        specs = cls.__dict__.get("_mfg_flow_specs")
-        if specs is None:
+        cached = cls.__dict__.get("_mfg_flow_specs")
+        # Keyed by the class's MRO: while several addons install in one run,
+        # Odoo rebuilds the registry's class in place (new bases, same class),
+        # so a cache without the key kept the flows of the addons loaded so far
+        # and the next addon's demo flows had "no specification".
+        if cached is None or cached[0] != cls.__mro__:
             specs = declaration_lib.merge(
                 klass.__dict__["_mfg_flows"]
                 for klass in reversed(cls.__mro__)
                 if "_mfg_flows" in klass.__dict__
             )
-            # on the registry's class: a new registry (module installed or
-            # removed) builds a new class and reads the declarations again
-            cls._mfg_flow_specs = specs
-        return specs
+            cached = cls._mfg_flow_specs = (cls.__mro__, specs)
+        return cached[1]
 
     def _get_spec(self):
         """The declaration (``Flow``) of this flow's code."""

@@ -104,7 +104,10 @@ class TestFlowDeclarations(MfgCommon):
             ordered=True,
             channel="root.mfg.ordered",
         )
-        self.patch(type(self.Flow), "_mfg_flow_specs", MappingProxyType(ordered))
+        FlowClass = type(self.Flow)
+        self.patch(
+            FlowClass, "_mfg_flow_specs", (FlowClass.__mro__, MappingProxyType(ordered))
+        )
         connector = self._mfg_create_connector("decl3")
         flow, named = self.Flow.create(
             [
@@ -119,3 +122,21 @@ class TestFlowDeclarations(MfgCommon):
         self.assertTrue(flow._get_spec().ordered)
         self.assertEqual(flow.channel, "root.mfg.ordered")
         self.assertEqual(named.channel, "root.mfg", "a channel given is kept")
+
+    def test_a_flow_added_while_addons_install_is_found(self):
+        # Installing several addons in one run, Odoo rebuilds the registry's
+        # class of mfg.flow in place as each one loads (``_build_model`` gives it
+        # new bases). Flows read before a later addon loads must not hide that
+        # addon's flows: its demo data's flows had "no specification".
+        FlowClass = type(self.Flow)
+        self.assertIn("generic.record.upsert", self.Flow._get_flow_specs())
+        late = dataclasses.replace(
+            self.specs["generic.record.upsert"], code="test.late.addon", label="Late"
+        )
+        LateAddon = type(
+            "LateAddonFlow", (), {"_mfg_flows": MappingProxyType({late.code: late})}
+        )
+        bases = FlowClass.__bases__
+        FlowClass.__bases__ = (LateAddon, *bases)
+        self.addCleanup(setattr, FlowClass, "__bases__", bases)
+        self.assertEqual(self.Flow._get_flow_specs()["test.late.addon"], late)
