@@ -76,16 +76,15 @@ class Plant:
         self.rpc.authenticate()
         self.master = setup_odoo.setup_master_data(self.rpc)
         self.connectors = setup_odoo.setup_connectors(
-            self.rpc, {kind: s.base_url for kind, s in self.systems.items()}
+            self.rpc,
+            {kind: s.base_url for kind, s in self.systems.items()},
+            before_activate=self._configure_system,
         )
-        for kind, system in self.systems.items():
-            conn = self.connectors[kind]
-            system.configure(
-                self.odoo_url,
-                conn["code"],
-                conn["inbound_secret"],
-                conn["outbound_secret"],
-            )
+
+    def _configure_system(self, kind, conn):
+        self.systems[kind].configure(
+            self.odoo_url, conn["code"], conn["inbound_secret"], conn["outbound_secret"]
+        )
 
     # -------------------------------------------------------------- phases
     def active_bom(self):

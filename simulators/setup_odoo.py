@@ -179,8 +179,11 @@ def _kind_settings(kind, admin_id):
     return {}
 
 
-def setup_connectors(rpc, base_urls):
+def setup_connectors(rpc, base_urls, before_activate=None):
     """The four connectors, active, pointing at ``base_urls[kind]``.
+    ``before_activate(kind, connector)`` runs before each connector is activated:
+    once active, Odoo may send at once (the scheduler's snapshot cron), so the
+    system must already know its secrets.
 
     -> {kind: {"id", "code", "inbound_secret", "outbound_secret"}}"""
     admin_id = rpc.uid
@@ -234,12 +237,14 @@ def setup_connectors(rpc, base_urls):
                     [flow["id"]],
                     scenario.FLOW_SETTINGS[flow["code"]],
                 )
-        rpc.call("mfg.connector", "action_activate", [connector_id])
         result[kind] = {
             "id": connector_id,
             "code": code,
             "inbound_secret": inbound,
             "outbound_secret": outbound,
         }
+        if before_activate:
+            before_activate(kind, result[kind])
+        rpc.call("mfg.connector", "action_activate", [connector_id])
         _logger.info("connector %s -> %s", code, base_urls[kind])
     return result
