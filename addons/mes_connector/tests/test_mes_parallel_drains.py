@@ -262,6 +262,14 @@ class TestMesParallelDrains(TransactionCase):
             stock[key] = round(stock.get(key, 0.0) + quant.quantity, 4)
         return {"orders": orders, "stock": {k: q for k, q in stock.items() if q}}
 
+    def _thread_env(self, cr):
+        """A worker thread's environment, built on this test's registry: for a
+        new cursor, Environment calls Registry(dbname), which waits for the
+        registry lock that Odoo's runner holds in the main thread during the
+        post-install tests (the test hung there)."""
+        cr.transaction = api.Transaction(self.registry)
+        return api.Environment(cr, SUPERUSER_ID, {})
+
     # ---------------------------------------------------------------- test
     def test_shuffled_resent_events_drained_four_at_once_end_as_in_order(self):
         # The reference: every event in order, one drain at a time; rolled back.
@@ -293,11 +301,9 @@ class TestMesParallelDrains(TransactionCase):
             """One job worker: drain after drain until every message is final."""
             while time.monotonic() < stop:
                 with self.registry.cursor() as cr:
-                    processed = self._drain_once(
-                        api.Environment(cr, SUPERUSER_ID, {}), slot
-                    )
+                    processed = self._drain_once(self._thread_env(cr), slot)
                 with self.registry.cursor() as cr:
-                    open_states = self._open_states(api.Environment(cr, 1, {}))
+                    open_states = self._open_states(self._thread_env(cr))
                 if set(open_states) <= {"done", "duplicate"}:
                     return
                 if not processed:

@@ -65,8 +65,11 @@ def drain_after_commit(cr, flow_ids):
     pending = cr.postcommit.data.get(RECHECK_KEY)
     if pending is None:
         pending = cr.postcommit.data[RECHECK_KEY] = set()
-        dbname = cr.dbname
-        cr.postcommit.add(lambda: _recheck_drains(dbname, pending))
+        # The cursor's own registry, not Registry(dbname): that one waits for
+        # the registry lock, which Odoo's test runner holds in the main thread
+        # while a test's worker threads drain (a hang, not an error).
+        registry = cr.transaction.registry if cr.transaction else Registry(cr.dbname)
+        cr.postcommit.add(lambda: _recheck_drains(registry, pending))
     pending.update(flow_ids)
 
 
@@ -93,12 +96,13 @@ def channel_capacity(channel):
     return max(1, min(capacity, MAX_DRAIN_SLOTS))
 
 
-def _recheck_drains(dbname, flow_ids):
+def _recheck_drains(registry, flow_ids):
     try:
-        with Registry(dbname).cursor() as cr:
+        with registry.cursor() as cr:
             # READ COMMITTED: the due check's row locks skip the messages a
             # running drain holds, without serialization errors.
             cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+            cr.transaction = api.Transaction(registry)
             env = api.Environment(cr, SUPERUSER_ID, {})
             env["mfg.flow"].browse(sorted(flow_ids)).exists()._mfg_drain_if_due()
     except Exception:
