@@ -123,3 +123,23 @@ class TestMesOrdering(MesCommon):
         self.assertEqual(
             self._mes_quants()[("C-SCREW", "", self.stock.complete_name)], 196
         )
+
+    def test_one_drain_applies_a_keys_events_of_every_flow_in_sequence(self):
+        # An MO's events span the MES flows: the drain of one of them applies
+        # the key's events of the others too, in sequence, instead of parking
+        # a successor whose predecessor waits in another flow's queue.
+        scrap = self._mfg_receive(
+            self.connector,
+            "mes.scrap.reported",
+            self._mes_payload(self.mo, 1, product="C-SCREW", quantity=2),
+        )
+        consumed = self._mfg_receive(self.connector, *self._consume(2, qty=1))
+        self.assertEqual((scrap + consumed).mapped("state"), ["queued", "queued"])
+        self.assertNotEqual(scrap.flow_id, consumed.flow_id)
+        consumed.flow_id._mfg_drain()
+        (scrap + consumed).invalidate_recordset()
+        self.assertEqual((scrap.state, consumed.state), ("done", "done"))
+        self.assertFalse(consumed.parked_at)
+        self.assertEqual(self.mo.scrap_ids.scrap_qty, 2.0)
+        move = self.mo.move_raw_ids.filtered(lambda m: m.product_id == self.comp_lot)
+        self.assertEqual(move.mes_consumed_qty, 1.0)

@@ -1,5 +1,9 @@
 """Decisions for messages that carry an ordering key and a sequence number."""
 
+# Longest ordering key a webhook may send: PostgreSQL cannot index (and so
+# cannot store) a key of a few kilobytes that does not compress.
+KEY_MAX_LENGTH = 255
+
 APPLY = "apply"
 PARK = "park"
 DUPLICATE = "duplicate"

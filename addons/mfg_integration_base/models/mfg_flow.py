@@ -427,6 +427,25 @@ class MfgFlow(models.Model):
             key += f"@{fields.Datetime.to_string(eta)}"
         return key
 
+    def _mfg_ordered_siblings(self):
+        """The other flows whose keyed messages (ordering key and sequence)
+        this flow's drain applies with its own: the connector's other active
+        realtime inbound flows. Keys and sequences are the connector's (an
+        MO's shop-floor events span five MES flows): drained flow by flow, a
+        successor met before its predecessor was parked, released by the
+        other flow's drain and drained once more."""
+        self.ensure_one()
+        if not (self.direction == "inbound" and self.mode == "realtime"):
+            return self.browse()
+        return self.sudo().search(
+            [
+                ("connector_id", "=", self.connector_id.id),
+                ("direction", "=", "inbound"),
+                ("mode", "=", "realtime"),
+                ("id", "!=", self.id),
+            ]
+        )
+
     def _mfg_drain_slots(self):
         """How many drains of this flow may run at once: the capacity of its
         queue_job channel in the job runner's configuration (a channel not

@@ -106,16 +106,27 @@ class MfgSyncMessage(models.Model):
         claimed = ordering.ClaimedKeys()
         self.flush_model()
         cr = self.env.cr
-        # Messages of busy keys are skipped: look a few batches ahead.
+        siblings = flow._mfg_ordered_siblings()
+        # Messages of busy keys are skipped: look a few batches ahead. The
+        # keyed messages of the sibling flows come too, in sequence with this
+        # flow's: one key's events are applied by one drain, in order, instead
+        # of parked by a drain that sees a successor before its predecessor.
         cr.execute(
             """
             SELECT id, ordering_key, sequence FROM mfg_sync_message
-             WHERE flow_id = %s AND state = 'queued'
+             WHERE flow_id = ANY(%s) AND state = 'queued'
                AND (next_attempt_at IS NULL OR next_attempt_at <= %s)
+               AND (flow_id = %s
+                    OR (ordering_key IS NOT NULL AND sequence IS NOT NULL))
              ORDER BY sequence NULLS FIRST, id
              LIMIT %s
             """,
-            [flow.id, fields.Datetime.now(), limit * CLAIM_WINDOW],
+            [
+                [flow.id, *siblings.ids],
+                fields.Datetime.now(),
+                flow.id,
+                limit * CLAIM_WINDOW,
+            ],
         )
         rows = cr.fetchall()
         connector_id = flow.connector_id.id
@@ -235,6 +246,7 @@ class MfgSyncMessage(models.Model):
     def _mfg_process_batch(self, claimed, limit, optimistic):
         queue = list(self)
         processed = 0
+        drained_with = {}  # flow -> the flows its drain applies (siblings)
         while queue:
             message = queue.pop(0)
             if not message._mfg_may_send():
@@ -245,7 +257,12 @@ class MfgSyncMessage(models.Model):
                 released = message._mfg_process_guarded(claimed)
             processed += 1
             room = limit - processed - len(queue)
-            joining = released.filtered(lambda m, f=message.flow_id: m.flow_id == f)
+            if not released:
+                continue
+            flow = message.flow_id
+            if flow not in drained_with:
+                drained_with[flow] = flow | flow._mfg_ordered_siblings()
+            joining = released.filtered(lambda m, f=drained_with[flow]: m.flow_id in f)
             if room > 0 and joining:
                 # Next in sequence: before the rest of the batch.
                 queue[:0] = list(joining[:room])

@@ -25,7 +25,7 @@ from psycopg2 import sql
 
 from odoo import api, fields, models, tools
 
-from ..core import crypto, payload_guard, signatures, xmldoc
+from ..core import crypto, ordering, payload_guard, signatures, xmldoc
 from ..core import errors as errors_lib
 from ..core import schemas as schema_lib
 from ..core.schemas import SchemaError
@@ -291,6 +291,14 @@ class WebhookIntake:
             payload_guard.check(payload)
         except payload_guard.PayloadProblem as err:
             raise self._problem(err, "malformed_json") from err
+        key = payload.get("ordering_key")
+        if isinstance(key, str) and len(key) > ordering.KEY_MAX_LENGTH:
+            raise IntakeError(
+                422,
+                "schema_violation",
+                f"ordering_key is longer than {ordering.KEY_MAX_LENGTH} characters.",
+                [{"path": "ordering_key", "message": f"{len(key)} characters"}],
+            )
         if not self.config.has_mappings:
             # Identity flows speak the canonical format: check the contract now.
             spec = self.su_env["mfg.flow"]._get_flow_specs()[self.flow_code]

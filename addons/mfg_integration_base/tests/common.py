@@ -93,27 +93,35 @@ class MfgTestMixin:
     def _mfg_flow(self, connector, flow_code):
         return connector.flow_ids.filtered(lambda f: f.code == flow_code)
 
-    def _mfg_receive(self, connector, flow_code, payload, webhook_id=None):
+    def _mfg_receive(
+        self, connector, flow_code, payload, webhook_id=None, read_envelope=True
+    ):
         """Store an inbound message exactly as the webhook does after its checks
-        (the engine creates messages in sudo, as the technical user)."""
+        (the engine creates messages in sudo, as the technical user);
+        ``read_envelope=False`` leaves the ordering key and sequence for the
+        engine to find when preparing, as for a pulled record."""
         flow = self._mfg_flow(connector, flow_code)
+        vals = {
+            "direction": "inbound",
+            "connector_id": connector.id,
+            "flow_id": flow.id,
+            "flow_code": flow_code,
+            "idempotency_key": webhook_id or uuid.uuid4().hex,
+            "content_type": "application/json",
+            "payload_raw": json.dumps(payload),
+            "state": "queued",
+        }
+        envelope = payload if isinstance(payload, dict) else {}
+        key, sequence = envelope.get("ordering_key"), envelope.get("sequence")
+        if read_envelope and isinstance(key, str) and isinstance(sequence, int):
+            # what the webhook reads of a JSON payload's envelope
+            vals.update({"ordering_key": key, "sequence": sequence})
         message = (
             self.env["mfg.sync.message"]
             .with_user(connector.technical_user_id)
             .sudo()
             .with_context(tracking_disable=True)
-            .create(
-                {
-                    "direction": "inbound",
-                    "connector_id": connector.id,
-                    "flow_id": flow.id,
-                    "flow_code": flow_code,
-                    "idempotency_key": webhook_id or uuid.uuid4().hex,
-                    "content_type": "application/json",
-                    "payload_raw": json.dumps(payload),
-                    "state": "queued",
-                }
-            )
+            .create(vals)
         )
         return message.sudo()
 

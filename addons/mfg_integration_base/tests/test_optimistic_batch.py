@@ -22,14 +22,19 @@ class TestOptimisticBatch(MfgCommon):
         cls.connector = cls._mfg_partner_upsert_connector("optimistic1")
         cls.flow = cls.connector.flow_ids
 
-    def _upsert(self, ref, values=None, **extra):
+    def _upsert(self, ref, values=None, read_envelope=True, **extra):
         payload = {
             "schema_version": "1.0",
             "external_id": ref,
             "values": values or {"name": f"Partner {ref}"},
             **extra,
         }
-        return self._mfg_receive(self.connector, "generic.record.upsert", payload)
+        return self._mfg_receive(
+            self.connector,
+            "generic.record.upsert",
+            payload,
+            read_envelope=read_envelope,
+        )
 
     def _partners(self, *refs):
         names = [f"Partner {ref}" for ref in refs]
@@ -58,7 +63,9 @@ class TestOptimisticBatch(MfgCommon):
         # what preparing learnt is refused when it is written.
         huge_key = secrets.token_urlsafe(6000)
         before = self._upsert("OB4", ordering_key="OB-B", sequence=1)
-        refused = self._upsert("OB5", ordering_key=huge_key, sequence=1)
+        refused = self._upsert(
+            "OB5", ordering_key=huge_key, sequence=1, read_envelope=False
+        )
         after = self._upsert("OB6", ordering_key="OB-C", sequence=1)
         self.assertFalse(refused.ordering_key)
         with mute_logger(PROCESSING_LOGGER, "odoo.sql_db"):

@@ -1,6 +1,7 @@
 # Copyright 2026 Manufacturing Integration Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import json
+import secrets
 import time
 from datetime import timedelta
 
@@ -199,6 +200,18 @@ class TestWebhook(MfgHttpCommon):
         body = self.assertError(response, 422, "schema_violation")
         self.assertIn("external_id", body["message"])
         self.assertEqual(len(self._messages(state="rejected")), 2)
+
+    def test_ordering_key_too_long_422(self):
+        # Longer than PostgreSQL can index: refused with the reason, not a 500.
+        payload = upsert("P-LONG")
+        payload.update({"ordering_key": secrets.token_urlsafe(6000), "sequence": 1})
+        response = self._mfg_post(self.connector, "generic.record.upsert", payload)
+        body = self.assertError(response, 422, "schema_violation", path="ordering_key")
+        self.assertIn("255", body["message"])
+        self.assertFalse(self._messages(state="queued"))
+        payload["ordering_key"] = "K" * 255
+        response = self._mfg_post(self.connector, "generic.record.upsert", payload)
+        self.assertEqual(response.status_code, 202, response.text)
 
     def test_unknown_major_version_422(self):
         payload = upsert()
