@@ -189,8 +189,10 @@ class MrpProduction(models.Model):
             )
         )
         here = quants.filtered(
-            lambda q: q.company_id == connector.company_id
-            and (not warehouse or q.location_id.warehouse_id == warehouse)
+            lambda q: (
+                q.company_id == connector.company_id
+                and (not warehouse or q.location_id.warehouse_id == warehouse)
+            )
         )
         if not quants or here:
             return
