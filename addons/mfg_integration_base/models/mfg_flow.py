@@ -528,7 +528,7 @@ class MfgFlow(models.Model):
             limit = min(limit, budget) if budget is not None else limit
         Message = self.env["mfg.sync.message"]
         messages, claimed, more = Message._mfg_claim_due(self, limit)
-        messages._mfg_process(claimed, limit)
+        interrupted = messages._mfg_process(claimed, limit)
         if self.mode == "batch":
             # Only batch flows need it (their interval); writing the flow row
             # from every concurrent drain made jobs collide on it.
@@ -538,6 +538,10 @@ class MfgFlow(models.Model):
             # transaction), and the other slots join in.
             slots = [slot] + [s for s in range(self._mfg_drain_slots()) if s != slot]
             self._schedule_drain(eta=fields.Datetime.now(), slots=slots)
+        elif interrupted:
+            # A concurrent commit stopped the batch: the rest at once, in a
+            # new transaction (this one's snapshot cannot apply it).
+            self._schedule_drain(eta=fields.Datetime.now(), slots=[slot])
         elif self.mode == "realtime":
             # Messages committed while this drain ran are not in its snapshot,
             # and those of keys it skipped wait for their holder: look again

@@ -40,6 +40,17 @@ TRANSIENT_DB_ERRORS = (
     psycopg2.errors.LockNotAvailable,
     psycopg2.errors.QueryCanceled,
 )
+# A concurrent transaction wrote, and committed, a row this message writes
+# (two drains consuming from one stock quant): not the message's fault, and
+# hopeless in this transaction's snapshot (REPEATABLE READ). The batch stops
+# there and its rest waits, queued, no attempt counted, for a drain in a
+# fresh transaction: counted as failures, they were retried after a backoff
+# and, under a steady contention, could end dead.
+CONCURRENCY_ERRORS = (
+    psycopg2.errors.SerializationFailure,
+    psycopg2.errors.DeadlockDetected,
+    psycopg2.errors.LockNotAvailable,
+)
 # The outcomes a business model hears of (_mfg_outcome_reached).
 FINAL_STATES = ("done", "failed", "dead")
 
@@ -239,11 +250,14 @@ class MfgSyncMessage(models.Model):
                 )
             else:
                 ordering_keys.note_applied(self.env.cr, claimed.applied_now)
-                return
-        self._mfg_process_batch(claimed, limit, optimistic=False)
+                return False
+        interrupted = self._mfg_process_batch(claimed, limit, optimistic=False)
         ordering_keys.note_applied(self.env.cr, claimed.applied_now)
+        return interrupted
 
     def _mfg_process_batch(self, claimed, limit, optimistic):
+        """True when a concurrency conflict stopped the batch (the messages
+        from the conflicting one on are left queued)."""
         queue = list(self)
         processed = 0
         drained_with = {}  # flow -> the flows its drain applies (siblings)
@@ -254,7 +268,11 @@ class MfgSyncMessage(models.Model):
             if optimistic:
                 released = message._mfg_process_optimistic(claimed)
             else:
-                released = message._mfg_process_guarded(claimed)
+                try:
+                    released = message._mfg_process_guarded(claimed)
+                except CONCURRENCY_ERRORS as err:
+                    message._mfg_stop_batch_at_conflict(err, first=not processed)
+                    return True
             processed += 1
             room = limit - processed - len(queue)
             if not released:
@@ -266,6 +284,23 @@ class MfgSyncMessage(models.Model):
             if room > 0 and joining:
                 # Next in sequence: before the rest of the batch.
                 queue[:0] = list(joining[:room])
+        return False
+
+    def _mfg_stop_batch_at_conflict(self, err, first):
+        """A concurrency conflict (CONCURRENCY_ERRORS) at this message stops
+        its batch. The message waits, queued, with no attempt counted, unless
+        it was the batch's first: a drain must move something forward, else
+        a conflict that recurs (a handler that raises one) would chain drains
+        for ever; that message then fails as transient, retried later."""
+        _logger.info(
+            "mfg: batch stopped at message %s (%s); the rest waits for a new "
+            "transaction",
+            self.id,
+            type(err).__name__,
+        )
+        if first:
+            _kind, text, technical = error_lib.describe_exception(err)
+            self._mfg_fail(error_lib.TRANSIENT, text, technical=technical)
 
     def _mfg_may_send(self):
         """False for an outbound message whose endpoint is disabled (by a 410
@@ -307,6 +342,9 @@ class MfgSyncMessage(models.Model):
         try:
             with self.env.cr.savepoint():
                 return self._mfg_process_one(claimed)
+        except CONCURRENCY_ERRORS:
+            claimed.restore(saved)
+            raise
         except (psycopg2.Error, UnicodeError, ValueError, RecursionError) as err:
             # The message's own outcome could not be written. The savepoint's
             # rollback cleared the cache: record a failure with safe values.
@@ -344,6 +382,9 @@ class MfgSyncMessage(models.Model):
                     outcome, record = self._mfg_send_outbound()
         except MfgEndpointGone as err:
             self._mfg_wait_endpoint_gone(str(err), err.http_status)
+        except CONCURRENCY_ERRORS:
+            self._mfg_restore_claims(claimed, saved)
+            raise
         except MfgError as err:
             self._mfg_restore_claims(claimed, saved)
             self._mfg_fail(

@@ -5,6 +5,8 @@ drains in real transactions, interleaved as parallel job workers run them.
 A message's ordering key is a partner here: the generic upsert carries
 ``ordering_key`` and ``sequence`` like any ordered flow."""
 
+from odoo.tools import mute_logger
+
 from .committed import MfgCommittedCase
 
 
@@ -142,3 +144,35 @@ class TestOrderingConcurrency(MfgCommittedCase):
         self.run_pending_drains()
         self.assertEqual(self.states(one, two, copy), ["done", "done", "duplicate"])
         self.assertEqual(self.partner_name("KF"), ["KF v2"])
+
+    def test_a_concurrent_commit_stops_the_batch_and_fails_no_message(self):
+        # Two drains writing one row (two MOs consuming from one stock quant):
+        # the later one's snapshot cannot write it. That is no fault of the
+        # message: it waits, queued, no attempt counted, for a new transaction.
+        with self.committed() as env:
+            self.receive(env, self.partner_payload("CC-B"))
+        self.run_pending_drains()
+        with self.committed() as env:
+            ids = [
+                self.receive(env, self.partner_payload(ref, name=name))[1]["message_id"]
+                for ref, name in (("CC-A", "CC-A"), ("CC-B", "CC-B v2"), ("CC-C", "C"))
+            ]
+        with self.committed() as env_late:
+            env_late.cr.execute("SELECT 1")  # its snapshot
+            with self.committed() as env_person:
+                partner = env_person["res.partner"].search(
+                    [("name", "=", "Partner CC-B")]
+                )
+                partner.name = "CC-B by a person"
+            with mute_logger("odoo.sql_db"):
+                env_late["mfg.flow"].browse(self.flow_id)._mfg_drain()
+        with self.committed() as env:
+            messages = env["mfg.sync.message"].browse(ids)
+            self.assertEqual(messages.mapped("state"), ["done", "queued", "queued"])
+            self.assertEqual(messages.mapped("attempts"), [1, 0, 0])
+            self.assertFalse(any(messages.mapped("error_kind")))
+        self.run_pending_drains()
+        self.assertEqual(self.states(*ids), ["done", "done", "done"])
+        with self.committed() as env:
+            names = env["res.partner"].search([("name", "like", "CC-B")]).mapped("name")
+        self.assertEqual(names, ["CC-B v2"])
