@@ -405,6 +405,18 @@ def serialization_failures(logfile, start):
         return handle.read().count("could not serialize access")
 
 
+def idle_share(before, after):
+    """Share of the machine's CPU time (all cores) left idle between two
+    ``psutil.cpu_times()``: what another job worker could still have used."""
+    spent = {
+        field: getattr(after, field) - getattr(before, field)
+        for field in after._fields
+        if field not in ("guest", "guest_nice")  # counted in user/nice already
+    }
+    total = sum(spent.values()) or 1.0
+    return (spent["idle"] + spent.get("iowait", 0.0)) / total
+
+
 def measure(args, db, label, ports, tmp):
     channels, nodes, _engine = CONFIGS[label]
     front, servers = start_layout(db, label, channels, nodes, ports, tmp)
@@ -416,7 +428,9 @@ def measure(args, db, label, ports, tmp):
         starts = [os.path.getsize(server.logfile) for server in servers]
         sampler = Sampler(db, servers)
         sampler.start()
+        machine = psutil.cpu_times()
         result = burst(front.port, db, data, args.wait)
+        result["machine_idle"] = idle_share(machine, psutil.cpu_times())
         sampler.stop.set()
         sampler.join()
         result["serialization_failures"] = sum(
@@ -492,6 +506,7 @@ def main():
             "p50 ms",
             "p95 ms",
             "load (1 min)",
+            "machine idle",
             "serialization failures",
             "CPU ms/event Odoo + PG",
             "PG conns",
@@ -512,6 +527,7 @@ def main():
                 f"{r['p50_ms']:.0f}",
                 f"{r['p95_ms']:.0f}",
                 f"{r['load1']:.1f}",
+                f"{r['machine_idle']:.0%}",
                 r["serialization_failures"],
                 f"{r['odoo_cpu_ms_per_event']:.0f} + {r['pg_cpu_ms_per_event']:.0f}",
                 r["pg_connections"],

@@ -453,7 +453,7 @@ class MfgFlow(models.Model):
         self.ensure_one()
         return channel_capacity(self.channel)
 
-    def _schedule_drain(self, eta=None, slots=(0,)):
+    def _schedule_drain(self, eta=None, slots=(0,), conflicts=0):
         """Make sure one drain job is pending for each flow and slot (never one
         per message)."""
         for flow in self:
@@ -470,7 +470,7 @@ class MfgFlow(models.Model):
                     identity_key=flow._drain_identity_key(eta, slot),
                     description=f"Process {flow.code} messages of "
                     f"{flow.connector_id.code}",
-                )._mfg_drain(slot)
+                )._mfg_drain(slot, conflicts)
                 if isinstance(job, models.BaseModel):
                     # queue_job kept the pending drain it found in this
                     # transaction's snapshot; it may start before we commit.
@@ -505,12 +505,13 @@ class MfgFlow(models.Model):
                 continue
             flow._schedule_drain()
 
-    def _mfg_drain(self, slot=0):
+    def _mfg_drain(self, slot=0, conflicts=0):
         """Job: process a batch of due messages of this flow. A full batch
         chains the next one and opens the flow's other slots: a burst is
         drained by as many jobs as the channel runs at once, each claiming
         messages of ordering keys no other holds; a drain that finds nothing
-        ends (an idle flow holds no worker)."""
+        ends (an idle flow holds no worker). ``conflicts``: drains in a row
+        a concurrency conflict stopped before they moved anything."""
         self.ensure_one()
         if self.connector_id.state != "active":
             # A paused (or neutralized) connector keeps its messages queued.
@@ -528,7 +529,7 @@ class MfgFlow(models.Model):
             limit = min(limit, budget) if budget is not None else limit
         Message = self.env["mfg.sync.message"]
         messages, claimed, more = Message._mfg_claim_due(self, limit)
-        interrupted = messages._mfg_process(claimed, limit)
+        streak = messages._mfg_process(claimed, limit, conflicts)
         if self.mode == "batch":
             # Only batch flows need it (their interval); writing the flow row
             # from every concurrent drain made jobs collide on it.
@@ -538,10 +539,12 @@ class MfgFlow(models.Model):
             # transaction), and the other slots join in.
             slots = [slot] + [s for s in range(self._mfg_drain_slots()) if s != slot]
             self._schedule_drain(eta=fields.Datetime.now(), slots=slots)
-        elif interrupted:
+        elif streak is not None:
             # A concurrent commit stopped the batch: the rest at once, in a
             # new transaction (this one's snapshot cannot apply it).
-            self._schedule_drain(eta=fields.Datetime.now(), slots=[slot])
+            self._schedule_drain(
+                eta=fields.Datetime.now(), slots=[slot], conflicts=streak
+            )
         elif self.mode == "realtime":
             # Messages committed while this drain ran are not in its snapshot,
             # and those of keys it skipped wait for their holder: look again

@@ -51,6 +51,10 @@ CONCURRENCY_ERRORS = (
     psycopg2.errors.DeadlockDetected,
     psycopg2.errors.LockNotAvailable,
 )
+# Drains in a row stopped by a conflict before they moved anything: past
+# this, the conflicting message counts a (transient) attempt, so that a
+# conflict that recurs (a handler that raises one) cannot chain drains for ever.
+CONFLICT_STREAK_LIMIT = 3
 # The outcomes a business model hears of (_mfg_outcome_reached).
 FINAL_STATES = ("done", "failed", "dead")
 
@@ -221,7 +225,7 @@ class MfgSyncMessage(models.Model):
         return bool(ordering_keys.free_keys(cr, flow.connector_id.id, keys))
 
     # ----------------------------------------------------------- processing
-    def _mfg_process(self, claimed=None, limit=None):
+    def _mfg_process(self, claimed=None, limit=None, conflicts=0):
         """Process this batch (one flow's, in sequence order) under the
         ordering keys its drain ``claimed``. A parked successor that a message
         releases joins the batch while it has room (``limit``), else waits
@@ -230,7 +234,11 @@ class MfgSyncMessage(models.Model):
         Inbound batches are optimistic: applied in one savepoint, flushed
         once. Only when a message raises is the savepoint rolled back and the
         batch replayed message by message, each in a savepoint of its own, so
-        that the failing message fails alone."""
+        that the failing message fails alone.
+
+        Returns None, or, when a concurrency conflict stopped the batch, the
+        drains in a row stopped before moving anything (``conflicts`` the
+        streak so far; 0 when this one moved something)."""
         if claimed is None:
             claimed = ordering.ClaimedKeys()
         limit = max(limit or 0, len(self))
@@ -250,14 +258,14 @@ class MfgSyncMessage(models.Model):
                 )
             else:
                 ordering_keys.note_applied(self.env.cr, claimed.applied_now)
-                return False
-        interrupted = self._mfg_process_batch(claimed, limit, optimistic=False)
+                return None
+        streak = self._mfg_process_batch(claimed, limit, False, conflicts)
         ordering_keys.note_applied(self.env.cr, claimed.applied_now)
-        return interrupted
+        return streak
 
-    def _mfg_process_batch(self, claimed, limit, optimistic):
-        """True when a concurrency conflict stopped the batch (the messages
-        from the conflicting one on are left queued)."""
+    def _mfg_process_batch(self, claimed, limit, optimistic, conflicts=0):
+        """None, or the conflict streak when a concurrency conflict stopped
+        the batch (the messages from the conflicting one on left queued)."""
         queue = list(self)
         processed = 0
         drained_with = {}  # flow -> the flows its drain applies (siblings)
@@ -271,8 +279,16 @@ class MfgSyncMessage(models.Model):
                 try:
                     released = message._mfg_process_guarded(claimed)
                 except CONCURRENCY_ERRORS as err:
-                    message._mfg_stop_batch_at_conflict(err, first=not processed)
-                    return True
+                    if processed:
+                        streak = 0
+                    elif conflicts + 1 < CONFLICT_STREAK_LIMIT:
+                        streak = conflicts + 1
+                    else:
+                        streak = 0  # the message's attempt is the move
+                    message._mfg_stop_batch_at_conflict(
+                        err, count=not (processed or streak)
+                    )
+                    return streak
             processed += 1
             room = limit - processed - len(queue)
             if not released:
@@ -284,21 +300,20 @@ class MfgSyncMessage(models.Model):
             if room > 0 and joining:
                 # Next in sequence: before the rest of the batch.
                 queue[:0] = list(joining[:room])
-        return False
+        return None
 
-    def _mfg_stop_batch_at_conflict(self, err, first):
+    def _mfg_stop_batch_at_conflict(self, err, count):
         """A concurrency conflict (CONCURRENCY_ERRORS) at this message stops
         its batch. The message waits, queued, with no attempt counted, unless
-        it was the batch's first: a drain must move something forward, else
-        a conflict that recurs (a handler that raises one) would chain drains
-        for ever; that message then fails as transient, retried later."""
+        ``count`` (CONFLICT_STREAK_LIMIT): then it fails as transient, retried
+        after the backoff."""
         _logger.info(
             "mfg: batch stopped at message %s (%s); the rest waits for a new "
             "transaction",
             self.id,
             type(err).__name__,
         )
-        if first:
+        if count:
             _kind, text, technical = error_lib.describe_exception(err)
             self._mfg_fail(error_lib.TRANSIENT, text, technical=technical)
 

@@ -11,6 +11,7 @@ from odoo.tools import mute_logger
 
 from odoo.addons.queue_job.tests.common import trap_jobs
 
+from ..models.mfg_sync_message_processing import CONFLICT_STREAK_LIMIT
 from .common import MfgCommon
 
 
@@ -233,8 +234,17 @@ class TestProcessing(MfgCommon):
 
         # the handler generic.record.upsert declares
         self.patch(type(self.env["mfg.external.id"]), "_mfg_receive_upsert", boom)
+        # A conflict is no fault of the message: the drain stops, the next
+        # one starts at once, told how many in a row moved nothing ...
+        for streak in range(1, CONFLICT_STREAK_LIMIT):
+            with trap_jobs() as trap, mute_logger("odoo.sql_db"):
+                self.flow._mfg_drain(conflicts=streak - 1)
+            self.assertEqual((message.state, message.attempts), ("queued", 0))
+            self.assertFalse(message.error_kind)
+            self.assertEqual([job.args for job in trap.enqueued_jobs], [(0, streak)])
+        # ... until a streak shows it recurs: then it counts as transient.
         with mute_logger("odoo.sql_db"):
-            self.flow._mfg_drain()
+            self.flow._mfg_drain(conflicts=CONFLICT_STREAK_LIMIT - 1)
         self.assertEqual(message.state, "queued")
         self.assertEqual(message.error_kind, "transient")
         self.assertTrue(message.next_attempt_at)
