@@ -99,7 +99,13 @@ class MfgSyncMessage(models.Model):
         "due time, or a person's retry or replay. Latency counts from it.",
     )
     # Float: an int4 overflows past ~24 days of latency (a message replayed late).
-    latency_ms = fields.Float(readonly=True, aggregator="avg", digits=(16, 0))
+    latency_ms = fields.Float(
+        string="Latency (ms)",
+        readonly=True,
+        aggregator="avg",
+        digits=(16, 0),
+        help="From receipt (or the current attempt's queueing) to the outcome.",
+    )
 
     def init(self):
         # The idempotency key is enforced by the database, not by a search.

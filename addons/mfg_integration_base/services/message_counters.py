@@ -23,7 +23,6 @@ equal the messages table in its own snapshot."""
 # Messages not finished yet: the backlog.
 PENDING_STATES = ("received", "queued", "parked")
 COUNT_TABLE = "mfg_message_count"
-LATENCY_TABLE = "mfg_message_latency"
 # Taken by fold: two folds at once would not lose counts, but one would fail
 # on the rows the other deletes.
 FOLD_LOCK = 0x6D666763  # "mfgc"
