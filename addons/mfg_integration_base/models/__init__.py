@@ -1,5 +1,6 @@
 from . import mail_activity
 from . import mail_thread
+from . import mfg_registry_cache_mixin
 from . import mfg_connector
 from . import mfg_connector_secret_format
 from . import mfg_connector_dashboard

@@ -44,6 +44,8 @@ OWNED_FIELDS = {
 
 class MfgEventSubscription(models.Model):
     _name = "mfg.event.subscription"
+    # A change clears _mfg_index (an ormcache).
+    _inherit = ["mfg.registry.cache.mixin"]
     _description = "Integration Event Subscription"
     _order = "model_name, sequence, id"
 
@@ -201,30 +203,21 @@ class MfgEventSubscription(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             vals["user_id"] = self.env.uid
-        subs = super().create(vals_list)
-        self.env.registry.clear_cache()
-        return subs
+        return super().create(vals_list)
 
     def write(self, vals):
         if OWNED_FIELDS & vals.keys():
             # Whoever changes what it sends answers for it from now on.
             vals = {**vals, "user_id": self.env.uid}
-        result = super().write(vals)
-        self.env.registry.clear_cache()
-        return result
-
-    def unlink(self):
-        result = super().unlink()
-        self.env.registry.clear_cache()
-        return result
+        return super().write(vals)
 
     # ------------------------------------------------------------ the index
     @api.model
     @tools.ormcache()
     def _mfg_index(self):
         """{model name: (Entry, ...)} of the active subscriptions. Cleared when a
-        subscription changes (and in the other workers through Odoo's cache
-        signalling)."""
+        subscription changes (mfg.registry.cache.mixin; in the other workers
+        through Odoo's cache signalling)."""
         index = {}
         for sub in self.sudo().search([]):
             index.setdefault(sub.model_id.model, []).append(

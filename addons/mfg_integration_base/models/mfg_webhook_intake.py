@@ -628,35 +628,10 @@ CONNECTOR_VOLATILE = {"check_success_at", "check_error_at", "check_error"}
 FLOW_VOLATILE = {"last_run_at", "alert_state", "alert_reasons", "alert_since"}
 
 
-class IntakeCacheMixin(models.AbstractModel):
-    """Clears the intake cache when a record that feeds it changes."""
-
-    _name = "mfg.intake.cache.mixin"
-    _description = "Clears the webhook intake cache on change"
-    _intake_volatile_fields = frozenset()
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        records = super().create(vals_list)
-        self.env.registry.clear_cache()
-        return records
-
-    def write(self, vals):
-        result = super().write(vals)
-        if set(vals) - self._intake_volatile_fields:
-            self.env.registry.clear_cache()
-        return result
-
-    def unlink(self):
-        result = super().unlink()
-        self.env.registry.clear_cache()
-        return result
-
-
 class MfgConnector(models.Model):
     _name = "mfg.connector"
-    _inherit = ["mfg.connector", "mfg.intake.cache.mixin"]
-    _intake_volatile_fields = frozenset(CONNECTOR_VOLATILE)
+    _inherit = ["mfg.connector", "mfg.registry.cache.mixin"]
+    _cache_volatile_fields = frozenset(CONNECTOR_VOLATILE)
 
     def init(self):
         res = super().init()
@@ -744,10 +719,10 @@ class MfgConnector(models.Model):
 
 class MfgFlow(models.Model):
     _name = "mfg.flow"
-    _inherit = ["mfg.flow", "mfg.intake.cache.mixin"]
-    _intake_volatile_fields = frozenset(FLOW_VOLATILE)
+    _inherit = ["mfg.flow", "mfg.registry.cache.mixin"]
+    _cache_volatile_fields = frozenset(FLOW_VOLATILE)
 
 
 class MfgFieldMapping(models.Model):
     _name = "mfg.field.mapping"
-    _inherit = ["mfg.field.mapping", "mfg.intake.cache.mixin"]
+    _inherit = ["mfg.field.mapping", "mfg.registry.cache.mixin"]
