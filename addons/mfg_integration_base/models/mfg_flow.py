@@ -459,6 +459,11 @@ class MfgFlow(models.Model):
         for flow in self:
             if flow.mode == "batch" and eta is None:
                 continue
+            if eta is None and slots == (0,) and flow._mfg_drain_pending():
+                # What queue_job's lookup of the job's identity key (below)
+                # would find, in one indexed query instead of an ORM search.
+                drain_after_commit(self.env.cr, flow.ids)
+                continue
             # The job runs as the connector's technical user (least privilege),
             # in the connector's company only; the engine's own bookkeeping
             # inside it uses sudo where needed.
@@ -479,6 +484,7 @@ class MfgFlow(models.Model):
     def _mfg_drain_pending(self):
         """True when a drain of this flow (due now) has not started yet."""
         self.ensure_one()
+        self.env["queue.job"].flush_model(["identity_key", "state"])
         self.env.cr.execute(
             """
             SELECT 1 FROM queue_job
@@ -495,13 +501,17 @@ class MfgFlow(models.Model):
         read (run in a transaction that began after the messages' commit)."""
         Message = self.env["mfg.sync.message"]
         for flow in self:
+            # The pending drain first: one indexed query, and mostly the answer
+            # (the flow's and connector's rows are read only without one).
+            if flow._mfg_drain_pending():
+                continue
             if not (
                 flow.active
                 and flow.mode == "realtime"
                 and flow.connector_id.state == "active"
             ):
                 continue
-            if flow._mfg_drain_pending() or not Message._mfg_due_exists(flow):
+            if not Message._mfg_due_exists(flow):
                 continue
             flow._schedule_drain()
 
