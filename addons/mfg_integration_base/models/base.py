@@ -69,7 +69,7 @@ class Base(models.AbstractModel):
     def unlink(self):
         # The payload is read now: the record is gone at the commit.
         for entry in self._mfg_event_entries(("unlink",)) if self else ():
-            self.env["mfg.event.subscription"].browse(entry.id)._mfg_emit_events(self)
+            self.env["mfg.event.subscription"]._mfg_emit(entry, self)
         return super().unlink()
 
     # ------------------------------------------------------------- helpers

@@ -490,26 +490,36 @@ class MfgConnector(models.Model):
                     flow=flow_code,
                 )
             )
-        payload = dict(payload)
-        payload.setdefault("schema_version", "1.0")
-        if validate:
-            flow._validate_canonical(payload)
-        message = (
-            self.env["mfg.sync.message"]
-            .sudo()
-            .with_context(
-                tracking_disable=True,
-                mail_create_nolog=True,
-                mail_create_nosubscribe=True,
-            )
-            .create(
+        event = {
+            "payload": payload,
+            "record": record,
+            "ordering_key": ordering_key,
+            "idempotency_key": idempotency_key,
+            "sequence": sequence,
+        }
+        return self._emit_many(flow, [event], validate, schedule_drain)
+
+    def _emit_many(self, flow, events, validate=True, schedule_drain=True):
+        """``_emit`` of many messages through ``flow`` (an active flow of this
+        connector, already found by the caller) in one create. ``events``: dicts
+        of ``_emit``'s arguments (payload, and optionally record, ordering_key,
+        idempotency_key, sequence). Returns the messages, in order."""
+        self.ensure_one()
+        vals_list = []
+        for event in events:
+            payload = dict(event["payload"])
+            payload.setdefault("schema_version", "1.0")
+            if validate:
+                flow._validate_canonical(payload)
+            record, sequence = event.get("record"), event.get("sequence")
+            vals_list.append(
                 {
                     "direction": "outbound",
                     "connector_id": self.id,
                     "flow_id": flow.id,
-                    "flow_code": flow_code,
-                    "idempotency_key": idempotency_key or uuid.uuid4().hex,
-                    "ordering_key": ordering_key,
+                    "flow_code": flow.code,
+                    "idempotency_key": event.get("idempotency_key") or uuid.uuid4().hex,
+                    "ordering_key": event.get("ordering_key"),
                     "payload_canonical": hashing.canonical_json(payload),
                     "state": "queued",
                     "res_model": record._name if record else False,
@@ -517,10 +527,19 @@ class MfgConnector(models.Model):
                     **({"sequence": sequence} if sequence else {}),
                 }
             )
+        messages = (
+            self.env["mfg.sync.message"]
+            .sudo()
+            .with_context(
+                tracking_disable=True,
+                mail_create_nolog=True,
+                mail_create_nosubscribe=True,
+            )
+            .create(vals_list)
         )
         if schedule_drain:
             flow._schedule_drain()
-        return message
+        return messages
 
     # ----------------------------------------------------------- external ids
     def _mfg_find_binding(self, model, external_id):

@@ -24,8 +24,16 @@ TRIGGERS = [
     ("unlink", "Deleted"),
 ]
 EVENT_FLOW = "generic.event"
-# What the hooks need of one subscription, without reading a record.
-Entry = namedtuple("Entry", "id trigger watched field value")
+# What the hooks and the emission need of one subscription, without reading a
+# record: built once per registry cache (see _mfg_index).
+Entry = namedtuple(
+    "Entry",
+    "id trigger watched field value boolean live flow_id connector_id domain "
+    "user_id company_id tree event_code external_id_field ordering_key_path",
+)
+# One event to write: the subscription's entry, the record, its ordering key and
+# the values read for it.
+Event = namedtuple("Event", "entry record key values")
 PENDING_EVENTS = "mfg.event.subscription.pending"
 # Changing one of these changes what is sent: the one who does it becomes owner.
 OWNED_FIELDS = {
@@ -216,20 +224,59 @@ class MfgEventSubscription(models.Model):
     @tools.ormcache()
     def _mfg_index(self):
         """{model name: (Entry, ...)} of the active subscriptions. Cleared when a
-        subscription changes (mfg.registry.cache.mixin; in the other workers
-        through Odoo's cache signalling)."""
+        subscription, its flow or its connector changes (they all clear the
+        registry cache, see mfg.registry.cache.mixin), and in the other workers
+        through Odoo's cache signalling: a transaction's events read nothing of
+        their subscriptions."""
         index = {}
         for sub in self.sudo().search([]):
+            flow = sub.flow_id
+            try:
+                domain, tree = sub._mfg_domain_and_tree()
+            except ValidationError:
+                # Broken since it was saved (a field of its domain uninstalled):
+                # its events raise why (_mfg_entry_config), the others work.
+                domain = tree = None
             index.setdefault(sub.model_id.model, []).append(
                 Entry(
-                    sub.id,
-                    sub.trigger,
-                    frozenset(sub.watched_field_ids.mapped("name")),
-                    sub.state_field_id.name or None,
-                    sub.state_value,
+                    id=sub.id,
+                    trigger=sub.trigger,
+                    watched=frozenset(sub.watched_field_ids.mapped("name")),
+                    field=sub.state_field_id.name or None,
+                    value=(sub.state_value or "").strip(),
+                    boolean=sub.state_field_id.ttype == "boolean",
+                    # A paused connector keeps its events (they wait in the
+                    # outbox); a draft one is not in service yet.
+                    live=flow.active
+                    and flow.connector_id.state in ("active", "paused"),
+                    flow_id=flow.id,
+                    connector_id=flow.connector_id.id,
+                    domain=domain,
+                    user_id=sub.user_id.id,
+                    company_id=sub.company_id.id,
+                    tree=tree,
+                    event_code=sub.event_code,
+                    external_id_field=sub.external_id_field_id.name or None,
+                    ordering_key_path=sub.ordering_key_path or None,
                 )
             )
         return {model: tuple(entries) for model, entries in index.items()}
+
+    def _mfg_domain_and_tree(self):
+        """(domain of the records sent, tree of the field paths sent)."""
+        self.ensure_one()
+        payload = self.env["mfg.record.payload"]
+        domain = self._mfg_domain() + payload._mfg_company_domain(
+            self.model_id.model, self.company_id
+        )
+        return domain, record_paths.path_tree(payload._mfg_paths_of(self.field_paths))
+
+    @api.model
+    def _mfg_entry_config(self, entry):
+        """(domain, tree) of ``entry``; raises why for a broken subscription."""
+        if entry.tree is not None:
+            return entry.domain, entry.tree
+        return self.browse(entry.id)._mfg_domain_and_tree()
 
     # ------------------------------------------------------------ emission
     @api.model
@@ -261,135 +308,227 @@ class MfgEventSubscription(models.Model):
 
     @api.model
     def _mfg_flush_events(self):
+        """The pre-commit hook: the events of the transaction, written together
+        (one sequence lookup, one binding lookup, one create per connector, one
+        drain check per flow)."""
         pending = self.env.cr.precommit.data.pop(PENDING_EVENTS, {})
-        flows = self.env["mfg.flow"]
+        index = self._mfg_index()
+        # The records still there, one query per model for all subscriptions.
+        changed = {}
+        for (_sub_id, model), initials in pending.items():
+            changed.setdefault(model, set()).update(initials)
+        alive = {
+            model: set(self.env[model].browse(sorted(ids)).exists().ids)
+            for model, ids in changed.items()
+        }
+        events = []
         for (sub_id, model), initials in pending.items():
-            subscription = self.browse(sub_id).exists()
-            records = self.env[model].browse(list(initials)).exists()
-            if not (subscription and records):
+            # Archived or deleted in this transaction: no entry, no event.
+            entry = next((e for e in index.get(model, ()) if e.id == sub_id), None)
+            records = self.env[model].browse(
+                [id_ for id_ in initials if id_ in alive[model]]
+            )
+            if not (entry and records):
                 continue
-            if subscription.trigger != "create":
+            if entry.trigger != "create":
                 records = records.filtered(
                     lambda r, initials=initials: any(
                         r[name] != value for name, value in initials[r.id].items()
                     )
                 )
-            if subscription.trigger == "state":
-                records = records.filtered(subscription._mfg_state_reached)
+            if entry.trigger == "state":
+                records = records.filtered(
+                    lambda r, entry=entry: self._mfg_state_reached(entry, r)
+                )
             if records:
-                flows |= subscription._mfg_emit_events(records, schedule_drain=False)
-        # One drain per flow for all the events of the transaction (the lookup
-        # of a pending drain job is most of what an event costs to enqueue).
-        flows._schedule_drain()
+                events += self._mfg_events(entry, records)
+        self._mfg_write_events(events)
         self.env.flush_all()
 
-    def _mfg_state_reached(self, record):
+    @api.model
+    def _mfg_emit(self, entry, records):
+        """Write the events of ``records`` for ``entry`` now (a deletion: the
+        record is gone at the commit)."""
+        self._mfg_write_events(self._mfg_events(entry, records))
+
+    @api.model
+    def _mfg_state_reached(self, entry, record):
         """Whether ``record``'s field now holds the subscription's value (the
         value is typed text: compared as the field's text form)."""
-        value = record[self.state_field_id.name]
-        if isinstance(value, bool) and self.state_field_id.ttype == "boolean":
-            return str(value).lower() == self.state_value.strip().lower()
-        return str(value) == self.state_value.strip()
+        value = record[entry.field]
+        if isinstance(value, bool) and entry.boolean:
+            return str(value).lower() == entry.value.lower()
+        return str(value) == entry.value
 
-    def _mfg_emit_events(self, records, schedule_drain=True):
-        """Write one outbound message per record that passes the subscription's
-        domain, company and owner's record rules. ``self``: one subscription.
-        Returns the flow when it wrote any (its drain is scheduled unless
-        ``schedule_drain`` is False: the caller does it once), else no flow."""
-        self.ensure_one()
-        sub = self.sudo()
-        flow = sub.flow_id
-        if not (flow.active and flow.connector_id.state in ("active", "paused")):
-            # A paused connector keeps its events (they wait in the outbox); a
-            # draft one is not in service yet.
-            return flow.browse()
-        payload_model = self.env["mfg.record.payload"]
-        domain = sub._mfg_domain() + payload_model._mfg_company_domain(
-            sub.model_id.model, sub.company_id
-        )
+    @api.model
+    def _mfg_events(self, entry, records):
+        """[Event] of the ``records`` that pass the subscription's domain, company
+        and owner's record rules; none when its flow is out of service."""
+        if not entry.live:
+            return []
+        domain, tree = self._mfg_entry_config(entry)
         records = records.sudo()
         if domain:
             records = records.filtered_domain(domain)
         # The owner's record rules decide which records the subscription sees.
         records = (
-            records.with_user(sub.user_id)
+            records.with_user(entry.user_id)
             .with_context(allowed_company_ids=[])
             ._filtered_access("read")
         )
         if not records:
-            return flow.browse()
+            return []
         # The payload is read as superuser, with the company of the connector:
         # the event must not depend on who triggered it (a warehouse operator
         # validating a receipt may not read the vendor's fields), and the owner's
         # right to read every field on each path was checked when they saved it.
-        records = records.sudo().with_company(sub.company_id)
-        paths = payload_model._mfg_paths_of(sub.field_paths)
-        tree = record_paths.path_tree(paths)
-        occurred_at = payload_model._mfg_plain_value(
-            records._fields["write_date"], fields.Datetime.now()
-        )
-        connector = flow.connector_id
-        for record, values in zip(
-            records, payload_model._mfg_record_values(records, tree), strict=True
-        ):
-            key = sub._mfg_ordering_key(record)
-            payload_seq = self._mfg_next_sequence(connector, key)
-            connector._emit(
-                EVENT_FLOW,
-                {
-                    "event": sub.event_code,
-                    "trigger": sub.trigger,
-                    "model": sub.model_id.model,
-                    "odoo_id": record.id,
-                    "external_id": sub._mfg_bind_external_id(record),
-                    "occurred_at": occurred_at,
-                    "ordering_key": key,
-                    "sequence": payload_seq,
-                    "values": values,
-                },
-                record=record,
-                ordering_key=key,
-                sequence=payload_seq,
-                # built here from the record: the generic.event schema holds
-                validate=False,
-                schedule_drain=False,
-            )
-        if schedule_drain:
-            flow._schedule_drain()
-        return flow
+        records = records.sudo().with_company(entry.company_id)
+        values = self.env["mfg.record.payload"]._mfg_record_values(records, tree)
+        return [
+            Event(entry, record, self._mfg_ordering_key(entry, record), vals)
+            for record, vals in zip(records, values, strict=True)
+        ]
 
-    def _mfg_ordering_key(self, record):
-        if not self.ordering_key_path:
+    @api.model
+    def _mfg_write_events(self, events):
+        """One outbound message per event, in order, numbered in its ordering
+        key's sequence; the drain of each flow that got some is scheduled."""
+        if not events:
+            return
+        payload_model = self.env["mfg.record.payload"]
+        now = fields.Datetime.now()
+        occurred_at = payload_model._mfg_plain_value(
+            self.env["mfg.sync.message"]._fields["write_date"], now
+        )
+        flows = self.env["mfg.flow"]
+        by_connector = {}
+        for event in events:
+            by_connector.setdefault(event.entry.connector_id, []).append(event)
+        for connector_id, connector_events in by_connector.items():
+            connector = self.env["mfg.connector"].sudo().browse(connector_id)
+            external_ids = self._mfg_bind_external_ids(connector, connector_events)
+            last = self._mfg_last_sequences(
+                connector, {event.key for event in connector_events}
+            )
+            outbox = []
+            for event in connector_events:
+                entry, record = event.entry, event.record
+                sequence = last[event.key] = last.get(event.key, 0) + 1
+                outbox.append(
+                    {
+                        "payload": {
+                            "event": entry.event_code,
+                            "trigger": entry.trigger,
+                            "model": record._name,
+                            "odoo_id": record.id,
+                            "external_id": external_ids.get((record._name, record.id))
+                            if entry.external_id_field
+                            else None,
+                            "occurred_at": occurred_at,
+                            "ordering_key": event.key,
+                            "sequence": sequence,
+                            "values": event.values,
+                        },
+                        "record": record,
+                        "ordering_key": event.key,
+                        "sequence": sequence,
+                    }
+                )
+            # A connector has one generic.event flow (unique code per connector).
+            flow = flows.browse(connector_events[0].entry.flow_id)
+            # Built here from the records: the generic.event schema holds.
+            connector._emit_many(flow, outbox, validate=False, schedule_drain=False)
+            flows |= flow
+        # One drain per flow for all the events of the transaction.
+        flows._schedule_drain()
+
+    @api.model
+    def _mfg_ordering_key(self, entry, record):
+        if not entry.ordering_key_path:
             return f"{record._name}:{record.id}"
-        value = record.mapped(self.ordering_key_path)
+        value = record.mapped(entry.ordering_key_path)
         if isinstance(value, models.BaseModel):
             return ",".join(f"{r._name}:{r.id}" for r in value) or "none"
         return ",".join(str(v) for v in value) or "none"
 
-    def _mfg_bind_external_id(self, record):
-        """The record's external id in the connector; with 'Bind as external id'
-        the record is bound to that field's value the first time it is sent."""
-        connector = self.flow_id.connector_id
-        if not self.external_id_field_id:
-            return None
-        binding = connector._mfg_binding(record)
-        if binding:
-            return binding.external_id
-        value = record[self.external_id_field_id.name]
-        if not value:
-            return None
-        return connector._mfg_bind(record, value).external_id
-
     @api.model
-    def _mfg_next_sequence(self, connector, key):
-        """1 + the last sequence number of ``key``'s outbound messages. The row
-        lock of the record being changed serializes two events of one record."""
-        self.env["mfg.sync.message"].flush_model(["sequence", "ordering_key"])
+    def _mfg_bind_external_ids(self, connector, events):
+        """{(model, record id): external id in ``connector``} of the events'
+        records that have one. A record of a subscription with 'Bind as external
+        id' is bound to that field's value the first time it is sent. One lookup
+        for all the events (was one per event)."""
+        wanted = {}
+        for event in events:
+            if event.entry.external_id_field:
+                record = event.record
+                wanted.setdefault((record._name, record.id), (record, event.entry))
+        if not wanted:
+            return {}
+        Binding = self.env["mfg.external.id"].sudo()
+        Binding.flush_model(["connector_id", "model", "res_id", "external_id"])
+        values = {
+            key: record[entry.external_id_field]
+            for key, (record, entry) in wanted.items()
+        }
         self.env.cr.execute(
             """
-            SELECT COALESCE(MAX(sequence), 0) + 1 FROM mfg_sync_message
-             WHERE connector_id = %s AND ordering_key = %s AND direction = 'outbound'
+            SELECT id, model, res_id, external_id FROM mfg_external_id
+             WHERE connector_id = %s AND model = ANY(%s)
+               AND (res_id = ANY(%s) OR external_id = ANY(%s))
+             ORDER BY external_id
             """,
-            [connector.id, key],
+            [
+                connector.id,
+                list({model for model, _id in wanted}),
+                list({res_id for _model, res_id in wanted}),
+                [str(value) for value in values.values() if value],
+            ],
         )
-        return self.env.cr.fetchone()[0]
+        bound, by_external_id = {}, {}
+        for binding_id, model, res_id, external_id in self.env.cr.fetchall():
+            # The first by external id, as connector._mfg_binding finds it.
+            bound.setdefault((model, res_id), external_id)
+            by_external_id[(model, external_id)] = binding_id
+        now = fields.Datetime.now()
+        created = {}
+        for key, value in values.items():
+            if key in bound or not value:
+                continue
+            model, res_id = key
+            external_id = str(value)
+            existing = by_external_id.get((model, external_id))
+            if existing:
+                # Bound to a record that was deleted or renamed: this one now.
+                Binding.browse(existing).write({"res_id": res_id, "last_sync_at": now})
+            else:
+                # Two records of one value in a transaction: the last one wins.
+                created[(model, external_id)] = {
+                    "connector_id": connector.id,
+                    "model": model,
+                    "external_id": external_id,
+                    "res_id": res_id,
+                    "last_sync_at": now,
+                }
+            bound[key] = external_id
+        if created:
+            Binding.create(list(created.values()))
+        return bound
+
+    @api.model
+    def _mfg_last_sequences(self, connector, keys):
+        """{ordering key: its last outbound sequence number} of ``keys`` in
+        ``connector`` (missing: none yet), in one query. The row lock of the
+        record being changed serializes two events of one record."""
+        self.env["mfg.sync.message"].flush_model(
+            ["connector_id", "direction", "sequence", "ordering_key"]
+        )
+        self.env.cr.execute(
+            """
+            SELECT ordering_key, MAX(sequence) FROM mfg_sync_message
+             WHERE connector_id = %s AND direction = 'outbound'
+               AND ordering_key IS NOT NULL AND ordering_key = ANY(%s)
+             GROUP BY ordering_key
+            """,
+            [connector.id, list(keys)],
+        )
+        return {key: last or 0 for key, last in self.env.cr.fetchall()}
