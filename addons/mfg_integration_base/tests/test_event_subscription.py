@@ -448,6 +448,70 @@ class TestEventSubscriptionOrdering(EventCommon):
             ),
         )
 
+    def test_two_subscriptions_of_one_record_number_its_events_in_turn(self):
+        """Both events of one receipt's validation are written together: they
+        share the receipt's key, numbered 1 and 2, once each; only the
+        subscription that binds sends the external id."""
+        self.subscribe(
+            model="stock.picking",
+            name="Receipts done",
+            trigger="state",
+            state_field="state",
+            state_value="done",
+            field_paths="name",
+            external_id_field="name",
+        )
+        self.subscribe(
+            model="stock.picking",
+            name="Receipt dates",
+            trigger="write",
+            watched=["date_done"],
+            field_paths="date_done",
+        )
+        picking = self.validate(self.receipt())
+        bodies = sorted(self.deliver(), key=lambda body: body["sequence"])
+        self.assertEqual(
+            [(b["ordering_key"], b["sequence"]) for b in bodies],
+            [(f"stock.picking:{picking.id}", 1), (f"stock.picking:{picking.id}", 2)],
+        )
+        external_ids = {b["event"]: b["external_id"] for b in bodies}
+        self.assertEqual(
+            external_ids,
+            {"stock.picking.done": picking.name, "stock.picking.updated": None},
+        )
+
+    def test_bound_receipts_keep_their_external_id(self):
+        """A receipt the system already knows (bound by its answer) is sent with
+        that id; a reference bound to a receipt since deleted is bound to the
+        one sent now."""
+        self.subscribe(
+            model="stock.picking",
+            trigger="state",
+            state_field="state",
+            state_value="done",
+            field_paths="name",
+            external_id_field="name",
+        )
+        known, renamed, gone = self.receipt(), self.receipt(), self.receipt()
+        self.connector._mfg_bind(known, "WMS-7")
+        self.connector._mfg_bind(gone, renamed.name)
+        gone.sudo().unlink()
+        for picking in known | renamed:
+            self.validate(picking)
+        bodies = {b["odoo_id"]: b["external_id"] for b in self.deliver()}
+        self.assertEqual(bodies, {known.id: "WMS-7", renamed.id: renamed.name})
+        self.assertEqual(self.connector._mfg_resolve("stock.picking", "WMS-7"), known)
+        self.assertEqual(
+            self.connector._mfg_resolve("stock.picking", renamed.name), renamed
+        )
+        self.assertEqual(
+            self.env["mfg.external.id"].search_count(
+                [("connector_id", "=", self.connector.id), ("res_id", "=", known.id)]
+            ),
+            1,
+            "a receipt bound already gets no second binding",
+        )
+
 
 class TestEventSubscriptionSecurity(EventCommon):
     def test_only_integration_managers_configure_subscriptions(self):
