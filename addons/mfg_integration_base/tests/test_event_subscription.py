@@ -87,6 +87,12 @@ class EventCommon(MfgCommon):
                     setattr(form, name, value)
         return form.record
 
+    def subscribe_state(self, model, value, **vals):
+        """'Reaches a value' of the record's state, as in the form."""
+        return self.subscribe(
+            model=model, trigger="state", state_field="state", state_value=value, **vals
+        )
+
     def events(self, event=None):
         self.env.cr.flush()  # what a commit does first: the pre-commit hooks
         domain = [("connector_id", "=", self.connector.id)]
@@ -187,12 +193,10 @@ class EventCommon(MfgCommon):
 
 class TestEventSubscriptionTriggers(EventCommon):
     def test_picking_done_sends_one_signed_event_with_related_paths(self):
-        self.subscribe(
-            model="stock.picking",
+        self.subscribe_state(
+            "stock.picking",
+            "done",
             name="Receipts done",
-            trigger="state",
-            state_field="state",
-            state_value="done",
             filter_domain="[('picking_type_code', '=', 'incoming')]",
             field_paths="name\npartner_id.name\nmove_ids.product_id.default_code\n"
             "move_ids.quantity",
@@ -259,11 +263,9 @@ class TestEventSubscriptionTriggers(EventCommon):
         )
 
     def test_purchase_order_confirmed(self):
-        self.subscribe(
-            model="purchase.order",
-            trigger="state",
-            state_field="state",
-            state_value="purchase",
+        self.subscribe_state(
+            "purchase.order",
+            "purchase",
             event_code="purchase.order.confirmed",
             field_paths="name\npartner_id.name\norder_line.product_id.default_code\n"
             "order_line.product_qty\namount_total\ndate_order",
@@ -288,11 +290,9 @@ class TestEventSubscriptionTriggers(EventCommon):
         self.assertTrue(body["values"]["date_order"].endswith("Z"))
 
     def test_account_move_posted(self):
-        self.subscribe(
-            model="account.move",
-            trigger="state",
-            state_field="state",
-            state_value="posted",
+        self.subscribe_state(
+            "account.move",
+            "posted",
             filter_domain="[('move_type', '=', 'out_invoice')]",
             field_paths="name\npartner_id.name\namount_total\ninvoice_date\n"
             "invoice_line_ids.product_id.default_code",
@@ -420,11 +420,9 @@ class TestEventSubscriptionOrdering(EventCommon):
         self.assertEqual((first.state, second.state), ("done", "done"))
 
     def test_ordering_key_path_orders_the_orders_of_one_vendor(self):
-        self.subscribe(
-            model="purchase.order",
-            trigger="state",
-            state_field="state",
-            state_value="purchase",
+        self.subscribe_state(
+            "purchase.order",
+            "purchase",
             ordering_key_path="partner_id",
             field_paths="name",
         )
@@ -452,12 +450,10 @@ class TestEventSubscriptionOrdering(EventCommon):
         """Both events of one receipt's validation are written together: they
         share the receipt's key, numbered 1 and 2, once each; only the
         subscription that binds sends the external id."""
-        self.subscribe(
-            model="stock.picking",
+        self.subscribe_state(
+            "stock.picking",
+            "done",
             name="Receipts done",
-            trigger="state",
-            state_field="state",
-            state_value="done",
             field_paths="name",
             external_id_field="name",
         )
@@ -484,11 +480,9 @@ class TestEventSubscriptionOrdering(EventCommon):
         """A receipt the system already knows (bound by its answer) is sent with
         that id; a reference bound to a receipt since deleted is bound to the
         one sent now."""
-        self.subscribe(
-            model="stock.picking",
-            trigger="state",
-            state_field="state",
-            state_value="done",
+        self.subscribe_state(
+            "stock.picking",
+            "done",
             field_paths="name",
             external_id_field="name",
         )
