@@ -501,7 +501,7 @@ class MfgConnector(models.Model):
 
     def _emit_many(self, flow, events, validate=True, schedule_drain=True):
         """``_emit`` of many messages through ``flow`` (an active flow of this
-        connector, already found by the caller) in one create. ``events``: dicts
+        connector, already found by the caller) in one INSERT. ``events``: dicts
         of ``_emit``'s arguments (payload, and optionally record, ordering_key,
         idempotency_key, sequence). Returns the messages, in order."""
         self.ensure_one()
@@ -511,31 +511,19 @@ class MfgConnector(models.Model):
             payload.setdefault("schema_version", "1.0")
             if validate:
                 flow._validate_canonical(payload)
-            record, sequence = event.get("record"), event.get("sequence")
+            record = event.get("record")
             vals_list.append(
                 {
-                    "direction": "outbound",
-                    "connector_id": self.id,
-                    "flow_id": flow.id,
-                    "flow_code": flow.code,
                     "idempotency_key": event.get("idempotency_key") or uuid.uuid4().hex,
                     "ordering_key": event.get("ordering_key"),
+                    "sequence": event.get("sequence"),
                     "payload_canonical": hashing.canonical_json(payload),
-                    "state": "queued",
-                    "res_model": record._name if record else False,
-                    "res_id": record.id if record else False,
-                    **({"sequence": sequence} if sequence else {}),
+                    "res_model": record._name if record else None,
+                    "res_id": record.id if record else None,
                 }
             )
         messages = (
-            self.env["mfg.sync.message"]
-            .sudo()
-            .with_context(
-                tracking_disable=True,
-                mail_create_nolog=True,
-                mail_create_nosubscribe=True,
-            )
-            .create(vals_list)
+            self.env["mfg.sync.message"].sudo()._mfg_store_outbound(flow, vals_list)
         )
         if schedule_drain:
             flow._schedule_drain()

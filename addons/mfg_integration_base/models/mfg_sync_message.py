@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import timedelta
 
+from psycopg2 import sql
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
@@ -16,6 +18,33 @@ STATES = [
     ("rejected", "Rejected"),
     ("ignored", "Ignored"),
 ]
+# The columns of a queued outbound message that _mfg_store_outbound writes.
+OUTBOUND_COLUMNS = (
+    "direction",
+    "connector_id",
+    "flow_id",
+    "flow_code",
+    "company_id",
+    "name",
+    "idempotency_key",
+    "ordering_key",
+    "sequence",
+    "payload_canonical",
+    "state",
+    "attempts",
+    "res_model",
+    "res_id",
+    "create_uid",
+    "write_uid",
+)
+
+
+def message_name(direction, flow_code, key):
+    """A message's name: its direction's arrow, its flow and idempotency key."""
+    arrow = "→" if direction == "outbound" else "←"
+    return f"{arrow} {flow_code or '?'} {key or ''}"
+
+
 ERROR_KINDS = [
     ("transient", "Transient"),
     ("permanent", "Permanent"),
@@ -151,9 +180,8 @@ class MfgSyncMessage(models.Model):
     @api.depends("flow_code", "idempotency_key", "direction")
     def _compute_name(self):
         for message in self:
-            arrow = "→" if message.direction == "outbound" else "←"
-            message.name = (
-                f"{arrow} {message.flow_code or '?'} {message.idempotency_key or ''}"
+            message.name = message_name(
+                message.direction, message.flow_code, message.idempotency_key
             )
 
     @api.model
@@ -199,6 +227,56 @@ class MfgSyncMessage(models.Model):
                     )
                 )
         return super().write(vals)
+
+    @api.model
+    def _mfg_store_outbound(self, flow, vals_list):
+        """Store queued outbound messages of ``flow`` in one INSERT; returns them
+        in order. ``vals_list``: idempotency_key, payload_canonical and optionally
+        ordering_key, sequence, res_model, res_id.
+
+        Raw SQL on purpose, as the intake's store: the ORM create of a
+        mail.thread model costs a follow-up UPDATE of its stored computed fields
+        (name, company) and its bookkeeping, which every business transaction
+        with events paid (bench/README.md, event subscriptions). The rows are the
+        engine's own; create_uid is the user whose change wrote them."""
+        rows = [
+            {
+                "direction": "outbound",
+                "connector_id": flow.connector_id.id,
+                "flow_id": flow.id,
+                "flow_code": flow.code,
+                "company_id": flow.company_id.id or None,
+                "name": message_name("outbound", flow.code, vals["idempotency_key"]),
+                "idempotency_key": vals["idempotency_key"],
+                "ordering_key": vals.get("ordering_key") or None,
+                "sequence": vals.get("sequence") or None,
+                "payload_canonical": vals["payload_canonical"],
+                "state": "queued",
+                "attempts": 0,
+                "res_model": vals.get("res_model") or None,
+                "res_id": vals.get("res_id") or None,
+                "create_uid": self.env.uid,
+                "write_uid": self.env.uid,
+            }
+            for vals in vals_list
+        ]
+        if not rows:
+            return self.browse()
+        row = sql.SQL(
+            "({}, now() at time zone 'UTC', now() at time zone 'UTC')"
+        ).format(sql.SQL(", ").join(sql.Placeholder() * len(OUTBOUND_COLUMNS)))
+        query = sql.SQL(
+            "INSERT INTO mfg_sync_message ({}, create_date, write_date) VALUES {} "
+            "RETURNING id"
+        ).format(
+            sql.SQL(", ").join(map(sql.Identifier, OUTBOUND_COLUMNS)),
+            sql.SQL(", ").join([row] * len(rows)),
+        )
+        self.env.cr.execute(
+            query, [r[column] for r in rows for column in OUTBOUND_COLUMNS]
+        )
+        # Ids come from the sequence in the rows' order.
+        return self.browse(sorted(id_ for (id_,) in self.env.cr.fetchall()))
 
     @api.model
     def _mfg_protected_fields(self):

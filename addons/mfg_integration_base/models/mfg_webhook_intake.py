@@ -32,6 +32,7 @@ from ..core.schemas import SchemaError
 from ..services import ordering_keys, rate_limit, rejections
 from .mfg_connector import secrets_box
 from .mfg_flow import drain_after_commit
+from .mfg_sync_message import message_name
 
 _logger = logging.getLogger(__name__)
 
@@ -362,7 +363,7 @@ class WebhookIntake:
             {
                 "state": "queued",
                 "company_id": self.config.company_id,
-                "name": f"← {self.flow_code} {key}",
+                "name": message_name("inbound", self.flow_code, key),
                 "attempts": 0,
                 "create_uid": self.config.technical_user_id or None,
                 "write_uid": self.config.technical_user_id or None,
