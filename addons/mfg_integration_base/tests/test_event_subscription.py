@@ -211,6 +211,9 @@ class TestEventSubscriptionTriggers(EventCommon):
         self.assertEqual(len(message), 1)
         self.assertEqual(message.state, "queued")
         self.assertEqual(message.record_ref, picking)
+        # Stored in one INSERT: the company its record rules read, its name.
+        self.assertEqual(message.company_id, self.connector.company_id)
+        self.assertEqual(message.name, f"→ generic.event {message.idempotency_key}")
         # A delivery (outgoing) reaching done is outside the domain.
         delivery = (
             self.env["stock.picking"]
