@@ -392,6 +392,29 @@ class TestEventSubscriptionTriggers(EventCommon):
         self.assertEqual(body["values"]["name"], "EVT-LOT-DEL")
         self.assertEqual(body["values"]["product_id"]["default_code"], "EVT-BOLT")
 
+    def test_values_do_not_depend_on_who_made_the_change(self):
+        """A French warehouse clerk validates: the event names the product in the
+        source language, as when anyone else validates."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.product.product_tmpl_id.with_context(lang="fr_FR").name = "Boulon Evt"
+        clerk = new_test_user(
+            self.env,
+            login="evt_stock_fr",
+            groups="stock.group_stock_user",
+            lang="fr_FR",
+        )
+        self.subscribe_state(
+            "stock.picking", "done", field_paths="move_ids.product_id.name"
+        )
+        picking = self.receipt(user=clerk)
+        self.env.cr.flush()  # created in its own transaction, earlier
+        # Validated in the web client's context of a French user.
+        self.validate(picking.with_context(lang="fr_FR"))
+        [body] = self.deliver()
+        self.assertEqual(
+            body["values"]["move_ids"][0]["product_id"]["name"], "Evt Bolt"
+        )
+
 
 class TestEventSubscriptionOrdering(EventCommon):
     def test_events_of_one_record_leave_in_sequence_across_a_retry(self):
