@@ -23,10 +23,10 @@ as a shop floor with many orders in progress would:
   7 Assembly resumed       8 screws scrapped       9 Assembly finished
   10 production completed (quantity)
 
-- "mes_connector": each event is stored as an inbound `mfg.sync.message` (what
-  the webhook does after its checks) and the flows' drain jobs run (what the
-  queue_job runner does): mapping, schema validation, ordering by MO and
-  sequence, resolution of MO / work order / product / lot by name, the handler,
+- "mes_connector": each event is stored as an inbound `mfg.sync.message` with
+  the webhook's one INSERT (what the webhook does after its checks) and the
+  flows' drain jobs run (what the queue_job runner does): mapping, schema
+  validation, ordering by MO and sequence, resolution of MO / work order / product / lot by name, the handler,
   the message's outcome. A commit after each drain job, as each job is its own
   transaction.
 - "bare ORM": the same ORM operations on records already in hand (time records,
@@ -34,7 +34,7 @@ as a shop floor with many orders in progress would:
   lookup, a commit every 200 events (the drain's batch size).
 
 Both run as the connector's technical user. Throughput in events per second; the
-ratio is mes_connector time / bare time (lower is better, goal <= 1.4).
+ratio is mes_connector time / bare time (lower is better, goal <= 1.3).
 """
 
 import argparse
@@ -279,11 +279,25 @@ def engine_event(production, index, ctx):
     return flow_code, {**base, **fields}
 
 
+# The webhook stores a message with one INSERT (WebhookIntake._store: raw SQL,
+# not the ORM create of the mail.thread model); so does this bench.
+STORE_SQL = """
+    INSERT INTO mfg_sync_message (
+        direction, connector_id, connector_code_received, flow_id, flow_code,
+        idempotency_key, correlation_id, content_type, payload_raw, headers,
+        state, company_id, name, attempts, create_uid, write_uid,
+        ordering_key, sequence, create_date, write_date)
+    VALUES ('inbound', %(connector)s, %(code)s, %(flow)s, %(flow_code)s,
+        %(key)s, %(key)s, 'application/json', %(raw)s, '{}',
+        'queued', %(company)s, %(name)s, 0, %(uid)s, %(uid)s,
+        %(ordering_key)s, %(sequence)s,
+        now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')
+"""
+
+
 def run_engine(env, data):
     connector = data["connector"]
     flows = {flow.code: flow for flow in connector.flow_ids}
-    # messages are the engine's: it creates them in sudo, as the technical user
-    messages = env["mfg.sync.message"].with_user(data["tech"]).sudo()
     ctx = {
         "times": event_times(),
         "screw_code": data["screw"].default_code,
@@ -295,20 +309,23 @@ def run_engine(env, data):
     for index in range(1, EVENTS_PER_MO + 1):
         for production in productions:
             flow_code, payload = engine_event(production, index, ctx)
-            messages.create(
+            key = uuid.uuid4().hex
+            env.cr.execute(
+                STORE_SQL,
                 {
-                    "direction": "inbound",
-                    "connector_id": connector.id,
-                    "flow_id": flows[flow_code].id,
+                    "connector": connector.id,
+                    "code": connector.code,
+                    "flow": flows[flow_code].id,
                     "flow_code": flow_code,
-                    "idempotency_key": uuid.uuid4().hex,
-                    "content_type": "application/json",
-                    "payload_raw": json.dumps(payload),
+                    "key": key,
+                    "raw": json.dumps(payload),
+                    "company": connector.company_id.id,
+                    "name": f"← {flow_code} {key}",
+                    "uid": data["tech"].id,
                     # what the webhook stores beside a JSON payload
                     "ordering_key": payload["ordering_key"],
                     "sequence": payload["sequence"],
-                    "state": "queued",
-                }
+                },
             )
         env.cr.commit()
         drain(env, connector)
@@ -516,7 +533,7 @@ def main():
         "bare_orm_events_per_s": round(events / bare_s, 1),
         "mes_connector_events_per_s": round(events / engine_s, 1),
         "ratio": round(engine_s / bare_s, 3),
-        "goal_ratio": 1.4,
+        "goal_ratio": 1.3,
         "message_states": states,
         "end_state_mes_connector": engine_state,
         "end_state_bare_orm": bare_state,
@@ -531,7 +548,7 @@ def main():
         "|---|---:|---:|",
         f"| bare ORM | {bare_s:.2f} | {events / bare_s:.1f} |",
         f"| mes_connector (queue) | {engine_s:.2f} | {events / engine_s:.1f} |",
-        f"| **ratio** | **{engine_s / bare_s:.2f}x** (goal <= 1.4x) | |",
+        f"| **ratio** | **{engine_s / bare_s:.2f}x** (goal <= 1.3x) | |",
         "",
         f"messages: {states}; end states equal: {engine_state == bare_state}",
     ]
