@@ -26,9 +26,9 @@ as a shop floor with many orders in progress would:
 - "mes_connector": each event is stored as an inbound `mfg.sync.message` with
   the webhook's one INSERT (what the webhook does after its checks) and the
   flows' drain jobs run (what the queue_job runner does): mapping, schema
-  validation, ordering by MO and sequence, resolution of MO / work order / product / lot by name, the handler,
-  the message's outcome. A commit after each drain job, as each job is its own
-  transaction.
+  validation, ordering by MO and sequence, resolution of MO / work order /
+  product / lot by name, the handler, the message's outcome. A commit after
+  each drain job, as each job is its own transaction.
 - "bare ORM": the same ORM operations on records already in hand (time records,
   work order states, move lines, scrap, quantity producing), no message, no
   lookup, a commit every 200 events (the drain's batch size).
