@@ -21,8 +21,8 @@ _logger = logging.getLogger(__name__)
 class MfgSyncMessage(models.Model):
     _inherit = "mfg.sync.message"
 
-    def _mfg_outcome_reached(self, state):
-        res = super()._mfg_outcome_reached(state)
+    def _mfg_outcome_reached(self, state, record=None):
+        res = super()._mfg_outcome_reached(state, record=record)
         if state in ("done", "failed", "dead"):
             self._mes_b2mml_acknowledge(state == "done")
         return res

@@ -89,15 +89,22 @@ class MfgSyncMessage(models.Model):
         self.ensure_one()
         return self._get_business_record()
 
-    def _mfg_outcome_reached(self, state):
+    def _mfg_outcome_reached(self, state, record=None):
         """Hook: this message has reached ``state``. Called by the engine after
         every outcome it writes (processing, dead-lettering, a person's retry or
         replay that ends); only done, failed and dead are told, to the model of
         the message's business record (``_mfg_on_message_outcome``). Override
-        it for what concerns the message itself (an acknowledgement)."""
+        it for what concerns the message itself (an acknowledgement).
+        ``record``: the business record when the caller has it in hand (the
+        handler's), else it is read from the message."""
         self.ensure_one()
-        record = self._get_business_record()
-        if state in FINAL_STATES and record:
+        if state not in FINAL_STATES:
+            return
+        if record is None:
+            record = self._get_business_record()
+        else:
+            record = record.with_env(self.env)
+        if record:
             record._mfg_on_message_outcome(self, state)
 
     def _mfg_bookkeeping(self):
@@ -504,7 +511,7 @@ class MfgSyncMessage(models.Model):
         if record:
             vals.update({"res_model": record._name, "res_id": record.id})
         self._mfg_bookkeeping().write(vals)
-        self._mfg_outcome_reached(outcome)
+        self._mfg_outcome_reached(outcome, record=record or None)
         if outcome == "done":
             if self.direction == "outbound":
                 self.flow_id._mfg_endpoint_delivered()
