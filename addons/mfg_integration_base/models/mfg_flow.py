@@ -538,9 +538,7 @@ class MfgFlow(models.Model):
                 return "throttled"
             limit = min(limit, budget) if budget is not None else limit
         Message = self.env["mfg.sync.message"]
-        messages, claimed, more = Message._mfg_claim_due(
-            self, limit, slots=self._mfg_drain_slots()
-        )
+        messages, claimed, more = Message._mfg_claim_due(self, limit)
         streak = messages._mfg_process(claimed, limit, conflicts)
         if self.mode == "batch":
             # Only batch flows need it (their interval); writing the flow row

@@ -62,9 +62,6 @@ FINAL_STATES = ("done", "failed", "dead")
 # A drain reads this many batches of due messages to fill its own with
 # messages of keys no other drain holds.
 CLAIM_WINDOW = 4
-# The smallest share of a burst a drain takes when several may run at once
-# (smaller batches cost more per message than a second worker saves).
-SHARE_MIN = 10
 
 
 class ReplayOneByOne(Exception):
@@ -118,17 +115,11 @@ class MfgSyncMessage(models.Model):
 
     # -------------------------------------------------------------- intake
     @api.model
-    def _mfg_claim_due(self, flow, limit, slots=1):
+    def _mfg_claim_due(self, flow, limit):
         """(messages, claimed keys, more): up to ``limit`` due queued messages
         of ``flow``, in sequence order, locked, of ordering keys this
         transaction claimed (``services/ordering_keys.py``); ``more`` when
         the batch is full (more may be due).
-
-        With ``slots`` drains of the flow allowed at once, an inbound drain
-        takes its share of what is due (at least SHARE_MIN), not all of it up
-        to ``limit``: a full share opens the other slots, so that a burst of a
-        few batches is drained by as many workers as the channel runs (taken
-        whole, it kept one worker busy and the others idle).
 
         Left out, for the look after this transaction's commit: messages of a
         key another drain holds, messages another drain has locked, and those
@@ -162,8 +153,6 @@ class MfgSyncMessage(models.Model):
         rows = cr.fetchall()
         connector_id = flow.connector_id.id
         ordered = flow.direction == "inbound"
-        if ordered and slots > 1:
-            limit = min(limit, max(SHARE_MIN, -(-len(rows) // slots)))
         ids, tried, start = [], set(), 0
         while len(ids) < limit and start < len(rows):
             # Claim the keys of as many messages as the batch still lacks

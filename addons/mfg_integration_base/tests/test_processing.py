@@ -1,9 +1,7 @@
 # Copyright 2026 Manufacturing Integration Suite contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import json
-import os
 from datetime import timedelta
-from unittest.mock import patch
 
 import psycopg2
 from freezegun import freeze_time
@@ -227,26 +225,6 @@ class TestProcessing(MfgCommon):
         self.assertEqual(message.state, "dead")
         self.assertEqual(message.attempts, 3)
         self.assertEqual(len(self._mfg_exception_activities(message)), 1)
-
-    def test_a_burst_is_shared_by_the_channels_drains(self):
-        # A channel that runs two drains at once: the first takes its share of
-        # the burst and opens the other slot, instead of taking it all while
-        # the second worker idles.
-        messages = [self.receive(upsert(f"SH{i}")) for i in range(40)]
-        channels = {"ODOO_QUEUE_JOB_CHANNELS": "root:2"}
-        with patch.dict(os.environ, channels), trap_jobs() as trap:
-            self.flow._mfg_drain()
-        self.env.invalidate_all()
-        states = [message.state for message in messages]
-        self.assertEqual((states.count("done"), states.count("queued")), (20, 20))
-        self.assertEqual(
-            sorted(job.args for job in trap.enqueued_jobs), [(0, 0), (1, 0)]
-        )
-        # one drain at a time (the default): the burst in one batch
-        with trap_jobs():
-            self.flow._mfg_drain()
-        self.env.invalidate_all()
-        self.assertEqual({message.state for message in messages}, {"done"})
 
     def test_serialization_failure_is_transient(self):
         message = self.receive(upsert("R2"))
