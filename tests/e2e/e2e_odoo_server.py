@@ -208,8 +208,9 @@ class OdooServer:
 
     def errors(self):
         """ERROR/CRITICAL lines of the server's log, but for the serialization
-        failures of concurrent jobs (Odoo logs their query, the engine retries
-        them as transient): those are counted by ``serialization_failures``."""
+        failures and deadlocks of concurrent jobs (Odoo logs their query; the
+        engine stops the batch and drains the rest in a new transaction):
+        those are counted by ``serialization_failures``."""
         if not self.log.exists():
             return []
         lines = self.log.read_text(errors="replace").splitlines()
@@ -218,7 +219,7 @@ class OdooServer:
             if " ERROR " not in line and " CRITICAL " not in line:
                 continue
             if "bad query" in line and any(
-                "could not serialize access" in after
+                "could not serialize access" in after or "deadlock detected" in after
                 for after in lines[index + 1 : index + 4]
             ):
                 continue
@@ -228,4 +229,5 @@ class OdooServer:
     def serialization_failures(self):
         if not self.log.exists():
             return 0
-        return self.log.read_text(errors="replace").count("could not serialize access")
+        text = self.log.read_text(errors="replace")
+        return text.count("could not serialize access") + text.count("deadlock detected")
