@@ -230,4 +230,5 @@ class OdooServer:
         if not self.log.exists():
             return 0
         text = self.log.read_text(errors="replace")
-        return text.count("could not serialize access") + text.count("deadlock detected")
+        refused = ("could not serialize access", "deadlock detected")
+        return sum(text.count(reason) for reason in refused)
