@@ -84,6 +84,12 @@ def parse_args():
         default=10,
         help="production lines (2 work centers and a BoM each) the MOs spread over",
     )
+    parser.add_argument(
+        "--line-stock",
+        action="store_true",
+        help="each line consumes from, and produces into, its own line-side "
+        "location (no stock row shared between lines)",
+    )
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--engine", default="HEAD")
     parser.add_argument("--today-engine", default=None)
@@ -151,7 +157,7 @@ def prepare_db(sha, addons, tmp, template, template_rev):
 
 
 # ------------------------------------------------------------------- seed
-def _seed_in_odoo(conf, db, mos, lines):
+def _seed_in_odoo(conf, db, mos, lines, line_stock=False):
     """Child process: mes_connector_events' seed, the webhook secret, commit."""
     import odoo
     from odoo import api
@@ -162,7 +168,7 @@ def _seed_in_odoo(conf, db, mos, lines):
     with registry.cursor() as cr:
         env = api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True})
         # seed() makes two halves of MOs (engine and bare ORM): both are ours
-        data = mes_bench.seed(env, (mos + 1) // 2, tag, lines)
+        data = mes_bench.seed(env, (mos + 1) // 2, tag, lines, line_stock)
         data["connector"].inbound_secret = common.WEBHOOK_SECRET
         productions = (data["engine_mos"] | data["bare_mos"])[:mos]
         cr.execute("ANALYZE")
@@ -180,10 +186,10 @@ def _seed_in_odoo(conf, db, mos, lines):
         )
 
 
-def seed(conf, db, mos, lines):
+def seed(conf, db, mos, lines, line_stock=False):
     out = subprocess.run(
         [sys.executable, os.path.abspath(__file__), "seed", conf, db, str(mos)]
-        + [str(lines)],
+        + [str(lines), "1" if line_stock else "0"],
         capture_output=True,
         text=True,
     )
@@ -422,7 +428,7 @@ def measure(args, db, label, ports, tmp):
     front, servers = start_layout(db, label, channels, nodes, ports, tmp)
     try:
         conf = servers[0].conf
-        data = seed(conf, db, args.mos, args.lines)
+        data = seed(conf, db, args.mos, args.lines, args.line_stock)
         load = os.getloadavg()[0]
         common.log(f"{label}: {len(data['mos'])} MOs seeded, load {load:.1f}")
         starts = [os.path.getsize(server.logfile) for server in servers]
@@ -544,7 +550,13 @@ def main():
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 6 and sys.argv[1] == "seed":
-        _seed_in_odoo(sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]))
+    if len(sys.argv) == 7 and sys.argv[1] == "seed":
+        _seed_in_odoo(
+            sys.argv[2],
+            sys.argv[3],
+            int(sys.argv[4]),
+            int(sys.argv[5]),
+            sys.argv[6] == "1",
+        )
     else:
         main()

@@ -79,11 +79,15 @@ def event_times():
 
 
 # ---------------------------------------------------------------------- seed
-def seed(env, mos, tag, lines=1):
+def seed(env, mos, tag, lines=1, line_stock=False):
     """Products, BoM, work centers, stock and 2 x ``mos`` confirmed MOs. With
     ``lines`` > 1, that many production lines, each with its own two work
     centers and BoM, the MOs spread over them in turn (a shop floor's MOs in
-    progress are on many machines, not all on the same two)."""
+    progress are on many machines, not all on the same two). With
+    ``line_stock``, each line has its line-side location under WH/Stock, its
+    components stocked there and its MOs consuming from and producing into it
+    (a plant's line-side supermarket): lines share no stock row; without it,
+    every MO consumes from, and produces into, the same WH/Stock quants."""
     tech = env["res.users"].create(
         {
             "name": f"Bench MES {tag}",
@@ -181,22 +185,36 @@ def seed(env, mos, tag, lines=1):
                 ],
             }
         )
-    env["stock.quant"]._update_available_quantity(screw, stock, 20.0 * mos * 2)
-    env["stock.quant"]._update_available_quantity(
-        board, stock, 4.0 * mos * 2, lot_id=lot
-    )
+    places = [stock]
+    if line_stock:
+        places = [
+            env["stock.location"].create(
+                {"name": f"Line {tag}-{line}", "location_id": stock.id}
+            )
+            for line in range(lines)
+        ]
+    share = 2.0 * mos / len(places) + 2  # MOs per place, rounded up
+    for place in places:
+        env["stock.quant"]._update_available_quantity(screw, place, 20.0 * share)
+        env["stock.quant"]._update_available_quantity(
+            board, place, 4.0 * share, lot_id=lot
+        )
     productions = env["mrp.production"]
     for start in range(0, 2 * mos, 100):
-        batch = env["mrp.production"].create(
-            [
-                {
-                    "product_id": finished.id,
-                    "product_qty": 2.0,
-                    "bom_id": boms[(start + i) % lines].id,
-                }
-                for i in range(min(100, 2 * mos - start))
-            ]
-        )
+        vals_list = []
+        for i in range(min(100, 2 * mos - start)):
+            vals = {
+                "product_id": finished.id,
+                "product_qty": 2.0,
+                "bom_id": boms[(start + i) % lines].id,
+            }
+            if line_stock:
+                place = places[(start + i) % lines]
+                vals.update(
+                    {"location_src_id": place.id, "location_dest_id": place.id}
+                )
+            vals_list.append(vals)
+        batch = env["mrp.production"].create(vals_list)
         batch.action_confirm()
         productions |= batch
         env.cr.commit()

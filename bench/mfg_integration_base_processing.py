@@ -59,6 +59,13 @@ def parse_args():
     parser.add_argument("--database", default=common.DB_PREFIX + "processing")
     parser.add_argument("--keep-db", action="store_true")
     parser.add_argument("--no-profile", action="store_true")
+    parser.add_argument(
+        "--drains",
+        type=int,
+        default=2,
+        help="also run the engine with this many job processes at once "
+        "(a channel of that capacity); 0 or 1: not",
+    )
     return parser.parse_args()
 
 
@@ -163,8 +170,10 @@ class Bench:
             flow._schedule_drain()
         self.analyze()
 
-    def run_engine(self):
-        """The queue_job runner's work, in-process, until no drain job is due."""
+    def run_engine(self, tag=None):
+        """The queue_job runner's work, in-process, until no drain job is due
+        (with ``tag``: until every message of ``tag`` is done, waiting for the
+        drains other processes run)."""
         jobs = 0
         while True:
             with self.registry.cursor() as cr:
@@ -175,12 +184,16 @@ class Bench:
                        AND (eta IS NULL OR eta <= now() AT TIME ZONE 'utc')
                      ORDER BY priority, date_created, id
                      LIMIT 1
+                     FOR UPDATE SKIP LOCKED
                     """,
                     [DRAIN],
                 )
                 row = cr.fetchone()
                 if not row:
-                    break
+                    if tag is None or self.all_done(cr, tag):
+                        break
+                    time.sleep(0.002)  # a drain of another process runs
+                    continue
                 cr.execute(
                     "UPDATE queue_job SET state = 'enqueued', date_enqueued = "
                     "date_trunc('seconds', now() AT TIME ZONE 'utc') WHERE uuid = %s",
@@ -194,6 +207,50 @@ class Bench:
                 self.runner._runjob(env, job)
             jobs += 1
         return jobs
+
+    def all_done(self, cr, tag):
+        cr.execute(
+            "SELECT 1 FROM mfg_sync_message WHERE idempotency_key LIKE %s "
+            "AND state <> 'done' LIMIT 1",
+            [f"{tag}-msg-%"],
+        )
+        return cr.fetchone() is None
+
+    def run_engine_parallel(self, tag, drains):
+        """The queue_job runner with a channel of capacity ``drains``: as many
+        processes (forked from this one, each with its own connections) take
+        the due drain jobs at once, until every message of ``tag`` is done.
+        Returns (jobs, CPU seconds of the processes)."""
+        import resource
+
+        # A child must not share this process's pooled connections.
+        self.odoo.sql_db.close_all()
+        os.environ["ODOO_QUEUE_JOB_CHANNELS"] = f"root:{drains}"
+        cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
+        pids = []
+        try:
+            for _index in range(drains):
+                pid = os.fork()
+                if pid == 0:  # the child: one job worker
+                    code = 1
+                    try:
+                        self.run_engine(tag)
+                        code = 0
+                    except Exception:
+                        import traceback
+
+                        traceback.print_exc()
+                    finally:
+                        sys.stderr.flush()
+                        os._exit(code)
+                pids.append(pid)
+            failed = [pid for pid in pids if os.waitpid(pid, 0)[1] != 0]
+        finally:
+            os.environ.pop("ODOO_QUEUE_JOB_CHANNELS", None)
+        if failed:
+            raise RuntimeError(f"drain processes {failed} failed")
+        used = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return used.ru_utime + used.ru_stime - cpu.ru_utime - cpu.ru_stime
 
     def engine_states(self, tag):
         with self.registry.cursor() as cr:
@@ -297,13 +354,29 @@ def main():
         bench.seed_engine(warm, "warm-e")
         bench.run_engine()
         bench.run_bare(events_for("warm-b", 100), batch)
+        parallel = f"engine x{args.drains}" if args.drains > 1 else None
         for index in range(args.rounds):
             order = ["engine", "bare"] if index % 2 == 0 else ["bare", "engine"]
+            if parallel:
+                order.insert(index % 3, parallel)
             row = {"round": index + 1, "order": order}
             for variant in order:
                 tag = f"r{index}{variant[0]}"
                 events = events_for(tag, args.events)
-                if variant == "engine":
+                if variant == parallel:
+                    tag = f"r{index}p"
+                    events = events_for(tag, args.events)
+                    bench.seed_engine(events, tag)
+                    start = time.perf_counter()
+                    cpu = bench.run_engine_parallel(tag, args.drains)
+                    seconds = time.perf_counter() - start
+                    states = bench.engine_states(tag)
+                    if states != {"done": args.events}:
+                        raise RuntimeError(f"{variant} round {index + 1}: {states}")
+                    # The processes' queries are not counted in this one.
+                    row[variant] = {"seconds": seconds, "queries": None}
+                    timed.cpu = cpu
+                elif variant == "engine":
                     bench.seed_engine(events, tag)
                     seconds, queries, jobs = timed(bench.run_engine, bench)
                     states = bench.engine_states(tag)
@@ -324,12 +397,14 @@ def main():
                     row[variant] = {"seconds": seconds, "queries": queries}
                 row[variant]["odoo_cpu_seconds"] = timed.cpu
                 row[variant]["events_per_s"] = args.events / seconds
+                queries = row[variant]["queries"]
                 row[variant]["queries_per_event"] = (
-                    row[variant]["queries"] / args.events
+                    queries / args.events if queries is not None else None
                 )
                 common.log(
-                    f"round {index + 1} {variant:6s} {seconds:6.2f} s "
-                    f"{args.events / seconds:7.1f} events/s {row[variant]['queries_per_event']:.1f} q/event"
+                    f"round {index + 1} {variant:9s} {seconds:6.2f} s "
+                    f"{args.events / seconds:7.1f} events/s "
+                    f"{timed.cpu:6.2f} s CPU"
                 )
             row["ratio_time_engine_vs_bare"] = (
                 row["engine"]["seconds"] / row["bare"]["seconds"]
@@ -337,6 +412,10 @@ def main():
             row["ratio_cpu_engine_vs_bare"] = (
                 row["engine"]["odoo_cpu_seconds"] / row["bare"]["odoo_cpu_seconds"]
             )
+            if parallel:
+                row["ratio_events_per_s_parallel_vs_engine"] = (
+                    row[parallel]["events_per_s"] / row["engine"]["events_per_s"]
+                )
             rounds.append(row)
         if not args.no_profile:
             profile = profile_engine(bench, min(args.events, 1000))
@@ -350,20 +429,23 @@ def main():
             odoo.sql_db.close_db(db)
         if not args.keep_db:
             common.drop_db(db)
+    variants = ["engine", "bare"] + ([parallel] if parallel else [])
     summary = {
         variant: {
             "median_seconds": common.median([r[variant]["seconds"] for r in rounds]),
             "median_events_per_s": common.median(
                 [r[variant]["events_per_s"] for r in rounds]
             ),
-            "queries_per_event": common.median(
-                [r[variant]["queries_per_event"] for r in rounds]
+            "queries_per_event": (
+                common.median([r[variant]["queries_per_event"] for r in rounds])
+                if variant != parallel
+                else None
             ),
             "median_odoo_cpu_seconds": common.median(
                 [r[variant]["odoo_cpu_seconds"] for r in rounds]
             ),
         }
-        for variant in ("engine", "bare")
+        for variant in variants
     }
     summary["ratio_time_engine_vs_bare"] = (
         summary["engine"]["median_seconds"] / summary["bare"]["median_seconds"]
@@ -380,6 +462,10 @@ def main():
     summary["ratio_queries_per_event"] = (
         summary["engine"]["queries_per_event"] / summary["bare"]["queries_per_event"]
     )
+    if parallel:
+        summary["paired_ratio_events_per_s_parallel_vs_engine"] = common.median(
+            [r["ratio_events_per_s_parallel_vs_engine"] for r in rounds]
+        )
     data = {
         "benchmark": NAME,
         "machine": info,
@@ -395,12 +481,16 @@ def main():
             variant,
             f"{summary[variant]['median_seconds']:.2f}",
             f"{summary[variant]['median_events_per_s']:.1f}",
-            f"{summary[variant]['queries_per_event']:.1f}",
+            (
+                f"{summary[variant]['queries_per_event']:.1f}"
+                if summary[variant]["queries_per_event"] is not None
+                else "(not counted)"
+            ),
             f"{summary[variant]['median_odoo_cpu_seconds']:.1f}",
             f"{summary[variant]['median_seconds'] / summary['bare']['median_seconds']:.2f}",
             f"{summary[variant]['median_odoo_cpu_seconds'] / summary['bare']['median_odoo_cpu_seconds']:.2f}",
         ]
-        for variant in ("engine", "bare")
+        for variant in variants
     ]
     print(
         f"\n### Processing: {args.events} events (50 % create, 50 % update) x {args.rounds} rounds, "
@@ -425,6 +515,14 @@ def main():
         f"paired CPU ratio {summary['paired_cpu_ratio_median']:.2f}; "
         f"queries per event {summary['ratio_queries_per_event']:.2f}x"
     )
+    if parallel:
+        print(
+            f"\n{parallel} ({args.drains} job processes, channel capacity "
+            f"{args.drains}) vs engine (one): "
+            f"{summary['paired_ratio_events_per_s_parallel_vs_engine']:.2f}x the "
+            "events/s (median of the rounds' ratios); CPU seconds are the "
+            "processes' sum"
+        )
     ratio = summary["ratio_time_engine_vs_bare"]
     eps = summary["engine"]["median_events_per_s"]
     print(
@@ -490,6 +588,11 @@ def profile_engine(bench, count):
         stream = io.StringIO()
         pstats.Stats(profiler, stream=stream).sort_stats(key).print_stats(45)
         out[key] = stream.getvalue().split("\n")[:70]
+    # The engine's own functions, for where its work beyond the handler goes.
+    stream = io.StringIO()
+    stats = pstats.Stats(profiler, stream=stream).sort_stats("cumulative")
+    stats.print_stats("mfg_integration_base/(models|services|core)", 45)
+    out["engine_functions"] = stream.getvalue().split("\n")[:70]
     return out
 
 

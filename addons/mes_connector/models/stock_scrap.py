@@ -40,4 +40,8 @@ class StockScrap(models.Model):
             vals["location_id"] = location.id
         scrap = self.create(vals)
         scrap.do_scrap()
+        # Computed now, alone: Odoo's mrp compute of scrap_qty, run for several
+        # scraps at once (an optimistic batch's flush), keeps 1 for all but
+        # the first.
+        scrap._recompute_recordset()
         return scrap

@@ -6,6 +6,7 @@ then done, failed (with an activity), retried or dead."""
 import hashlib
 import json
 import logging
+import time
 from collections import defaultdict
 from datetime import timedelta
 
@@ -62,6 +63,10 @@ FINAL_STATES = ("done", "failed", "dead")
 # A drain reads this many batches of due messages to fill its own with
 # messages of keys no other drain holds.
 CLAIM_WINDOW = 4
+# Seconds for which one reading of the database's clock dates the outcomes
+# that follow it in the same cursor (advanced by the machine's monotonic
+# clock): an optimistic batch reads it about once, not once per message.
+DB_CLOCK_REUSE = 1.0
 
 
 class ReplayOneByOne(Exception):
@@ -307,7 +312,22 @@ class MfgSyncMessage(models.Model):
             if room > 0 and joining:
                 # Next in sequence: before the rest of the batch.
                 queue[:0] = list(joining[:room])
+        if optimistic:
+            self._mfg_flush_optimistic()
         return None
+
+    def _mfg_flush_optimistic(self):
+        """Compute and write what the optimistic batch changed, at once, as
+        Odoo does for records created together: what fails here (a compute,
+        a constraint, a value the database refuses) is the batch's, replayed
+        message by message to find whose it is. Computing each message's
+        records after it cost 0.8 ms per event in the generic bench; a handler
+        whose model computes wrongly several records at once computes its own
+        records (mes_connector's scrap)."""
+        try:
+            self.env.flush_all()
+        except Exception as err:
+            raise ReplayOneByOne(f"batch flush: {type(err).__name__}") from err
 
     def _mfg_stop_batch_at_conflict(self, err, count):
         """A concurrency conflict (CONCURRENCY_ERRORS) at this message stops
@@ -339,14 +359,7 @@ class MfgSyncMessage(models.Model):
         pending = {}
         try:
             outcome, record = self._mfg_run_inbound(claimed, pending)
-            released = self._mfg_conclude(outcome, record, pending, claimed)
-            # What the message changed is computed now, as after each message
-            # in its own savepoint; only the writes wait for the batch's flush.
-            # Computing several messages' records at once differs: Odoo's mrp
-            # scrap quantity, recomputed for several scraps in one go, keeps 1
-            # for all but the first.
-            self.env._recompute_all()
-            return released
+            return self._mfg_conclude(outcome, record, pending, claimed)
         except Exception as err:
             raise ReplayOneByOne(f"message {self.id}: {type(err).__name__}") from err
 
@@ -482,9 +495,20 @@ class MfgSyncMessage(models.Model):
 
     def _mfg_db_now(self):
         """The database's clock, now (not the transaction's start): receipt
-        times come from it, so latencies compare one clock with itself."""
-        self.env.cr.execute("SELECT clock_timestamp() AT TIME ZONE 'UTC'")
-        return self.env.cr.fetchone()[0]
+        times come from it, so latencies compare one clock with itself.
+        Read at most once a second per cursor (DB_CLOCK_REUSE), advanced by
+        the machine's monotonic clock in between: not a query per message.
+        CLOCK_MONOTONIC directly, which freezegun leaves alone."""
+        cr = self.env.cr
+        cache = getattr(cr, "cache", None)  # a test cursor has none
+        tick = time.clock_gettime(time.CLOCK_MONOTONIC)
+        anchor = cache.get("mfg_db_clock") if cache is not None else None
+        if anchor is None or not 0 <= tick - anchor[1] < DB_CLOCK_REUSE:
+            cr.execute("SELECT clock_timestamp() AT TIME ZONE 'UTC'")
+            anchor = (cr.fetchone()[0], tick)
+            if cache is not None:
+                cache["mfg_db_clock"] = anchor
+        return anchor[0] + timedelta(seconds=tick - anchor[1])
 
     def _mfg_after_outcome(self, outcome, record, extra_vals=None):
         vals = {**(extra_vals or {}), "state": outcome, "next_attempt_at": False}
