@@ -210,9 +210,7 @@ def seed(env, mos, tag, lines=1, line_stock=False):
             }
             if line_stock:
                 place = places[(start + i) % lines]
-                vals.update(
-                    {"location_src_id": place.id, "location_dest_id": place.id}
-                )
+                vals.update({"location_src_id": place.id, "location_dest_id": place.id})
             vals_list.append(vals)
         batch = env["mrp.production"].create(vals_list)
         batch.action_confirm()
