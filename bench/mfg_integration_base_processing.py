@@ -177,6 +177,9 @@ class Bench:
         jobs = 0
         while True:
             with self.registry.cursor() as cr:
+                # As the runner's own connection (autocommit): no snapshot
+                # error when another process has just taken a job.
+                cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
                 cr.execute(
                     """
                     SELECT uuid FROM queue_job
@@ -192,7 +195,9 @@ class Bench:
                 if not row:
                     if tag is None or self.all_done(cr, tag):
                         break
-                    time.sleep(0.002)  # a drain of another process runs
+                    # A drain of another process runs; the runner would
+                    # hear of a new job by a notification: poll gently.
+                    time.sleep(0.02)
                     continue
                 cr.execute(
                     "UPDATE queue_job SET state = 'enqueued', date_enqueued = "

@@ -161,19 +161,25 @@ class MfgSyncMessage(models.Model):
         ids, tried, start = [], set(), 0
         while len(ids) < limit and start < len(rows):
             # Claim the keys of as many messages as the batch still lacks
-            # (claiming more would hold keys back from the other drains).
+            # (claiming more would hold keys back from the other drains),
+            # then lock those rows; rows another drain has locked are passed
+            # over for the next ones (stopping there, a second drain of a
+            # flow without keys found nothing, and chained empty drains).
             chunk = rows[start : start + limit - len(ids)]
             start += len(chunk)
             keys = {k for _id, k, s in chunk if ordered and k and s} - tried
             if keys:
                 tried |= keys
                 ordering_keys.claim(cr, connector_id, keys, claimed)
-            ids += [
-                id_
-                for id_, key, seq in chunk
-                if not (ordered and key and seq) or claimed.holds((connector_id, key))
-            ]
-        messages = self.sudo().browse(self._mfg_lock_rows(ids))
+            ids += self._mfg_lock_rows(
+                [
+                    id_
+                    for id_, key, seq in chunk
+                    if not (ordered and key and seq)
+                    or claimed.holds((connector_id, key))
+                ]
+            )
+        messages = self.sudo().browse(ids)
         return messages, claimed, len(messages) >= limit
 
     @api.model

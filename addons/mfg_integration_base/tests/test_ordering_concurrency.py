@@ -64,6 +64,35 @@ class TestOrderingConcurrency(MfgCommittedCase):
         self.assertEqual(self.states(a1, a2), ["done", "done"])
         self.assertEqual(self.partner_name("KA"), ["KA v2"])
 
+    def test_second_drain_takes_the_messages_past_those_another_holds(self):
+        # Messages without a key, batch size 2: a drain holds the first two
+        # (locked, uncommitted); a second drain of the flow takes the next two.
+        # It used to try the first two only, find them locked, end empty and
+        # chain another empty drain, while the messages behind waited.
+        self.set_batch_size(2)
+        with self.committed() as env:
+            ids = []
+            for ref in ("L1", "L2", "L3", "L4"):
+                status, body = self.receive(env, self.partner_payload(ref))
+                self.assertEqual(status, 202, body)
+                ids.append(body["message_id"])
+        with self.committed() as env_a:
+            flow_a = env_a["mfg.flow"].browse(self.flow_id)
+            held, _claimed, _more = env_a["mfg.sync.message"]._mfg_claim_due(flow_a, 2)
+            self.assertEqual(held.ids, ids[:2])
+            with self.committed() as env_b:
+                result = env_b["mfg.flow"].browse(self.flow_id)._mfg_drain()
+            self.assertEqual(result, "2 message(s) processed")
+            self.assertEqual(self.states(*ids), ["queued", "queued", "done", "done"])
+        self.run_pending_drains()
+        self.assertEqual(self.states(*ids), ["done"] * 4)
+        with self.committed() as env:
+            partners = env["res.partner"].search([("name", "=like", "Partner L_")])
+            self.assertEqual(
+                sorted(partners.mapped("name")),
+                ["Partner L1", "Partner L2", "Partner L3", "Partner L4"],
+            )
+
     def test_one_key_is_never_processed_by_two_at_once(self):
         with self.committed() as env:
             a1, a2 = self.send(env, "KC", 1), self.send(env, "KC", 2)
