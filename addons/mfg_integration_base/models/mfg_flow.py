@@ -539,6 +539,8 @@ class MfgFlow(models.Model):
             limit = min(limit, budget) if budget is not None else limit
         Message = self.env["mfg.sync.message"]
         messages, claimed, more = Message._mfg_claim_due(self, limit)
+        if more:
+            self._mfg_open_other_slots(slot)
         streak = messages._mfg_process(claimed, limit, conflicts)
         if self.mode == "batch":
             # Only batch flows need it (their interval); writing the flow row
@@ -561,6 +563,20 @@ class MfgFlow(models.Model):
             # once it has committed (issue 12, item 7).
             drain_after_commit(self.env.cr, self.ids)
         return f"{len(messages)} message(s) processed"
+
+    def _mfg_open_other_slots(self, slot):
+        """This drain took a full batch: the flow's other slots start now,
+        beside it, on the messages it left (enqueued in a transaction of
+        their own, committed at once; enqueued in this drain's, they would
+        start only once it ends, and a burst's first batch was drained
+        alone)."""
+        others = [s for s in range(self._mfg_drain_slots()) if s != slot]
+        if not others:
+            return
+        with self.env.registry.cursor() as cr:
+            self.with_env(self.env(cr=cr))._schedule_drain(
+                eta=fields.Datetime.now(), slots=others
+            )
 
     @api.model
     def _cron_dispatch(self):

@@ -5,6 +5,9 @@ drains in real transactions, interleaved as parallel job workers run them.
 A message's ordering key is a partner here: the generic upsert carries
 ``ordering_key`` and ``sequence`` like any ordered flow."""
 
+import os
+from unittest.mock import patch
+
 from odoo.tools import mute_logger
 
 from .committed import MfgCommittedCase
@@ -92,6 +95,35 @@ class TestOrderingConcurrency(MfgCommittedCase):
                 sorted(partners.mapped("name")),
                 ["Partner L1", "Partner L2", "Partner L3", "Partner L4"],
             )
+
+    def test_a_full_batch_starts_the_other_drain_at_once(self):
+        # A channel of capacity 2, batch size 2, four messages: the drain that
+        # takes the first two starts the second slot's drain before it ends
+        # (committed at once, it can run beside it); enqueued in the drain's
+        # own transaction, it started only once the first batch was done.
+        self.set_batch_size(2)
+        with self.committed() as env:
+            for ref in ("M1", "M2", "M3", "M4"):
+                self.assertEqual(self.receive(env, self.partner_payload(ref))[0], 202)
+        slot_key = f"mfg.flow._mfg_drain:{self.flow_id}#1"
+        with self.committed() as env:
+            # The intake's drain is this test's first drain, run by hand.
+            env.cr.execute(
+                "DELETE FROM queue_job WHERE identity_key LIKE %s",
+                [f"mfg.flow._mfg_drain:{self.flow_id}%"],
+            )
+        with patch.dict(os.environ, {"ODOO_QUEUE_JOB_CHANNELS": "root:2"}):
+            with self.committed() as env_a:
+                flow_a = env_a["mfg.flow"].browse(self.flow_id)
+                self.assertEqual(flow_a._mfg_drain(), "2 message(s) processed")
+                with self.committed() as env_b:
+                    env_b.cr.execute(
+                        "SELECT state FROM queue_job WHERE identity_key = %s",
+                        [slot_key],
+                    )
+                    self.assertEqual(env_b.cr.fetchall(), [("pending",)])
+                    other = env_b["mfg.flow"].browse(self.flow_id)._mfg_drain(1)
+                    self.assertEqual(other, "2 message(s) processed")
 
     def test_one_key_is_never_processed_by_two_at_once(self):
         with self.committed() as env:
