@@ -538,7 +538,9 @@ class MfgFlow(models.Model):
                 return "throttled"
             limit = min(limit, budget) if budget is not None else limit
         Message = self.env["mfg.sync.message"]
-        messages, claimed, more = Message._mfg_claim_due(self, limit)
+        messages, claimed, more = Message._mfg_claim_due(
+            self, limit, slots=self._mfg_drain_slots()
+        )
         if more:
             self._mfg_open_other_slots(slot)
         streak = messages._mfg_process(claimed, limit, conflicts)

@@ -120,11 +120,18 @@ class MfgSyncMessage(models.Model):
 
     # -------------------------------------------------------------- intake
     @api.model
-    def _mfg_claim_due(self, flow, limit):
+    def _mfg_claim_due(self, flow, limit, slots=1):
         """(messages, claimed keys, more): up to ``limit`` due queued messages
         of ``flow``, in sequence order, locked, of ordering keys this
         transaction claimed (``services/ordering_keys.py``); ``more`` when
-        the batch is full (more may be due).
+        the batch is full, or when it took its share of the keys (more may
+        be due).
+
+        With ``slots`` drains of the flow allowed at once, a drain claims its
+        share of the due keys (1 / slots of them), not every key in its batch:
+        the events of many MOs interleave (event 1 of each, then event 2...),
+        so a batch of 200 held all 50 MOs' keys and a second drain found
+        nothing to take while the first applied them one by one.
 
         Left out, for the look after this transaction's commit: messages of a
         key another drain holds, messages another drain has locked, and those
@@ -158,7 +165,12 @@ class MfgSyncMessage(models.Model):
         rows = cr.fetchall()
         connector_id = flow.connector_id.id
         ordered = flow.direction == "inbound"
-        ids, tried, start = [], set(), 0
+        key_share = None
+        if ordered and slots > 1:
+            keys_due = {key for _id, key, seq in rows if key and seq}
+            if len(keys_due) > 1:
+                key_share = -(-len(keys_due) // slots)
+        ids, tried, start, held, keys_left = [], set(), 0, 0, False
         while len(ids) < limit and start < len(rows):
             # Claim the keys of as many messages as the batch still lacks
             # (claiming more would hold keys back from the other drains),
@@ -167,10 +179,21 @@ class MfgSyncMessage(models.Model):
             # flow without keys found nothing, and chained empty drains).
             chunk = rows[start : start + limit - len(ids)]
             start += len(chunk)
-            keys = {k for _id, k, s in chunk if ordered and k and s} - tried
-            if keys:
-                tried |= keys
+            keys = [
+                k
+                for k in dict.fromkeys(k for _id, k, s in chunk if ordered and k and s)
+                if k not in tried
+            ]
+            if key_share is None:
+                tried.update(keys)
                 ordering_keys.claim(cr, connector_id, keys, claimed)
+            else:
+                # Keys another drain holds are passed over for the next ones.
+                while keys and held < key_share:
+                    take, keys = keys[: key_share - held], keys[key_share - held :]
+                    tried.update(take)
+                    held += len(ordering_keys.claim(cr, connector_id, take, claimed))
+                keys_left = keys_left or bool(keys)
             ids += self._mfg_lock_rows(
                 [
                     id_
@@ -180,7 +203,8 @@ class MfgSyncMessage(models.Model):
                 ]
             )
         messages = self.sudo().browse(ids)
-        return messages, claimed, len(messages) >= limit
+        share_taken = keys_left and held >= key_share
+        return messages, claimed, len(messages) >= limit or share_taken
 
     @api.model
     def _mfg_lock_rows(self, ids):

@@ -125,6 +125,38 @@ class TestOrderingConcurrency(MfgCommittedCase):
                     other = env_b["mfg.flow"].browse(self.flow_id)._mfg_drain(1)
                     self.assertEqual(other, "2 message(s) processed")
 
+    def test_two_drains_share_the_keys_of_a_burst(self):
+        # Four keys' events arrive interleaved (event 1 of each, then event 2)
+        # and the channel runs two drains: the first claims half of the keys,
+        # the second applies the other half meanwhile. The first used to hold
+        # every key of its batch, and the second found nothing to take.
+        ids = {}
+        with self.committed() as env:
+            for sequence in (1, 2):
+                for key in ("S1", "S2", "S3", "S4"):
+                    ids[key, sequence] = self.send(env, key, sequence)
+        with patch.dict(os.environ, {"ODOO_QUEUE_JOB_CHANNELS": "root:2"}):
+            with self.committed() as env_a:
+                flow_a = env_a["mfg.flow"].browse(self.flow_id)
+                batch, claimed, more = env_a["mfg.sync.message"]._mfg_claim_due(
+                    flow_a, 200, slots=flow_a._mfg_drain_slots()
+                )
+                self.assertEqual(
+                    sorted(set(batch.mapped("ordering_key"))), ["S1", "S2"]
+                )
+                self.assertTrue(more)  # the other slot is opened
+                batch._mfg_process(claimed, 200)
+                with self.committed() as env_b:
+                    result = env_b["mfg.flow"].browse(self.flow_id)._mfg_drain(1)
+                self.assertEqual(result, "4 message(s) processed")
+                self.assertEqual(
+                    self.states(*(ids[k, s] for k in ("S3", "S4") for s in (1, 2))),
+                    ["done"] * 4,
+                )
+        self.assertEqual(self.states(*ids.values()), ["done"] * 8)
+        for key in ("S1", "S2", "S3", "S4"):
+            self.assertEqual(self.partner_name(key), [f"{key} v2"])
+
     def test_one_key_is_never_processed_by_two_at_once(self):
         with self.committed() as env:
             a1, a2 = self.send(env, "KC", 1), self.send(env, "KC", 2)
