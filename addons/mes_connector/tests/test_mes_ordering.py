@@ -124,6 +124,30 @@ class TestMesOrdering(MesCommon):
             self._mes_quants()[("C-SCREW", "", self.stock.complete_name)], 196
         )
 
+    def test_a_drain_ending_wakes_up_for_the_keys_events_of_other_flows(self):
+        # The look a drain takes after its commit (is anything due that no
+        # drain holds?) counts what its flow's drain would take: a key's event
+        # waiting in another MES flow too. It looked at its own flow only, so
+        # the MO's next event waited for the one-minute dispatch cron.
+        scrap = self._mfg_receive(
+            self.connector,
+            "mes.scrap.reported",
+            self._mes_payload(self.mo, 1, product="C-SCREW", quantity=2),
+        )
+        consumed_flow = self.connector.flow_ids.filtered(
+            lambda f: f.code == "mes.material.consumed"
+        )
+        jobs = self.env["queue.job"].search(
+            [("identity_key", "=like", f"mfg.flow._mfg_drain:{scrap.flow_id.id}%")]
+        )
+        jobs.unlink()  # the drain of the scrap's flow ran and ended
+        consumed_flow._mfg_drain_if_due()
+        self.assertTrue(consumed_flow._mfg_drain_pending())
+        consumed_flow._mfg_drain()
+        scrap.invalidate_recordset()
+        self.assertEqual(scrap.state, "done")
+        self.assertEqual(self.mo.scrap_ids.scrap_qty, 2.0)
+
     def test_one_drain_applies_a_keys_events_of_every_flow_in_sequence(self):
         # An MO's events span the MES flows: the drain of one of them applies
         # the key's events of the others too, in sequence, instead of parking

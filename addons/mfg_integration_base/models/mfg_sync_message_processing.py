@@ -239,23 +239,36 @@ class MfgSyncMessage(models.Model):
 
     @api.model
     def _mfg_due_exists(self, flow, window=50):
-        """True when due messages of ``flow`` wait that no running drain holds
-        (neither their row nor their ordering key). Writes nothing; run in a
-        transaction of its own (the locks it takes last until its end)."""
+        """True when due messages that a drain of ``flow`` would take wait
+        that no running drain holds (neither their row nor their ordering
+        key): the flow's own, and the keyed ones of its sibling flows, which
+        its drain applies in sequence with its own (_mfg_claim_due; looking
+        at the flow's own only, a key's next event in a sibling flow waited
+        for the dispatch cron when the drain that held the key ended).
+        Writes nothing; run in a transaction of its own (the locks it takes
+        last until its end)."""
         self.flush_model()
         cr = self.env.cr
+        siblings = flow._mfg_ordered_siblings()
         try:
             with cr.savepoint(flush=False):
                 cr.execute(
                     """
                     SELECT ordering_key, sequence FROM mfg_sync_message
-                     WHERE flow_id = %s AND state = 'queued'
+                     WHERE flow_id = ANY(%s) AND state = 'queued'
                        AND (next_attempt_at IS NULL OR next_attempt_at <= %s)
+                       AND (flow_id = %s
+                            OR (ordering_key IS NOT NULL AND sequence IS NOT NULL))
                      ORDER BY sequence NULLS FIRST, id
                      LIMIT %s
                      FOR UPDATE SKIP LOCKED
                     """,
-                    [flow.id, fields.Datetime.now(), window],
+                    [
+                        [flow.id, *siblings.ids],
+                        fields.Datetime.now(),
+                        flow.id,
+                        window,
+                    ],
                     log_exceptions=False,
                 )
                 rows = cr.fetchall()
