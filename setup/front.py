@@ -5,12 +5,14 @@
     python3 setup/front.py --listen 127.0.0.1:8069 \\
         --backend 127.0.0.1:8079 --backend 127.0.0.1:8089
 
-A minimal round-robin reverse proxy with failover, for setup/nodes and the
+A minimal least-connections reverse proxy with failover, for setup/nodes and the
 two-node end-to-end test: the standard library only, so it runs wherever the
 tests run. In production nginx (or HAProxy) does this job; docs/DEPLOYMENT.md
 gives the equivalent nginx configuration, and this front follows nginx's rules:
 
-- requests go to the nodes in turn;
+- a request goes to the node with the fewest requests in flight, in turn
+  among equals (nginx's ``least_conn``): a node whose workers all run long
+  jobs gets no webhook to queue behind them while the other has free ones;
 - a node that refuses the connection (down, restarting) is skipped for
   ``fail_timeout`` seconds and the request goes to the next node at once;
 - a request whose node dies after it was sent is retried elsewhere only when its
@@ -59,6 +61,7 @@ class Backend:
         self.down_until = 0.0
         self.forwarded = 0  # requests answered by this node
         self.failures = 0  # connections refused or cut
+        self.in_flight = 0  # requests sent, not answered yet
 
     @property
     def name(self):
@@ -114,17 +117,17 @@ class Front:
             }
 
     def _order(self):
-        """The nodes to try, starting with the next one in turn, nodes marked
-        down last (when all are down, they are tried anyway)."""
+        """The nodes to try: the fewest requests in flight first, in turn
+        among equals; nodes marked down last (when all are down, they are
+        tried anyway)."""
         backends = self.backends
         if not backends:
             return []
         start = next(self._turn) % len(backends)
         turn = backends[start:] + backends[:start]
         now = time.monotonic()
-        return [b for b in turn if b.down_until <= now] + [
-            b for b in turn if b.down_until > now
-        ]
+        up = sorted((b for b in turn if b.down_until <= now), key=lambda b: b.in_flight)
+        return up + [b for b in turn if b.down_until > now]
 
     def _mark(self, backend, down):
         with self.lock:
@@ -138,6 +141,7 @@ class Front:
     def forward(self, method, path, headers, body):
         """(status, headers, body) from the first node that answers."""
         for backend in self._order():
+            sent = False
             conn = http.client.HTTPConnection(
                 backend.host, backend.port, timeout=self.timeout
             )
@@ -148,6 +152,9 @@ class Front:
                     _logger.info("node %s down (%s): next node", backend.name, err)
                     self._mark(backend, True)
                     continue
+                with self.lock:
+                    backend.in_flight += 1
+                sent = True
                 try:
                     conn.request(method, path, body=body, headers=headers)
                     response = conn.getresponse()
@@ -170,6 +177,9 @@ class Front:
                 return response.status, response.getheaders(), data
             finally:
                 conn.close()
+                if sent:
+                    with self.lock:
+                        backend.in_flight -= 1
         return (
             503,
             [("Content-Type", "application/json")],

@@ -29,6 +29,7 @@ class Node:
     def __init__(self, name):
         node = self
         self.name, self.cut, self.seen = name, False, []
+        self.hold = None  # an Event: answer its requests once it is set
 
         class Handler(BaseHTTPRequestHandler):
             def log_message(self, *args):
@@ -40,6 +41,8 @@ class Node:
                 node.seen.append(
                     (self.command, body, self.headers.get("X-Forwarded-For"))
                 )
+                if node.hold is not None:  # a long job request
+                    node.hold.wait(10)
                 if node.cut:  # a node killed while it handles the request
                     self.connection.shutdown(socket.SHUT_RDWR)
                     return
@@ -91,6 +94,36 @@ def test_requests_go_to_the_nodes_in_turn_with_the_client_address(front_module, 
     assert [a.status_code for a in answers] == [202] * 4
     assert sorted(a.json()["node"] for a in answers) == ["a", "a", "b", "b"]
     assert nodes[0].seen[0] == ("POST", b"{}", "127.0.0.1")
+
+
+def test_a_node_busy_with_a_long_request_gets_no_new_one(front_module, nodes):
+    # A job request holds one of node a's workers for its whole run: the
+    # webhooks meanwhile go to node b (nginx's least_conn), instead of every
+    # other one queueing on a behind the job.
+    front = _front(front_module, [n.port for n in nodes])
+    nodes[0].hold = threading.Event()
+    try:
+        first = []
+        job = threading.Thread(
+            target=lambda: first.append(
+                requests.post(f"{front.url}/queue_job/runjob", data=b"", timeout=10)
+            )
+        )
+        job.start()
+        for _ in range(50):  # until the job request reached node a
+            if nodes[0].seen:
+                break
+            threading.Event().wait(0.05)
+        answers = [
+            requests.post(f"{front.url}/mfg/v1/x/y", data=b"{}", timeout=10)
+            for _ in range(4)
+        ]
+        nodes[0].hold.set()
+        job.join(10)
+    finally:
+        front.stop()
+    assert [a.json()["node"] for a in answers] == ["b"] * 4
+    assert first[0].json()["node"] == "a"
 
 
 def test_a_refused_node_is_skipped_at_once(front_module, nodes):
