@@ -52,6 +52,22 @@ def flow_fields(entries):
     )
 
 
+def drain_pending(cr, identity_key):
+    """True when the drain of this queue_job identity key (due now) has not
+    started yet: what queue_job's lookup of a job's identity key finds, in
+    one indexed query instead of an ORM search."""
+    cr.execute(
+        """
+        SELECT 1 FROM queue_job
+         WHERE identity_key = %s
+           AND state IN ('wait_dependencies', 'pending', 'enqueued')
+         LIMIT 1
+        """,
+        [identity_key],
+    )
+    return bool(cr.fetchone())
+
+
 def drain_after_commit(cr, flow_ids):
     """Once ``cr`` has committed, enqueue a drain for each of ``flow_ids`` that
     has due messages no drain will see.
@@ -460,8 +476,7 @@ class MfgFlow(models.Model):
             if flow.mode == "batch" and eta is None:
                 continue
             if eta is None and slots == (0,) and flow._mfg_drain_pending():
-                # What queue_job's lookup of the job's identity key (below)
-                # would find, in one indexed query instead of an ORM search.
+                # The drain found may start before this transaction commits.
                 drain_after_commit(self.env.cr, flow.ids)
                 continue
             # The job runs as the connector's technical user (least privilege),
@@ -485,16 +500,7 @@ class MfgFlow(models.Model):
         """True when a drain of this flow (due now) has not started yet."""
         self.ensure_one()
         self.env["queue.job"].flush_model(["identity_key", "state"])
-        self.env.cr.execute(
-            """
-            SELECT 1 FROM queue_job
-             WHERE identity_key = %s
-               AND state IN ('wait_dependencies', 'pending', 'enqueued')
-             LIMIT 1
-            """,
-            [self._drain_identity_key()],
-        )
-        return bool(self.env.cr.fetchone())
+        return drain_pending(self.env.cr, self._drain_identity_key())
 
     def _mfg_drain_if_due(self):
         """Enqueue a drain where due messages wait that no drain holds or will

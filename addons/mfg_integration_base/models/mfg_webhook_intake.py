@@ -31,7 +31,7 @@ from ..core import schemas as schema_lib
 from ..core.schemas import SchemaError
 from ..services import ordering_keys, rate_limit, rejections
 from .mfg_connector import secrets_box
-from .mfg_flow import drain_after_commit
+from .mfg_flow import drain_after_commit, drain_pending
 from .mfg_sync_message import message_name
 
 _logger = logging.getLogger(__name__)
@@ -400,17 +400,9 @@ class WebhookIntake:
         config = self.config
         if config.flow_mode == "batch":
             return
+        # The flow's cached identity key: no read of the flow per request.
         cr = self.su_env.cr
-        cr.execute(
-            """
-            SELECT 1 FROM queue_job
-             WHERE identity_key = %s
-               AND state IN ('wait_dependencies', 'pending', 'enqueued')
-             LIMIT 1
-            """,
-            [config.drain_identity_key],
-        )
-        if not cr.fetchone():
+        if not drain_pending(cr, config.drain_identity_key):
             self.su_env["mfg.flow"].browse(config.flow_id)._schedule_drain()
         else:
             # That drain may start and read its batch before this request
