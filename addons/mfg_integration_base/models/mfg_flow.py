@@ -581,10 +581,14 @@ class MfgFlow(models.Model):
         others = [s for s in range(self._mfg_drain_slots()) if s != slot]
         if not others:
             return
-        with self.env.registry.cursor() as cr:
-            self.with_env(self.env(cr=cr))._schedule_drain(
-                eta=fields.Datetime.now(), slots=others
-            )
+        registry = self.env.registry
+        with registry.cursor() as cr:
+            # A transaction of the registry in hand: an Environment would look
+            # the registry up by name, under a lock Odoo holds while it loads
+            # (a drain run in a thread during Odoo's own test run waited for ever).
+            cr.transaction = api.Transaction(registry)
+            env = api.Environment(cr, self.env.uid, self.env.context)
+            self.with_env(env)._schedule_drain(eta=fields.Datetime.now(), slots=others)
 
     @api.model
     def _cron_dispatch(self):
