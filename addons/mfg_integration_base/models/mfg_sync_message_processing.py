@@ -140,29 +140,8 @@ class MfgSyncMessage(models.Model):
         claimed = ordering.ClaimedKeys()
         self.flush_model()
         cr = self.env.cr
-        siblings = flow._mfg_ordered_siblings()
-        # Messages of busy keys are skipped: look a few batches ahead. The
-        # keyed messages of the sibling flows come too, in sequence with this
-        # flow's: one key's events are applied by one drain, in order, instead
-        # of parked by a drain that sees a successor before its predecessor.
-        cr.execute(
-            """
-            SELECT id, ordering_key, sequence FROM mfg_sync_message
-             WHERE flow_id = ANY(%s) AND state = 'queued'
-               AND (next_attempt_at IS NULL OR next_attempt_at <= %s)
-               AND (flow_id = %s
-                    OR (ordering_key IS NOT NULL AND sequence IS NOT NULL))
-             ORDER BY sequence NULLS FIRST, id
-             LIMIT %s
-            """,
-            [
-                [flow.id, *siblings.ids],
-                fields.Datetime.now(),
-                flow.id,
-                limit * CLAIM_WINDOW,
-            ],
-        )
-        rows = cr.fetchall()
+        # Messages of busy keys are skipped: look a few batches ahead.
+        rows = self._mfg_drain_scope(flow, limit * CLAIM_WINDOW)
         connector_id = flow.connector_id.id
         ordered = flow.direction == "inbound"
         key_share = None
@@ -207,6 +186,31 @@ class MfgSyncMessage(models.Model):
         return messages, claimed, len(messages) >= limit or share_taken
 
     @api.model
+    def _mfg_drain_scope(self, flow, limit, lock=False):
+        """[(id, ordering key, sequence)] of the due queued messages a drain of
+        ``flow`` takes, in sequence order: the flow's own, and the keyed ones
+        of its sibling flows (_mfg_ordered_siblings), applied in sequence with
+        its own: one key's events by one drain, in order, instead of parked
+        by a drain that sees a successor before its predecessor. ``lock``:
+        locked, skipping rows other transactions hold."""
+        siblings = flow._mfg_ordered_siblings()
+        self.env.cr.execute(
+            """
+            SELECT id, ordering_key, sequence FROM mfg_sync_message
+             WHERE flow_id = ANY(%s) AND state = 'queued'
+               AND (next_attempt_at IS NULL OR next_attempt_at <= %s)
+               AND (flow_id = %s
+                    OR (ordering_key IS NOT NULL AND sequence IS NOT NULL))
+             ORDER BY sequence NULLS FIRST, id
+             LIMIT %s
+            """
+            + (" FOR UPDATE SKIP LOCKED" if lock else ""),
+            [[flow.id, *siblings.ids], fields.Datetime.now(), flow.id, limit],
+            log_exceptions=not lock,
+        )
+        return self.env.cr.fetchall()
+
+    @api.model
     def _mfg_lock_rows(self, ids):
         """Those of ``ids`` still queued, locked, in the order given; rows
         another transaction holds or has changed since this snapshot are left
@@ -249,29 +253,12 @@ class MfgSyncMessage(models.Model):
         last until its end)."""
         self.flush_model()
         cr = self.env.cr
-        siblings = flow._mfg_ordered_siblings()
         try:
             with cr.savepoint(flush=False):
-                cr.execute(
-                    """
-                    SELECT ordering_key, sequence FROM mfg_sync_message
-                     WHERE flow_id = ANY(%s) AND state = 'queued'
-                       AND (next_attempt_at IS NULL OR next_attempt_at <= %s)
-                       AND (flow_id = %s
-                            OR (ordering_key IS NOT NULL AND sequence IS NOT NULL))
-                     ORDER BY sequence NULLS FIRST, id
-                     LIMIT %s
-                     FOR UPDATE SKIP LOCKED
-                    """,
-                    [
-                        [flow.id, *siblings.ids],
-                        fields.Datetime.now(),
-                        flow.id,
-                        window,
-                    ],
-                    log_exceptions=False,
-                )
-                rows = cr.fetchall()
+                rows = [
+                    (key, seq)
+                    for _id, key, seq in self._mfg_drain_scope(flow, window, lock=True)
+                ]
         except psycopg2.errors.SerializationFailure:
             return False
         if flow.direction != "inbound" or any(not (k and s) for k, s in rows):
