@@ -3,6 +3,7 @@
 import json
 import logging
 import os
+from contextlib import contextmanager
 from datetime import timedelta
 
 from odoo import SUPERUSER_ID, api, fields, models, tools
@@ -112,14 +113,23 @@ def channel_capacity(channel):
     return max(1, min(capacity, MAX_DRAIN_SLOTS))
 
 
+@contextmanager
+def own_transaction(registry, uid=SUPERUSER_ID, context=None):
+    """An environment on a cursor of its own, committed on exit, built on the
+    registry in hand: an Environment would look the registry up by name,
+    under a lock Odoo holds while it loads (a drain run in a thread during
+    Odoo's own test run waited for ever)."""
+    with registry.cursor() as cr:
+        cr.transaction = api.Transaction(registry)
+        yield api.Environment(cr, uid, context or {})
+
+
 def _recheck_drains(registry, flow_ids):
     try:
-        with registry.cursor() as cr:
+        with own_transaction(registry) as env:
             # READ COMMITTED: the due check's row locks skip the messages a
             # running drain holds, without serialization errors.
-            cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
-            cr.transaction = api.Transaction(registry)
-            env = api.Environment(cr, SUPERUSER_ID, {})
+            env.cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
             env["mfg.flow"].browse(sorted(flow_ids)).exists()._mfg_drain_if_due()
     except Exception:
         # The caller's work is committed already; the dispatch cron is the
@@ -544,11 +554,11 @@ class MfgFlow(models.Model):
                 return "throttled"
             limit = min(limit, budget) if budget is not None else limit
         Message = self.env["mfg.sync.message"]
-        messages, claimed, more = Message._mfg_claim_due(
-            self, limit, slots=self._mfg_drain_slots()
-        )
-        if more:
-            self._mfg_open_other_slots(slot)
+        slots = self._mfg_drain_slots()
+        others = [s for s in range(slots) if s != slot]
+        messages, claimed, more = Message._mfg_claim_due(self, limit, slots=slots)
+        if more and others:
+            self._mfg_open_other_slots(others)
         streak = messages._mfg_process(claimed, limit, conflicts)
         if self.mode == "batch":
             # Only batch flows need it (their interval); writing the flow row
@@ -557,8 +567,7 @@ class MfgFlow(models.Model):
         if more:
             # More are waiting: the next batch in a new job (not one huge
             # transaction), and the other slots join in.
-            slots = [slot] + [s for s in range(self._mfg_drain_slots()) if s != slot]
-            self._schedule_drain(eta=fields.Datetime.now(), slots=slots)
+            self._schedule_drain(eta=fields.Datetime.now(), slots=[slot, *others])
         elif streak is not None:
             # A concurrent commit stopped the batch: the rest at once, in a
             # new transaction (this one's snapshot cannot apply it).
@@ -572,22 +581,13 @@ class MfgFlow(models.Model):
             drain_after_commit(self.env.cr, self.ids)
         return f"{len(messages)} message(s) processed"
 
-    def _mfg_open_other_slots(self, slot):
-        """This drain took a full batch: the flow's other slots start now,
-        beside it, on the messages it left (enqueued in a transaction of
+    def _mfg_open_other_slots(self, others):
+        """This drain took a full batch: the flow's ``others`` slots start
+        now, beside it, on the messages it left (enqueued in a transaction of
         their own, committed at once; enqueued in this drain's, they would
         start only once it ends, and a burst's first batch was drained
         alone)."""
-        others = [s for s in range(self._mfg_drain_slots()) if s != slot]
-        if not others:
-            return
-        registry = self.env.registry
-        with registry.cursor() as cr:
-            # A transaction of the registry in hand: an Environment would look
-            # the registry up by name, under a lock Odoo holds while it loads
-            # (a drain run in a thread during Odoo's own test run waited for ever).
-            cr.transaction = api.Transaction(registry)
-            env = api.Environment(cr, self.env.uid, self.env.context)
+        with own_transaction(self.env.registry, self.env.uid, self.env.context) as env:
             self.with_env(env)._schedule_drain(eta=fields.Datetime.now(), slots=others)
 
     @api.model
